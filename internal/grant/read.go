@@ -20,7 +20,10 @@ func (s *Service) History(ctx context.Context, tenantID string, p store.Page) ([
 		return nil, "", err
 	}
 	gs, next, err := s.store.GrantHistory(ctx, tenantID, p)
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrInvalidCursor):
+		return nil, "", problem.New(problem.Invalid, "invalid_cursor", "the page cursor is not valid; start again from the first page")
+	case err != nil:
 		return nil, "", problem.Store(err)
 	}
 	return gs, next, nil

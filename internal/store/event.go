@@ -100,5 +100,8 @@ func compactObject(raw json.RawMessage) (json.RawMessage, error) {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return nil, fmt.Errorf("not a JSON object: %w", err)
 	}
+	if v == nil { // JSON null decodes into a nil map without error
+		return nil, fmt.Errorf("not a JSON object: null")
+	}
 	return json.Marshal(v)
 }

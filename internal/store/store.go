@@ -15,6 +15,8 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrEnded means the grant exists but is no longer the active one.
 	ErrEnded = errors.New("grant already ended")
+	// ErrInvalidCursor means a page cursor was not one the store handed out.
+	ErrInvalidCursor = errors.New("invalid page cursor")
 )
 
 // Store is what the product persists: grants, the audit chain, and a feed

@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,6 +130,11 @@ func testGrantHistoryPaging(t *testing.T, a, b store.Store) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("paged history = %v, want %v", got, want)
+	}
+	for _, bad := range []string{"zzz", "%%%", strings.Repeat("A", 300)} {
+		if _, _, err := b.GrantHistory(ctx(t), "acme", store.Page{Cursor: bad}); !errors.Is(err, store.ErrInvalidCursor) {
+			t.Errorf("GrantHistory with cursor %.20q: err = %v, want ErrInvalidCursor", bad, err)
+		}
 	}
 	if all := history(t, b, "acme"); len(all) != 8 || all[0].ID != "g_acme_0008" {
 		t.Fatalf("full history = %v", ids(all))

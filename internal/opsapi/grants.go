@@ -1,0 +1,179 @@
+package opsapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/httpjson"
+	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/tenant"
+)
+
+// activeList answers GET /lockbox/grants.
+type activeList struct {
+	Grants []store.Grant `json:"grants"`
+}
+
+// tenantGrants answers GET /lockbox/tenants/{tenant}/grants.
+type tenantGrants struct {
+	Active     *store.Grant  `json:"active"`
+	Grants     []store.Grant `json:"grants"`
+	NextCursor string        `json:"next_cursor,omitempty"`
+}
+
+// createBody is the body of POST /lockbox/tenants/{tenant}/grants.
+type createBody struct {
+	Scopes   []string `json:"scopes"`
+	Duration string   `json:"duration"`
+	Standing bool     `json:"standing"`
+	Note     string   `json:"note"`
+	By       string   `json:"by"`
+}
+
+// revokeBody is the optional body of DELETE .../grants/{id}.
+type revokeBody struct {
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+}
+
+// currentID in place of a grant id revokes whatever grant is active.
+const currentID = "current"
+
+func (h *Handler) listActive(w http.ResponseWriter, r *http.Request) error {
+	if err := noQuery(r); err != nil {
+		return err
+	}
+	gs, err := h.svc.Active(r.Context())
+	if err != nil {
+		return err
+	}
+	return h.reply(w, r, http.StatusOK, activeList{Grants: nonNil(gs)})
+}
+
+func (h *Handler) listGrants(w http.ResponseWriter, r *http.Request) error {
+	t, err := pathTenant(r)
+	if err != nil {
+		return err
+	}
+	page, err := pageQuery(r)
+	if err != nil {
+		return err
+	}
+	// History records a passed expiry first, so the active grant read
+	// after it agrees with the history.
+	gs, next, err := h.svc.History(r.Context(), t, page)
+	if err != nil {
+		return err
+	}
+	active, err := h.active(r, t)
+	if err != nil {
+		return err
+	}
+	return h.reply(w, r, http.StatusOK, tenantGrants{Active: active, Grants: nonNil(gs), NextCursor: next})
+}
+
+// active returns the tenant's current grant, nil if it has none.
+func (h *Handler) active(r *http.Request, t string) (*store.Grant, error) {
+	g, err := h.svc.Current(r.Context(), t)
+	if problem.As(err).Code == "no_active_grant" {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
+	t, err := pathTenant(r)
+	if err != nil {
+		return err
+	}
+	var body createBody
+	if err := httpjson.Decode(w, r, &body); err != nil {
+		return err
+	}
+	req, err := body.request(t)
+	if err != nil {
+		return err
+	}
+	g, err := h.svc.Create(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	return h.reply(w, r, http.StatusCreated, g)
+}
+
+// request turns the body into a grant request; grant.Service.Create
+// checks the rest.
+func (b createBody) request(t string) (grant.CreateRequest, error) {
+	by, err := opsActor(b.By, true)
+	if err != nil {
+		return grant.CreateRequest{}, err
+	}
+	req := grant.CreateRequest{Tenant: t, Scopes: b.Scopes, Standing: b.Standing, By: by, Note: b.Note}
+	if b.Duration != "" {
+		if req.Duration, err = grant.ParseDuration(b.Duration); err != nil {
+			return grant.CreateRequest{}, err
+		}
+	}
+	return req, nil
+}
+
+func (h *Handler) revokeGrant(w http.ResponseWriter, r *http.Request) error {
+	t, err := pathTenant(r)
+	if err != nil {
+		return err
+	}
+	var body revokeBody
+	if err := (httpjson.Body{Optional: true}).Decode(w, r, &body); err != nil {
+		return err
+	}
+	by, err := opsActor(body.By, false)
+	if err != nil {
+		return err
+	}
+	var g store.Grant
+	if id := r.PathValue("id"); id == currentID {
+		g, err = h.svc.RevokeActive(r.Context(), t, by, body.Reason)
+	} else {
+		g, err = h.svc.Revoke(r.Context(), t, id, by, body.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	return h.reply(w, r, http.StatusOK, g)
+}
+
+// opsActor returns the actor for operator name by, stored as "ops:<by>".
+// Without a name it is an error when required, else the anonymous
+// operator "ops".
+func opsActor(by string, required bool) (store.Actor, error) {
+	name := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(by), "ops:"))
+	switch {
+	case name != "":
+		return store.Actor{ID: "ops:" + name}, nil
+	case required:
+		return store.Actor{}, problem.New(problem.Invalid, "invalid_actor", `say who is acting: "by" (the operator's name) is required`)
+	}
+	return store.Actor{ID: "ops"}, nil
+}
+
+// pathTenant returns the validated tenant id of the path.
+func pathTenant(r *http.Request) (string, error) {
+	t := r.PathValue("tenant")
+	if err := tenant.Validate(t); err != nil {
+		return "", err
+	}
+	return t, nil
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,245 @@
+package opsapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/opsapi"
+	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+)
+
+// clock is an injected clock tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// env is the API served over a real HTTP server on a store the test owns.
+type env struct {
+	t     *testing.T
+	clock *clock
+	open  func(t *testing.T) store.Store
+	store store.Store
+	srv   *httptest.Server
+	logs  *observer.ObservedLogs
+}
+
+// newBoltEnv serves the API over a bbolt file in a temporary directory.
+func newBoltEnv(t *testing.T) (*env, string) {
+	path := filepath.Join(t.TempDir(), "lockbox.db")
+	return newEnv(t, func(t *testing.T) store.Store {
+		s, err := boltstore.Open(path)
+		if err != nil {
+			t.Fatalf("open bolt store: %v", err)
+		}
+		return s
+	}), path
+}
+
+func newEnv(t *testing.T, open func(t *testing.T) store.Store) *env {
+	e := &env{t: t, open: open, clock: &clock{t: time.Now().UTC().Truncate(time.Second)}}
+	e.start()
+	t.Cleanup(e.stop)
+	return e
+}
+
+// start opens the store and serves a fresh handler over it.
+func (e *env) start() {
+	e.store = e.open(e.t)
+	core, logs := observer.New(zap.DebugLevel)
+	e.logs = logs
+	h := opsapi.New(grant.New(e.store, e.clock.Now), opsapi.WithLogger(zap.New(core)))
+	e.srv = httptest.NewServer(h)
+}
+
+// stop stops serving and closes the store; stopping twice is harmless.
+func (e *env) stop() {
+	if e.srv != nil {
+		e.srv.Close()
+		e.srv = nil
+	}
+	if e.store != nil {
+		_ = e.store.Close()
+		e.store = nil
+	}
+}
+
+// response is an answer read in full.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends one request; path is the full path, escaped as it is to be sent.
+func (e *env) do(method, path, body string) response {
+	e.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = bytes.NewBufferString(body)
+	}
+	req, err := http.NewRequestWithContext(ctx(e.t), method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatalf("request %s %s: %v", method, path, err)
+	}
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatalf("%s %s: reading body: %v", method, path, err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// call sends a request, expects status and decodes the JSON answer into v
+// (which may be nil), refusing fields v does not have.
+func (e *env) call(method, path, body string, status int, v any) response {
+	e.t.Helper()
+	r := e.do(method, path, body)
+	if r.status != status {
+		e.t.Fatalf("%s %s: status %d, want %d; body %s", method, path, r.status, status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		e.t.Fatalf("%s %s: Content-Type %q", method, path, ct)
+	}
+	if v != nil {
+		strictDecode(e.t, r.body, v)
+	}
+	return r
+}
+
+func strictDecode(t *testing.T, b []byte, v any) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("decoding %s: %v", b, err)
+	}
+}
+
+// apiError is the only shape an error answer may have.
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// callError sends a request and checks that it fails with status and code
+// in the error shape; it returns the message.
+func (e *env) callError(method, path, body string, status int, code string) (string, response) {
+	e.t.Helper()
+	r := e.do(method, path, body)
+	if r.status != status {
+		e.t.Fatalf("%s %s: status %d, want %d; body %s", method, path, r.status, status, r.body)
+	}
+	var shape map[string]map[string]any
+	if err := json.Unmarshal(r.body, &shape); err != nil || len(shape) != 1 || len(shape["error"]) != 2 {
+		e.t.Fatalf("%s %s: body is not the error shape: %s", method, path, r.body)
+	}
+	var ae apiError
+	strictDecode(e.t, r.body, &ae)
+	if ae.Error.Code != code || ae.Error.Message == "" {
+		e.t.Fatalf("%s %s: error %+v, want code %s", method, path, ae.Error, code)
+	}
+	return ae.Error.Message, r
+}
+
+// grantsPage is the answer of the tenant grant listing.
+type grantsPage struct {
+	Active     *store.Grant  `json:"active"`
+	Grants     []store.Grant `json:"grants"`
+	NextCursor string        `json:"next_cursor"`
+}
+
+// auditPage is the answer of the audit listing.
+type auditPage struct {
+	Events    []store.Event `json:"events"`
+	NextAfter int64         `json:"next_after"`
+}
+
+// create makes a grant through the API.
+func (e *env) create(tenant, body string) store.Grant {
+	e.t.Helper()
+	var g store.Grant
+	e.call(http.MethodPost, "/lockbox/tenants/"+tenant+"/grants", body, http.StatusCreated, &g)
+	return g
+}
+
+// snapshot is everything a request could have written for some tenants.
+type snapshot struct {
+	Tenants []string
+	History map[string][]store.Grant
+	Heads   map[string]store.Head
+}
+
+func (e *env) snapshot(tenants ...string) snapshot {
+	e.t.Helper()
+	c := ctx(e.t)
+	all, err := e.store.Tenants(c)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	s := snapshot{Tenants: all, History: map[string][]store.Grant{}, Heads: map[string]store.Head{}}
+	for _, t := range append(tenants, all...) {
+		h, _, err := e.store.GrantHistory(c, t, store.Page{Limit: store.MaxPageSize})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		head, err := e.store.AuditHead(c, t)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		s.History[t], s.Heads[t] = h, head
+	}
+	return s
+}
+
+func (s snapshot) equal(o snapshot) bool { return reflect.DeepEqual(s, o) }
+
+// types lists the types of the tenant's audit events, in order.
+func (e *env) types(tenant string) []string {
+	e.t.Helper()
+	var p auditPage
+	e.call(http.MethodGet, "/lockbox/tenants/"+tenant+"/audit?limit=1000", "", http.StatusOK, &p)
+	var out []string
+	for _, ev := range p.Events {
+		out = append(out, ev.Type)
+	}
+	return out
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}

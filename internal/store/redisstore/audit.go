@@ -1,0 +1,207 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// storedHead is the head as kept in Redis. Writer is unique to the append
+// call that wrote it, so a client retrying after a lost reply can tell its
+// own append from another writer's identical one.
+type storedHead struct {
+	store.Head
+	Writer string `json:"writer,omitempty"`
+}
+
+// AppendEvents links events onto the tenant's chain in Go and writes them
+// with a script that checks the head is still the one they were linked
+// against. On a conflict it relinks onto the head the script returns.
+// Appends from this process are serialized per tenant, and the head is
+// cached, so the usual append is one round trip.
+func (s *Store) AppendEvents(ctx context.Context, tenant string, events ...store.Event) ([]store.Event, error) {
+	if err := checkTenant(tenant); err != nil {
+		return nil, fmt.Errorf("redis: append events: %w", err)
+	}
+	if len(events) == 0 {
+		return []store.Event{}, nil
+	}
+	unlock, err := s.locks.lock(ctx, tenant)
+	if err != nil {
+		return nil, fmt.Errorf("redis: append events of %s: %w", tenant, err)
+	}
+	defer unlock()
+	out, err := s.appendLocked(ctx, tenant, events)
+	if err != nil {
+		return nil, fmt.Errorf("redis: append events of %s: %w", tenant, err)
+	}
+	return out, nil
+}
+
+func (s *Store) appendLocked(ctx context.Context, tenant string, events []store.Event) ([]store.Event, error) {
+	k := keysOf(tenant)
+	cur, ok := s.heads.get(tenant)
+	if !ok {
+		var err error
+		if cur, err = s.readHead(ctx, k); err != nil {
+			return nil, err
+		}
+	}
+	writer := token()
+	for attempt := range maxAttempts {
+		linked, next, err := store.LinkAll(cur.head, tenant, events)
+		if err != nil {
+			return nil, err
+		}
+		nextRaw, err := json.Marshal(storedHead{Head: next, Writer: writer})
+		if err != nil {
+			return nil, err
+		}
+		stored, conflict, err := s.tryAppend(ctx, k, cur.raw, string(nextRaw), linked)
+		if err != nil {
+			s.heads.forget(tenant) // the write may or may not have happened
+			return nil, err
+		}
+		// A conflict with our own head means an earlier run of this very
+		// script succeeded and go-redis retried it after losing the reply.
+		if !conflict || stored == string(nextRaw) {
+			s.heads.put(tenant, cachedHead{head: next, raw: string(nextRaw)})
+			return linked, nil
+		}
+		if cur, err = decodeHead(stored); err != nil {
+			return nil, err
+		}
+		s.heads.put(tenant, cur)
+		if err := backoff(ctx, attempt); err != nil {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("the chain head kept moving; gave up after %d attempts", maxAttempts)
+}
+
+// tryAppend runs the append script. On a conflict it returns the current
+// head JSON and true.
+func (s *Store) tryAppend(ctx context.Context, k tenantKeys, expected, next string, linked []store.Event) (string, bool, error) {
+	args := make([]any, 0, 2+4*len(linked))
+	args = append(args, expected, next)
+	for _, e := range linked {
+		raw, err := json.Marshal(e)
+		if err != nil {
+			return "", false, err
+		}
+		args = append(args, e.Seq, e.Time.UnixMicro(), timeMember(e.Seq), raw)
+	}
+	res, err := appendScript.Run(ctx, s.c, []string{k.audit(), k.auditTime(), k.auditHead()}, args...).StringSlice()
+	switch {
+	case err != nil:
+		return "", false, err
+	case len(res) == 2 && res[0] == "conflict":
+		return res[1], true, nil
+	case len(res) == 1 && res[0] == "ok":
+		return "", false, nil
+	}
+	return "", false, fmt.Errorf("unexpected append reply %q", res)
+}
+
+// timeMember is the time index's member for seq, zero-padded so equal
+// times list in seq order.
+func timeMember(seq int64) string { return fmt.Sprintf("%020d", seq) }
+
+// readHead reads the stored head; the zero head if the chain is empty.
+func (s *Store) readHead(ctx context.Context, k tenantKeys) (cachedHead, error) {
+	raw, err := s.c.Get(ctx, k.auditHead()).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return cachedHead{}, nil
+	case err != nil:
+		return cachedHead{}, err
+	}
+	return decodeHead(raw)
+}
+
+func decodeHead(raw string) (cachedHead, error) {
+	if raw == "" {
+		return cachedHead{}, nil
+	}
+	var h storedHead
+	if err := json.Unmarshal([]byte(raw), &h); err != nil {
+		return cachedHead{}, fmt.Errorf("decode audit head: %w", err)
+	}
+	return cachedHead{head: h.Head, raw: raw}, nil
+}
+
+// AuditHead returns the last link of the tenant's chain.
+func (s *Store) AuditHead(ctx context.Context, tenant string) (store.Head, error) {
+	if err := checkTenant(tenant); err != nil {
+		return store.Head{}, fmt.Errorf("redis: audit head: %w", err)
+	}
+	h, err := s.readHead(ctx, keysOf(tenant))
+	if err != nil {
+		return store.Head{}, fmt.Errorf("redis: audit head of %s: %w", tenant, err)
+	}
+	return h.head, nil
+}
+
+// Events reads a contiguous run of the chain starting after q.AfterSeq, or
+// at the first event at or after q.Since if that is later, and stops at
+// q.Until. A missing event is skipped, not a reason to stop, so
+// store.Verify sees the gap.
+func (s *Store) Events(ctx context.Context, tenant string, q store.EventQuery) ([]store.Event, error) {
+	if err := checkTenant(tenant); err != nil {
+		return nil, fmt.Errorf("redis: events: %w", err)
+	}
+	k := keysOf(tenant)
+	first := max(q.AfterSeq, 0) + 1
+	since := ""
+	if !q.Since.IsZero() {
+		since = strconv.FormatInt(ceilMicros(q.Since), 10)
+	}
+	rows, err := eventsScript.Run(ctx, s.c, []string{k.audit(), k.auditTime(), k.auditHead()}, first, since, q.Size()).Slice()
+	if err != nil {
+		return nil, fmt.Errorf("redis: events of %s: %w", tenant, err)
+	}
+	out, err := decodeEvents(rows, q)
+	if err != nil {
+		return nil, fmt.Errorf("redis: events of %s: %w", tenant, err)
+	}
+	return out, nil
+}
+
+// decodeEvents decodes the script's rows, skipping missing ones and
+// stopping at the first event after q.Until.
+func decodeEvents(rows []any, q store.EventQuery) ([]store.Event, error) {
+	out := make([]store.Event, 0, len(rows))
+	for _, row := range rows {
+		raw, ok := row.(string)
+		if !ok {
+			continue
+		}
+		var e store.Event
+		if err := json.Unmarshal([]byte(raw), &e); err != nil {
+			return nil, fmt.Errorf("decode event: %w", err)
+		}
+		if !q.Until.IsZero() && e.Time.After(q.Until) {
+			break
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// ceilMicros is t in Unix microseconds, rounded up: stored times are whole
+// microseconds, so an inclusive bound with a finer part starts at the next
+// one.
+func ceilMicros(t time.Time) int64 {
+	us := t.UnixMicro()
+	if t.After(time.UnixMicro(us)) {
+		us++
+	}
+	return us
+}

@@ -1,0 +1,36 @@
+package redisstore
+
+import (
+	_ "embed"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Operations that must read or change several keys at once run as Lua
+// scripts. Every key a script touches carries the tenant's hash tag, so on
+// Redis Cluster each script runs within one slot.
+var (
+	//go:embed lua/active.lua
+	activeSrc    string
+	activeScript = redis.NewScript(activeSrc)
+
+	//go:embed lua/put.lua
+	putSrc    string
+	putScript = redis.NewScript(putSrc)
+
+	//go:embed lua/end.lua
+	endSrc    string
+	endScript = redis.NewScript(endSrc)
+
+	//go:embed lua/history.lua
+	historySrc    string
+	historyScript = redis.NewScript(historySrc)
+
+	//go:embed lua/append.lua
+	appendSrc    string
+	appendScript = redis.NewScript(appendSrc)
+
+	//go:embed lua/events.lua
+	eventsSrc    string
+	eventsScript = redis.NewScript(eventsSrc)
+)
