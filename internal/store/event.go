@@ -55,13 +55,16 @@ func (e Event) ComputeHash() (string, error) {
 }
 
 // Link makes e the link after head: it fills in Seq, PrevHash and Hash,
-// normalizes Time (UTC, microseconds, never before head.Time, so Seq order
-// is time order) and returns the new head. Backends call it inside their
-// atomic append.
+// normalizes Time (now when unset; UTC, microseconds; never before
+// head.Time, so Seq order is time order) and returns the new head.
+// Backends call it inside their atomic append.
 func Link(head Head, tenant string, e Event) (Event, Head, error) {
 	e.Tenant = tenant
 	e.Seq = head.Seq + 1
 	e.PrevHash = head.Hash
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
 	e.Time = e.Time.UTC().Truncate(time.Microsecond)
 	if e.Time.Before(head.Time) {
 		e.Time = head.Time
