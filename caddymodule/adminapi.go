@@ -1,0 +1,89 @@
+package caddymodule
+
+import (
+	"errors"
+	"net/http"
+
+	"go.uber.org/zap"
+
+	"github.com/caddyserver/caddy/v2"
+
+	"github.com/lockbox-gw/lockbox/internal/httpjson"
+	"github.com/lockbox-gw/lockbox/internal/opsapi"
+	"github.com/lockbox-gw/lockbox/internal/problem"
+)
+
+func init() {
+	caddy.RegisterModule(adminAPI{})
+}
+
+// adminAPI serves the ops API (grants and audit, used by the CLI) on
+// Caddy's admin endpoint, which listens on loopback by default.
+type adminAPI struct {
+	ops    http.Handler // nil when the config has no working lockbox app
+	down   error        // the answer while ops is nil
+	logger *zap.Logger
+}
+
+// CaddyModule returns the Caddy module information.
+func (adminAPI) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  "admin.api.lockbox",
+		New: func() caddy.Module { return new(adminAPI) },
+	}
+}
+
+// Provision finds the lockbox app without creating one that is not in the
+// config. An app that fails to provision is not reported here: loading the
+// apps reports it, with a clearer message.
+func (a *adminAPI) Provision(ctx caddy.Context) error {
+	a.logger = ctx.Logger(a)
+	a.down = errNotConfigured
+	appModule, err := ctx.AppIfConfigured("lockbox")
+	if errors.Is(err, caddy.ErrNotConfigured) {
+		return nil
+	}
+	app, ok := appModule.(*App)
+	if err != nil || !ok {
+		a.logger.Debug("lockbox app unavailable to the admin API", zap.Error(err))
+		a.down = errNotLoaded
+		return nil
+	}
+	a.ops = opsapi.New(app.Grants(), opsapi.WithLogger(a.logger))
+	return nil
+}
+
+// Routes returns the admin routes of the ops API.
+func (a *adminAPI) Routes() []caddy.AdminRoute {
+	return []caddy.AdminRoute{{
+		Pattern: opsapi.Prefix,
+		Handler: caddy.AdminHandlerFunc(a.serve),
+	}}
+}
+
+// serve hands the request to the ops API, which writes its own JSON
+// errors, so nothing is returned to Caddy's error handling.
+func (a *adminAPI) serve(w http.ResponseWriter, r *http.Request) error {
+	if a.ops == nil {
+		httpjson.WriteError(w, a.down)
+		return nil
+	}
+	a.ops.ServeHTTP(w, r)
+	return nil
+}
+
+// Answers while there is no working lockbox app.
+var (
+	errNotConfigured = problem.New(problem.Unavailable, "not_configured",
+		"Lockbox is not configured: add a lockbox block to the global options of the Caddyfile")
+	// Caddy replaces the admin endpoint before it loads the apps, so after
+	// a config that failed to load this answers until a good one is loaded.
+	errNotLoaded = problem.New(problem.Unavailable, "not_configured",
+		"the Lockbox configuration failed to load; see Caddy's log, fix the config and load it again")
+)
+
+// Interface guards
+var (
+	_ caddy.AdminRouter = (*adminAPI)(nil)
+	_ caddy.Provisioner = (*adminAPI)(nil)
+)

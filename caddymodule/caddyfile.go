@@ -1,0 +1,124 @@
+package caddymodule
+
+import (
+	"encoding/json"
+
+	"github.com/caddyserver/caddy/v2/caddyconfig"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
+)
+
+func init() {
+	httpcaddyfile.RegisterGlobalOption("lockbox", parseGlobalOption)
+}
+
+// parseGlobalOption sets up the lockbox app from the global option block.
+// Syntax:
+//
+//	{
+//		lockbox {
+//			storage bolt <path>
+//			storage redis <url>
+//		}
+//	}
+//
+// Without a storage line the store is the bolt file lockbox.db in Caddy's
+// data directory. Placeholders such as {env.LOCKBOX_REDIS_URL} are kept
+// and replaced when the config is loaded. Several lockbox blocks are
+// merged into one app.
+func parseGlobalOption(d *caddyfile.Dispenser, existing any) (any, error) {
+	app, err := existingApp(d, existing)
+	if err != nil {
+		return nil, err
+	}
+	d.Next() // consume option name
+	if d.NextArg() {
+		// Not echoed: it may be a URL with a password.
+		return nil, d.Err("lockbox takes no arguments on its line, only a block")
+	}
+	for d.NextBlock(0) {
+		if err := app.unmarshalOption(d); err != nil {
+			return nil, err
+		}
+	}
+	return httpcaddyfile.App{Name: "lockbox", Value: caddyconfig.JSON(app, nil)}, nil
+}
+
+// existingApp returns the app parsed from earlier lockbox blocks, or a new
+// one.
+func existingApp(d *caddyfile.Dispenser, existing any) (*App, error) {
+	app := new(App)
+	if existing == nil {
+		return app, nil
+	}
+	prev, ok := existing.(httpcaddyfile.App)
+	if !ok {
+		return nil, d.Errf("existing lockbox config has unexpected type %T", existing)
+	}
+	if err := json.Unmarshal(prev.Value, app); err != nil {
+		return nil, d.Errf("reading earlier lockbox block: %v", err)
+	}
+	return app, nil
+}
+
+// unmarshalOption parses one line of the lockbox block, the cursor on its
+// first word.
+func (a *App) unmarshalOption(d *caddyfile.Dispenser) error {
+	switch word := d.Val(); word {
+	case "storage":
+		return a.unmarshalStorage(d)
+	default:
+		return d.Errf("unknown lockbox option %q", clip(word))
+	}
+}
+
+// unmarshalStorage parses
+//
+//	storage bolt <path>
+//	storage redis <url>
+func (a *App) unmarshalStorage(d *caddyfile.Dispenser) error {
+	if a.Storage != nil {
+		return d.Err("storage is already set; give it once")
+	}
+	if !d.NextArg() {
+		return d.Err("storage needs a backend: storage bolt <path> or storage redis <url>")
+	}
+	s := Storage{Backend: d.Val()}
+	if s.Backend != BackendBolt && s.Backend != BackendRedis {
+		return d.Errf("unknown storage backend %q: use bolt or redis", clip(s.Backend))
+	}
+	what := addressWord(s.Backend)
+	if !d.NextArg() {
+		return d.Errf("storage %s needs its %s", s.Backend, what)
+	}
+	if s.Backend == BackendRedis {
+		s.URL = d.Val()
+	} else {
+		s.Path = d.Val()
+	}
+	// The extra words are not echoed: they may be part of a secret.
+	if d.NextArg() {
+		return d.Errf("storage %s takes exactly one %s", s.Backend, what)
+	}
+	if err := noBlock(d, "storage"); err != nil {
+		return err
+	}
+	a.Storage = &s
+	return nil
+}
+
+// addressWord names what locates a backend's store, for messages.
+func addressWord(backend string) string {
+	if backend == BackendRedis {
+		return "url"
+	}
+	return "path"
+}
+
+// noBlock refuses a block after a line that takes none.
+func noBlock(d *caddyfile.Dispenser, word string) error {
+	if d.NextBlock(d.Nesting()) {
+		return d.Errf("%s takes no block", word)
+	}
+	return nil
+}
