@@ -52,6 +52,41 @@ type Store interface {
 	// AuditHead returns the last link of the tenant's chain (zero if empty).
 	AuditHead(ctx context.Context, tenant string) (Head, error)
 
+	// PutSession stores a new impersonation session; an id already in use
+	// is an error.
+	PutSession(ctx context.Context, s Session) error
+	// GetSession returns a session of the tenant, ended or not.
+	GetSession(ctx context.Context, tenant, id string) (Session, error)
+	// EndSession ends the session if it has not ended yet and returns it;
+	// ErrEnded if it had (only one racing caller wins), ErrNotFound if none.
+	EndSession(ctx context.Context, tenant, id string, at time.Time, reason string) (Session, error)
+	// TouchSessions records activity: each session keeps the later LastSeen
+	// and adds Requests. Unknown sessions are skipped.
+	TouchSessions(ctx context.Context, touches ...Touch) error
+	// Sessions lists the tenant's sessions, newest first, one page at a time.
+	Sessions(ctx context.Context, tenant string, p Page) ([]Session, string, error)
+
+	// PutRecord stores a short-lived record (login state, browser session,
+	// signing keys) under kind (1-64 bytes, no '{', '}' or ':') and id
+	// (1-512 bytes); ttl 0 keeps it until deleted, a negative ttl is an error.
+	PutRecord(ctx context.Context, kind, id string, value []byte, ttl time.Duration) error
+	// CreateRecord is PutRecord only if no live record exists; it reports
+	// whether it wrote.
+	CreateRecord(ctx context.Context, kind, id string, value []byte, ttl time.Duration) (bool, error)
+	// SwapRecord replaces the record only if it still holds old; it reports
+	// whether it wrote.
+	SwapRecord(ctx context.Context, kind, id string, old, value []byte, ttl time.Duration) (bool, error)
+	// GetRecord returns a live record; ErrNotFound if none or expired.
+	GetRecord(ctx context.Context, kind, id string) ([]byte, error)
+	// TakeRecord returns a live record and deletes it in one step, so a
+	// single-use value (an OAuth state) is used once across all instances.
+	TakeRecord(ctx context.Context, kind, id string) ([]byte, error)
+	// DeleteRecord deletes a record; deleting a missing one is no error.
+	DeleteRecord(ctx context.Context, kind, id string) error
+
+	// Publish sends a change to every Watch of the backend. Grant and
+	// session changes are published by the store itself.
+	Publish(ctx context.Context, c Change) error
 	// Watch calls fn for every change made through any client of the backend
 	// until ctx ends. It returns once the subscription is live, so a change
 	// made after Watch returns is delivered.
@@ -106,6 +141,15 @@ type ChangeKind string
 const (
 	// ChangeGrant: the tenant's active grant was put or ended.
 	ChangeGrant ChangeKind = "grant"
+	// ChangeSession: an impersonation session ended.
+	ChangeSession ChangeKind = "session"
+	// ChangeKeys: the signing keys changed.
+	ChangeKeys ChangeKind = "keys"
+	// ChangeAgent: an agent's browser session ended (ID is its record id).
+	ChangeAgent ChangeKind = "agent"
+	// ChangeHeartbeat: published by each instance so it can tell its feed
+	// is alive.
+	ChangeHeartbeat ChangeKind = "heartbeat"
 	// ChangeResync: the feed may have missed changes (for instance while a
 	// connection was down); drop every cached state.
 	ChangeResync ChangeKind = "resync"

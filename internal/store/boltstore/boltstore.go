@@ -3,23 +3,32 @@
 //
 // # Layout
 //
-// Every record lives under the top-level bucket "tenants", in one
+// Tenant data lives under the top-level bucket "tenants", in one
 // sub-bucket per tenant:
 //
 //	tenants/<tenant>/
-//	  active              id of the active grant (absent when none)
-//	  grants/<id>         grant JSON
-//	  grant_order/<t><id> id; t is created_at in unix microseconds
-//	  audit/<seq>         event JSON
-//	  audit_time/<t><seq> empty; t is the event time in unix microseconds
-//	  audit_head          head JSON
+//	  active                  id of the active grant (absent when none)
+//	  grants/<id>             grant JSON
+//	  grant_order/<t><id>     id; t is created_at in unix microseconds
+//	  audit/<seq>             event JSON
+//	  audit_time/<t><seq>     empty; t is the event time in unix microseconds
+//	  audit_head              head JSON
+//	  sessions/<id>           session JSON
+//	  session_order/<t><id>   id; t is started_at in unix microseconds
+//
+// Short-lived records live apart, in one sub-bucket per kind:
+//
+//	records/<kind>/<id>       8-byte expiry (unix nanoseconds, 0 for none), then the value
 //
 // Numbers in keys are 8 bytes big-endian so byte order is numeric order;
 // times have their sign bit flipped so instants before 1970 sort first.
-// grant_order is read with a reverse cursor for newest-first history; a
-// page cursor is the encoded grant_order key of the page's last grant, so
-// grants added between pages do not shift later pages. audit_time turns a
-// time bound into a starting seq with one Seek.
+// grant_order and session_order are read with a reverse cursor for
+// newest-first listings; a page cursor is the encoded order key of the
+// page's last entry, so entries added between pages do not shift later
+// pages. audit_time turns a time bound into a starting seq with one Seek.
+//
+// An expired record counts as missing; writes delete it, and every
+// sweepEvery-th record write sweeps its kind's bucket.
 //
 // bbolt allows one writer at a time, which makes every read-modify-write
 // here (replacing the active grant, linking the audit chain) atomic without
@@ -64,16 +73,23 @@ var (
 	bucketAudit     = []byte("audit")
 	bucketAuditTime = []byte("audit_time")
 	keyAuditHead    = []byte("audit_head")
+
+	bucketSessions     = []byte("sessions")
+	bucketSessionOrder = []byte("session_order")
+	bucketRecords      = []byte("records")
 )
 
 // Store is a store.Store kept in one bbolt file.
 type Store struct {
 	db  *bolt.DB
 	hub *hub
-	// grantMu keeps change notifications in commit order: bbolt runs
+	// changeMu keeps change notifications in commit order: bbolt runs
 	// writers one at a time but releases them before we can publish.
-	grantMu sync.Mutex
-	closed  atomic.Bool
+	changeMu sync.Mutex
+	closed   atomic.Bool
+	// recordWrites counts record writes, to sweep expired records now
+	// and then.
+	recordWrites atomic.Uint64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -93,8 +109,12 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open lockbox store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(bucketTenants)
-		return err
+		for _, name := range [][]byte{bucketTenants, bucketRecords} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		_ = db.Close()

@@ -126,15 +126,9 @@ func endGrant(tx *bolt.Tx, tenant, id string, end store.Ending) (store.Grant, er
 }
 
 // updateGrant runs a grant write and, once it has committed, tells
-// watchers. grantMu makes the notifications follow commit order.
+// watchers.
 func (s *Store) updateGrant(ctx context.Context, tenant, id string, fn func(*bolt.Tx) error) error {
-	s.grantMu.Lock()
-	defer s.grantMu.Unlock()
-	if err := s.update(ctx, fn); err != nil {
-		return err
-	}
-	s.hub.publish(store.Change{Kind: store.ChangeGrant, Tenant: tenant, ID: id})
-	return nil
+	return s.updateAndPublish(ctx, store.Change{Kind: store.ChangeGrant, Tenant: tenant, ID: id}, fn)
 }
 
 // GetGrant returns one of the tenant's grants, active or ended.

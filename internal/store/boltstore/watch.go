@@ -11,7 +11,7 @@ import (
 // queue is replaced by a single resync.
 const watchBuffer = 256
 
-// Watch calls fn, from a goroutine of its own, for every grant change made
+// Watch calls fn, from a goroutine of its own, for every change made
 // through this Store until ctx ends or the Store is closed. Changes reach
 // fn in commit order; a subscriber that falls too far behind gets one
 // store.ChangeResync in place of the changes it missed.

@@ -17,11 +17,17 @@ import (
 //	lockbox:{t}:audit         hash    seq -> event JSON
 //	lockbox:{t}:audit:time    zset    zero-padded seqs scored by event time (µs)
 //	lockbox:{t}:audit:head    string  head JSON
+//	lockbox:{t}:session:<id>  hash    session: doc, last_seen, requests, ended_at, end_reason, end_token
+//	lockbox:{t}:sessions      zset    session ids scored by start (µs)
 //	lockbox:tenants           zset    every tenant that had a grant, score 0
+//	lockbox:rec:<kind>:<id>   string  short-lived record, with a TTL unless kept until deleted
 //	lockbox:changes           channel store.Change JSON
+//
+// A record is one key touched alone, so it needs no hash tag.
 const (
 	keyPrefix      = "lockbox:"
 	tenantsKey     = keyPrefix + "tenants"
+	recordPrefix   = keyPrefix + "rec:"
 	changesChannel = keyPrefix + "changes"
 )
 
@@ -33,14 +39,21 @@ func keysOf(tenant string) tenantKeys {
 	return tenantKeys{base: keyPrefix + "{" + tenant + "}:"}
 }
 
-func (k tenantKeys) active() string          { return k.base + "active" }
-func (k tenantKeys) grantPrefix() string     { return k.base + "grant:" }
-func (k tenantKeys) grant(id string) string  { return k.grantPrefix() + id }
-func (k tenantKeys) grants() string          { return k.base + "grants" }
-func (k tenantKeys) ending(id string) string { return k.base + "ending:" + id }
-func (k tenantKeys) audit() string           { return k.base + "audit" }
-func (k tenantKeys) auditTime() string       { return k.base + "audit:time" }
-func (k tenantKeys) auditHead() string       { return k.base + "audit:head" }
+func (k tenantKeys) active() string           { return k.base + "active" }
+func (k tenantKeys) grantPrefix() string      { return k.base + "grant:" }
+func (k tenantKeys) grant(id string) string   { return k.grantPrefix() + id }
+func (k tenantKeys) grants() string           { return k.base + "grants" }
+func (k tenantKeys) ending(id string) string  { return k.base + "ending:" + id }
+func (k tenantKeys) audit() string            { return k.base + "audit" }
+func (k tenantKeys) auditTime() string        { return k.base + "audit:time" }
+func (k tenantKeys) auditHead() string        { return k.base + "audit:head" }
+func (k tenantKeys) sessionPrefix() string    { return k.base + "session:" }
+func (k tenantKeys) session(id string) string { return k.sessionPrefix() + id }
+func (k tenantKeys) sessions() string         { return k.base + "sessions" }
+
+// recordKey is the key of a record; kind and id must have passed
+// checkRecord, so the kind cannot run into the id.
+func recordKey(kind, id string) string { return recordPrefix + kind + ":" + id }
 
 // checkTenant rejects tenant names that would break the hash tag: an empty
 // tag hashes the whole key, and a brace would end the tag early.
@@ -50,6 +63,38 @@ func checkTenant(tenant string) error {
 		return errors.New("tenant is empty")
 	case strings.ContainsAny(tenant, "{}"):
 		return fmt.Errorf("tenant %q contains a brace", tenant)
+	}
+	return nil
+}
+
+// Record name limits: ample for the ids the product makes, small enough
+// that a caller cannot build huge keys.
+const (
+	maxRecordKind = 64
+	maxRecordID   = 512
+)
+
+// checkRecord rejects record names that are empty, too long, or whose kind
+// holds a brace (a hash tag) or a colon (which could make two kind, id
+// pairs one key).
+func checkRecord(kind, id string) error {
+	switch {
+	case kind == "" || id == "":
+		return errors.New("record kind and id are required")
+	case len(kind) > maxRecordKind:
+		return fmt.Errorf("record kind longer than %d bytes", maxRecordKind)
+	case strings.ContainsAny(kind, "{}:"):
+		return fmt.Errorf("record kind %q contains a brace or colon", kind)
+	case len(id) > maxRecordID:
+		return fmt.Errorf("record id longer than %d bytes", maxRecordID)
+	}
+	return nil
+}
+
+// checkSessionID rejects an empty session id.
+func checkSessionID(id string) error {
+	if id == "" {
+		return errors.New("session id is empty")
 	}
 	return nil
 }

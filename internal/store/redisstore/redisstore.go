@@ -1,8 +1,9 @@
-// Package redisstore keeps Lockbox's grants, audit chains and change feed
-// in Redis, so several Lockbox instances can share them. Writes that must
-// be atomic run as Lua scripts on keys that share the tenant's hash tag, so
-// they also hold on Redis Cluster; ParseURL documents how to reach a single
-// node, Sentinel or Cluster.
+// Package redisstore keeps Lockbox's grants, audit chains, sessions,
+// short-lived records and change feed in Redis, so several Lockbox
+// instances can share them. Writes that must be atomic run as Lua scripts
+// on keys that share the tenant's hash tag, so they also hold on Redis
+// Cluster; ParseURL documents how to reach a single node, Sentinel or
+// Cluster.
 package redisstore
 
 import (

@@ -34,3 +34,27 @@ var (
 	eventsSrc    string
 	eventsScript = redis.NewScript(eventsSrc)
 )
+
+// Session and record scripts. A session's scripts touch only keys with
+// its tenant's hash tag; a record's touch only the record.
+var (
+	//go:embed lua/session_put.lua
+	sessionPutSrc    string
+	sessionPutScript = redis.NewScript(sessionPutSrc)
+
+	//go:embed lua/session_touch.lua
+	sessionTouchSrc    string
+	sessionTouchScript = redis.NewScript(sessionTouchSrc)
+
+	//go:embed lua/session_end.lua
+	sessionEndSrc    string
+	sessionEndScript = redis.NewScript(sessionEndSrc)
+
+	//go:embed lua/sessions.lua
+	sessionsSrc    string
+	sessionsScript = redis.NewScript(sessionsSrc)
+
+	//go:embed lua/record_swap.lua
+	recordSwapSrc    string
+	recordSwapScript = redis.NewScript(recordSwapSrc)
+)

@@ -33,6 +33,13 @@ func Run(t *testing.T, open Opener) {
 		{"AuditBadDataWritesNothing", testAuditBadData},
 		{"AuditConcurrentTwoClients", testAuditConcurrent},
 		{"WatchDeliversGrantChanges", testWatch},
+		{"SessionLifecycle", testSessionLifecycle},
+		{"SessionList", testSessionList},
+		{"SessionConcurrentTouchAndEnd", testSessionConcurrentTouchAndEnd},
+		{"Records", testRecords},
+		{"RecordExpiry", testRecordExpiry},
+		{"RecordTakeOnce", testTakeOnce},
+		{"PublishAndSessionChanges", testPublish},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

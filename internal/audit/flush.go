@@ -1,0 +1,192 @@
+package audit
+
+import (
+	"context"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// Run writes batches until Close. Store failures are retried with backoff.
+func (w *Writer) Run(ctx context.Context) {
+	w.mu.Lock()
+	w.running = true
+	w.mu.Unlock()
+	defer close(w.done)
+	tick := time.NewTicker(w.opt.Interval)
+	defer tick.Stop()
+	backoff := time.Duration(0)
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-w.kick:
+		}
+		if backoff > 0 {
+			if !w.sleep(ctx, backoff) {
+				return
+			}
+		}
+		if w.flush(ctx) {
+			backoff = 0
+		} else {
+			backoff = min(max(2*backoff, 50*time.Millisecond), 2*time.Second)
+		}
+	}
+}
+
+func (w *Writer) sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-w.stop:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// flush writes everything pending; it reports whether the store took all.
+func (w *Writer) flush(ctx context.Context) bool {
+	w.mu.Lock()
+	batch := w.pending
+	w.pending = nil
+	touches := w.touches
+	w.touches = map[touchKey]store.Touch{}
+	w.mu.Unlock()
+
+	ok := true
+	var retry []item
+	for _, group := range byTenant(batch) {
+		if err := w.append(ctx, group); err != nil {
+			ok = false
+			w.opt.OnError(err)
+			retry = append(retry, w.fail(group, err)...)
+		}
+	}
+	if !w.writeTouches(ctx, touches) {
+		ok = false
+	}
+	if len(retry) > 0 {
+		w.mu.Lock()
+		w.pending = append(retry, w.pending...)
+		w.mu.Unlock()
+	}
+	return ok
+}
+
+func (w *Writer) append(ctx context.Context, group []item) error {
+	c, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	events := make([]store.Event, len(group))
+	for i, it := range group {
+		events[i] = it.event
+	}
+	if _, err := w.store.AppendEvents(c, group[0].tenant, events...); err != nil {
+		return err
+	}
+	for _, it := range group {
+		w.release(it, nil)
+	}
+	return nil
+}
+
+// fail answers the synchronous items of a failed group and returns the
+// rest for another try.
+func (w *Writer) fail(group []item, err error) []item {
+	var keep []item
+	for _, it := range group {
+		if it.ack != nil {
+			w.release(it, err)
+			continue
+		}
+		keep = append(keep, it)
+	}
+	return keep
+}
+
+func (w *Writer) release(it item, err error) {
+	if it.ack != nil {
+		it.ack <- err
+	}
+	w.space <- struct{}{}
+}
+
+func (w *Writer) writeTouches(ctx context.Context, touches map[touchKey]store.Touch) bool {
+	if len(touches) == 0 {
+		return true
+	}
+	list := make([]store.Touch, 0, len(touches))
+	for _, t := range touches {
+		list = append(list, t)
+	}
+	c, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := w.store.TouchSessions(c, list...); err != nil {
+		w.opt.OnError(err)
+		w.mu.Lock()
+		for _, t := range list {
+			w.addTouch(t)
+		}
+		w.mu.Unlock()
+		return false
+	}
+	return true
+}
+
+// byTenant splits a batch into per-tenant groups, keeping order.
+func byTenant(batch []item) [][]item {
+	index := map[string]int{}
+	var groups [][]item
+	for _, it := range batch {
+		i, ok := index[it.tenant]
+		if !ok {
+			i = len(groups)
+			index[it.tenant] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], it)
+	}
+	return groups
+}
+
+// Close stops taking events and writes what is pending, retrying until
+// ctx ends. It returns ctx's error if events were left unwritten.
+func (w *Writer) Close(ctx context.Context) error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return nil
+	}
+	w.closed = true
+	w.mu.Unlock()
+	close(w.stop)
+	<-w.doneOrNil()
+	backoff := 50 * time.Millisecond
+	for !w.flush(ctx) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+			backoff = min(2*backoff, time.Second)
+		}
+	}
+	return nil
+}
+
+// doneOrNil waits for Run to return when it was started.
+func (w *Writer) doneOrNil() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.running {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return w.done
+}

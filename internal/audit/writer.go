@@ -1,0 +1,150 @@
+// Package audit writes audit events off the request path: proxied
+// requests are batched per tenant and appended in the background, in the
+// order they were recorded, and none is dropped: when the store is slow
+// or down the writer retries and, once its buffer is full, makes callers
+// wait instead of losing events.
+package audit
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// ErrClosed is returned by Record after Close.
+var ErrClosed = errors.New("audit writer is closed")
+
+// Options tune a Writer.
+type Options struct {
+	// Buffer is how many events may wait before Record blocks (default 65536).
+	Buffer int
+	// Interval is how long an event may wait to join a batch (default 50ms).
+	Interval time.Duration
+	// Batch is the pending count that starts a write at once (default 256).
+	Batch int
+	// OnError is told of store failures; the writer keeps retrying.
+	OnError func(error)
+}
+
+// Writer batches events into the store.
+type Writer struct {
+	store store.Store
+	opt   Options
+	space chan struct{} // a token per free buffer slot
+	kick  chan struct{}
+	stop  chan struct{}
+	done  chan struct{}
+
+	mu      sync.Mutex
+	pending []item
+	touches map[touchKey]store.Touch
+	closed  bool
+	running bool
+}
+
+// item is one event waiting to be written.
+type item struct {
+	tenant string
+	event  store.Event
+	ack    chan error // set for RecordSync
+}
+
+type touchKey struct{ tenant, id string }
+
+// NewWriter returns a writer; call Run to start it and Close to finish.
+func NewWriter(s store.Store, o Options) *Writer {
+	if o.Buffer <= 0 {
+		o.Buffer = 65536
+	}
+	if o.Interval <= 0 {
+		o.Interval = 50 * time.Millisecond
+	}
+	if o.Batch <= 0 {
+		o.Batch = 256
+	}
+	if o.OnError == nil {
+		o.OnError = func(error) {}
+	}
+	w := &Writer{
+		store: s, opt: o,
+		space:   make(chan struct{}, o.Buffer),
+		kick:    make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+		touches: map[touchKey]store.Touch{},
+	}
+	for range o.Buffer {
+		w.space <- struct{}{}
+	}
+	return w
+}
+
+// Record queues an event for the tenant and, when touch is set, the
+// session activity it stands for. It blocks only while the buffer is full.
+func (w *Writer) Record(ctx context.Context, tenant string, e store.Event, touch *store.Touch) error {
+	return w.enqueue(ctx, item{tenant: tenant, event: e}, touch)
+}
+
+// RecordSync queues an event and waits until it is written. Events
+// recorded before it for the same tenant are written first. If the store
+// refuses it, the event is dropped and the error returned, so the caller
+// can refuse what the event would have recorded.
+func (w *Writer) RecordSync(ctx context.Context, tenant string, e store.Event) error {
+	ack := make(chan error, 1)
+	if err := w.enqueue(ctx, item{tenant: tenant, event: e, ack: ack}, nil); err != nil {
+		return err
+	}
+	w.nudge()
+	select {
+	case err := <-ack:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (w *Writer) enqueue(ctx context.Context, it item, touch *store.Touch) error {
+	select {
+	case <-w.space:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-w.stop:
+		return ErrClosed
+	}
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		w.space <- struct{}{}
+		return ErrClosed
+	}
+	w.pending = append(w.pending, it)
+	if touch != nil {
+		w.addTouch(*touch)
+	}
+	n := len(w.pending)
+	w.mu.Unlock()
+	if n >= w.opt.Batch {
+		w.nudge()
+	}
+	return nil
+}
+
+func (w *Writer) addTouch(t store.Touch) {
+	k := touchKey{t.Tenant, t.ID}
+	old := w.touches[k]
+	if old.LastSeen.After(t.LastSeen) {
+		t.LastSeen = old.LastSeen
+	}
+	t.Requests += old.Requests
+	w.touches[k] = t
+}
+
+func (w *Writer) nudge() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}

@@ -1,0 +1,290 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// sessionFields are the session hash fields a read returns, in the order
+// the scripts' HMGET calls return them.
+var sessionFields = []string{"doc", "last_seen", "requests", "ended_at", "end_reason"}
+
+// PutSession stores a new session. Its fixed fields go into one JSON
+// field; activity and end get fields of their own, so touches and the end
+// change them in place without a read-modify-write.
+func (s *Store) PutSession(ctx context.Context, sess store.Session) error {
+	if err := checkSession(sess.Tenant, sess.ID); err != nil {
+		return fmt.Errorf("redis: put session: %w", err)
+	}
+	doc, err := sessionDoc(sess)
+	if err != nil {
+		return fmt.Errorf("redis: put session %s: %w", sess.ID, err)
+	}
+	endedAt := ""
+	if sess.EndedAt != nil {
+		endedAt = strconv.FormatInt(sess.EndedAt.UnixMicro(), 10)
+	}
+	k := keysOf(sess.Tenant)
+	res, err := sessionPutScript.Run(ctx, s.c, []string{k.session(sess.ID), k.sessions()},
+		sess.ID, doc, sess.LastSeen.UnixMicro(), sess.Requests, sess.StartedAt.UnixMicro(), endedAt, sess.EndReason,
+	).Text()
+	switch {
+	case err != nil:
+		return fmt.Errorf("redis: put session %s: %w", sess.ID, err)
+	case res == "exists":
+		return fmt.Errorf("redis: put session %s: session id already exists", sess.ID)
+	}
+	return nil
+}
+
+// sessionDoc is the JSON of the session's fixed fields.
+func sessionDoc(sess store.Session) (string, error) {
+	sess.LastSeen, sess.Requests, sess.EndedAt, sess.EndReason = time.Time{}, 0, nil, ""
+	b, err := json.Marshal(sess)
+	return string(b), err
+}
+
+// GetSession returns one of the tenant's sessions, ended or not.
+func (s *Store) GetSession(ctx context.Context, tenant, id string) (store.Session, error) {
+	if err := checkSession(tenant, id); err != nil {
+		return store.Session{}, fmt.Errorf("redis: get session: %w", err)
+	}
+	row, err := s.c.HMGet(ctx, keysOf(tenant).session(id), sessionFields...).Result()
+	if err != nil {
+		return store.Session{}, fmt.Errorf("redis: get session %s: %w", id, err)
+	}
+	sess, err := decodeSession(row)
+	if err != nil {
+		return store.Session{}, fmt.Errorf("redis: get session %s: %w", id, err)
+	}
+	return sess, nil
+}
+
+// EndSession ends the session if it has not ended yet. The script sets
+// the end only if none is set, so one racing caller wins, and publishes
+// the change in the same step.
+func (s *Store) EndSession(ctx context.Context, tenant, id string, at time.Time, reason string) (store.Session, error) {
+	if err := checkSession(tenant, id); err != nil {
+		return store.Session{}, fmt.Errorf("redis: end session: %w", err)
+	}
+	msg := encodeChange(store.Change{Kind: store.ChangeSession, Tenant: tenant, ID: id})
+	row, err := sessionEndScript.Run(ctx, s.c, []string{keysOf(tenant).session(id)},
+		at.UnixMicro(), reason, token(), changesChannel, msg,
+	).Slice()
+	if err != nil {
+		return store.Session{}, fmt.Errorf("redis: end session %s: %w", id, err)
+	}
+	status, _ := first(row).(string)
+	switch status {
+	case "ok":
+	case "ended":
+		return store.Session{}, fmt.Errorf("redis: end session %s: %w", id, store.ErrEnded)
+	case "notfound":
+		return store.Session{}, fmt.Errorf("redis: end session %s: %w", id, store.ErrNotFound)
+	default:
+		return store.Session{}, fmt.Errorf("redis: end session %s: unexpected reply %v", id, row)
+	}
+	sess, err := decodeSession(row[1:])
+	if err != nil {
+		return store.Session{}, fmt.Errorf("redis: end session %s: %w", id, err)
+	}
+	return sess, nil
+}
+
+// first returns the first value of row, nil if it is empty.
+func first(row []any) any {
+	if len(row) == 0 {
+		return nil
+	}
+	return row[0]
+}
+
+// TouchSessions adds each touch's activity with one script call per
+// touch, all sent in one pipeline. Touches of sessions that do not exist,
+// or could not (a malformed tenant or id), are skipped.
+//
+// Like any command, a touch go-redis retries after losing the reply may
+// count its requests twice; activity counts are statistics, not audit.
+func (s *Store) TouchSessions(ctx context.Context, touches ...store.Touch) error {
+	cmds, err := s.runTouches(ctx, touches, sessionTouchScript.EvalSha)
+	if err != nil {
+		return fmt.Errorf("redis: touch sessions: %w", err)
+	}
+	// Redis may not have the script cached yet (first use, or after a
+	// restart or SCRIPT FLUSH); resend those touches with its source.
+	var missed []store.Touch
+	for i, c := range cmds {
+		if c != nil && isNoScript(c.Err()) {
+			missed = append(missed, touches[i])
+		}
+	}
+	if len(missed) == 0 {
+		return nil
+	}
+	if _, err := s.runTouches(ctx, missed, sessionTouchScript.Eval); err != nil {
+		return fmt.Errorf("redis: touch sessions: %w", err)
+	}
+	return nil
+}
+
+// evalFunc runs a script, by digest or by source.
+type evalFunc func(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd
+
+// runTouches sends one touch script per touch in one pipeline and returns
+// the commands, nil for skipped touches. Errors other than a missing
+// script fail the call.
+func (s *Store) runTouches(ctx context.Context, touches []store.Touch, eval evalFunc) ([]*redis.Cmd, error) {
+	pipe := s.c.Pipeline()
+	cmds := make([]*redis.Cmd, len(touches))
+	queued := 0
+	for i, t := range touches {
+		if checkSession(t.Tenant, t.ID) != nil {
+			continue
+		}
+		cmds[i] = eval(ctx, pipe, []string{keysOf(t.Tenant).session(t.ID)}, t.LastSeen.UnixMicro(), t.Requests)
+		queued++
+	}
+	if queued == 0 {
+		return cmds, nil
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !isNoScript(err) {
+		return nil, err
+	}
+	for _, c := range cmds {
+		if c != nil && c.Err() != nil && !isNoScript(c.Err()) {
+			return nil, c.Err()
+		}
+	}
+	return cmds, nil
+}
+
+// isNoScript reports whether err means Redis has not cached the script.
+func isNoScript(err error) bool {
+	return err != nil && (errors.Is(err, redis.ErrNoScript) || redis.HasErrorPrefix(err, "NOSCRIPT"))
+}
+
+// Sessions lists the tenant's sessions newest first. The cursor names the
+// last session returned, like grant history's.
+func (s *Store) Sessions(ctx context.Context, tenant string, p store.Page) ([]store.Session, string, error) {
+	if err := checkTenant(tenant); err != nil {
+		return nil, "", fmt.Errorf("redis: sessions: %w", err)
+	}
+	after, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
+	}
+	k := keysOf(tenant)
+	size := p.Size()
+	// One more than the page, to learn whether another page follows.
+	rows, err := sessionsScript.Run(ctx, s.c, []string{k.sessions()}, after, size+1, k.sessionPrefix()).Slice()
+	if errors.Is(err, redis.Nil) {
+		err = store.ErrInvalidCursor
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
+	}
+	page, next, err := sessionPage(rows, size)
+	if err != nil {
+		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
+	}
+	return page, next, nil
+}
+
+// sessionPage decodes the script's rows into at most size sessions and
+// the cursor of the next page.
+func sessionPage(rows []any, size int) ([]store.Session, string, error) {
+	n := min(len(rows), size)
+	page := make([]store.Session, 0, n)
+	last := ""
+	for _, r := range rows[:n] {
+		row, _ := r.([]any)
+		id, _ := first(row).(string)
+		last = id
+		sess, err := decodeSession(row[min(len(row), 1):])
+		if errors.Is(err, store.ErrNotFound) {
+			continue // listed but missing: skip rather than fail the page
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("session %s: %w", id, err)
+		}
+		page = append(page, sess)
+	}
+	if len(rows) <= size {
+		return page, "", nil
+	}
+	return page, encodeCursor(last), nil
+}
+
+// decodeSession assembles a session from the values of sessionFields;
+// store.ErrNotFound if it has no doc.
+func decodeSession(row []any) (store.Session, error) {
+	if len(row) != len(sessionFields) {
+		return store.Session{}, fmt.Errorf("unexpected session reply of %d values", len(row))
+	}
+	doc, ok := row[0].(string)
+	if !ok {
+		return store.Session{}, store.ErrNotFound
+	}
+	var sess store.Session
+	if err := json.Unmarshal([]byte(doc), &sess); err != nil {
+		return store.Session{}, fmt.Errorf("decode session: %w", err)
+	}
+	var err error
+	if sess.LastSeen, err = microsField(row[1], "last_seen"); err != nil {
+		return store.Session{}, err
+	}
+	if sess.Requests, err = intField(row[2], "requests"); err != nil {
+		return store.Session{}, err
+	}
+	if _, ended := row[3].(string); ended {
+		at, err := microsField(row[3], "ended_at")
+		if err != nil {
+			return store.Session{}, err
+		}
+		sess.EndedAt = &at
+		sess.EndReason, _ = row[4].(string)
+	}
+	return sess, nil
+}
+
+// intField parses a numeric hash field; a missing one is 0.
+func intField(v any, name string) (int64, error) {
+	s, ok := v.(string)
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("decode session %s: %w", name, err)
+	}
+	return n, nil
+}
+
+// microsField parses a time kept as unix microseconds; a missing one is
+// the zero time.
+func microsField(v any, name string) (time.Time, error) {
+	if _, ok := v.(string); !ok {
+		return time.Time{}, nil
+	}
+	us, err := intField(v, name)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.UnixMicro(us).UTC(), nil
+}
+
+// checkSession rejects a tenant or session id that cannot name a session.
+func checkSession(tenant, id string) error {
+	if err := checkTenant(tenant); err != nil {
+		return err
+	}
+	return checkSessionID(id)
+}

@@ -1,0 +1,140 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+func newSession(tenant string, n int, started time.Time) store.Session {
+	return store.Session{
+		ID:        fmt.Sprintf("s_%s_%04d", tenant, n),
+		Tenant:    tenant,
+		Grant:     "g_1",
+		Agent:     store.Agent{Subject: "bob", Issuer: "https://idp.test", Email: "bob@support.test", Name: "Bob"},
+		Roles:     []string{"operations"},
+		Scopes:    []string{"read", "write"},
+		StartedAt: started,
+		EndsAt:    started.Add(8 * time.Hour),
+		LastSeen:  started,
+	}
+}
+
+func testSessionLifecycle(t *testing.T, a, b store.Store) {
+	t0 := now()
+	s := newSession("acme", 1, t0)
+	if err := a.PutSession(ctx(t), s); err != nil {
+		t.Fatalf("PutSession: %v", err)
+	}
+	got, err := b.GetSession(ctx(t), "acme", s.ID)
+	if err != nil || got.Agent != s.Agent || !slices.Equal(got.Scopes, s.Scopes) || !got.EndsAt.Equal(s.EndsAt) || got.Ended() {
+		t.Fatalf("GetSession = %+v, %v", got, err)
+	}
+	if _, err := b.GetSession(ctx(t), "globex", s.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("session visible under another tenant: %v", err)
+	}
+	err = a.TouchSessions(ctx(t),
+		store.Touch{Tenant: "acme", ID: s.ID, LastSeen: t0.Add(2 * time.Minute), Requests: 3},
+		store.Touch{Tenant: "acme", ID: s.ID, LastSeen: t0.Add(time.Minute), Requests: 2}, // older: LastSeen keeps the later
+		store.Touch{Tenant: "acme", ID: "s_unknown", LastSeen: t0, Requests: 9},
+	)
+	if err != nil {
+		t.Fatalf("TouchSessions: %v", err)
+	}
+	got, _ = b.GetSession(ctx(t), "acme", s.ID)
+	if got.Requests != 5 || !got.LastSeen.Equal(t0.Add(2*time.Minute)) {
+		t.Fatalf("after touches: requests %d, last seen %v", got.Requests, got.LastSeen)
+	}
+	ended, err := b.EndSession(ctx(t), "acme", s.ID, t0.Add(time.Hour), store.SessionExit)
+	if err != nil || !ended.Ended() || ended.EndReason != store.SessionExit || !ended.EndedAt.Equal(t0.Add(time.Hour)) || ended.Requests != 5 {
+		t.Fatalf("EndSession = %+v, %v", ended, err)
+	}
+	if _, err := a.EndSession(ctx(t), "acme", s.ID, t0, store.SessionIdle); !errors.Is(err, store.ErrEnded) {
+		t.Fatalf("second EndSession: %v, want ErrEnded", err)
+	}
+	if _, err := a.EndSession(ctx(t), "acme", "s_missing", t0, store.SessionIdle); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("EndSession of missing: %v, want ErrNotFound", err)
+	}
+	// Requests counted after the end (in-flight) still add up.
+	if err := a.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: s.ID, LastSeen: t0, Requests: 1}); err != nil {
+		t.Fatalf("TouchSessions after end: %v", err)
+	}
+	if got, _ = a.GetSession(ctx(t), "acme", s.ID); got.Requests != 6 || got.EndReason != store.SessionExit {
+		t.Fatalf("after late touch: %+v", got)
+	}
+}
+
+func testSessionList(t *testing.T, a, b store.Store) {
+	t0 := now()
+	var want []string
+	for i := 1; i <= 5; i++ {
+		s := newSession("acme", i, t0.Add(time.Duration(i)*time.Second))
+		if err := a.PutSession(ctx(t), s); err != nil {
+			t.Fatal(err)
+		}
+		want = append([]string{s.ID}, want...)
+	}
+	if err := a.PutSession(ctx(t), newSession("globex", 1, t0)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	p := store.Page{Limit: 2}
+	for {
+		page, next, err := b.Sessions(ctx(t), "acme", p)
+		if err != nil {
+			t.Fatalf("Sessions: %v", err)
+		}
+		for _, s := range page {
+			got = append(got, s.ID)
+		}
+		if next == "" {
+			break
+		}
+		p.Cursor = next
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("sessions = %v, want %v", got, want)
+	}
+	if _, _, err := b.Sessions(ctx(t), "acme", store.Page{Cursor: "zzz"}); !errors.Is(err, store.ErrInvalidCursor) {
+		t.Fatalf("Sessions with a bad cursor: %v", err)
+	}
+}
+
+func testSessionConcurrentTouchAndEnd(t *testing.T, a, b store.Store) {
+	t0 := now()
+	s := newSession("acme", 1, t0)
+	if err := a.PutSession(ctx(t), s); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var wins atomic.Int64
+	for w := range 8 {
+		c := a
+		if w%2 == 1 {
+			c = b
+		}
+		wg.Go(func() {
+			for i := range 10 {
+				if err := c.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: s.ID, LastSeen: t0.Add(time.Duration(w*10+i) * time.Second), Requests: 1}); err != nil {
+					t.Errorf("TouchSessions: %v", err)
+				}
+			}
+			if _, err := c.EndSession(ctx(t), "acme", s.ID, t0, store.SessionRevoked); err == nil {
+				wins.Add(1)
+			} else if !errors.Is(err, store.ErrEnded) {
+				t.Errorf("EndSession: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	got, err := a.GetSession(ctx(t), "acme", s.ID)
+	if err != nil || got.Requests != 80 || !got.LastSeen.Equal(t0.Add(79*time.Second)) || wins.Load() != 1 {
+		t.Fatalf("after races: requests %d, last seen %v, %d winners; %v", got.Requests, got.LastSeen, wins.Load(), err)
+	}
+}
