@@ -2,6 +2,7 @@
 package main
 
 import (
+	"github.com/caddyserver/caddy/v2"
 	caddycmd "github.com/caddyserver/caddy/v2/cmd"
 
 	_ "github.com/caddyserver/caddy/v2/modules/standard"
@@ -10,5 +11,6 @@ import (
 )
 
 func main() {
+	caddy.CustomBinaryName = "lockbox"
 	caddycmd.Main()
 }

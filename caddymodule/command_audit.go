@@ -1,0 +1,48 @@
+package caddymodule
+
+import (
+	"github.com/spf13/cobra"
+
+	caddycmd "github.com/caddyserver/caddy/v2/cmd"
+
+	"github.com/lockbox-gw/lockbox/internal/cli"
+)
+
+// auditCommand wires `lockbox audit` and `lockbox audit verify`. A
+// --follow flag would go here and loop over cli's event reading with the
+// last seq seen.
+func auditCommand(cmd *cobra.Command) {
+	parentCommand(cmd, auditVerifyCommand())
+	f := cmd.Flags()
+	f.StringP("tenant", "t", "", "Tenant whose audit trail to show (required)")
+	f.String("since", "", "Only events from this time on: RFC 3339 (2025-01-02T15:04:05Z) or a duration back from now (24h, 7d)")
+	f.Int("limit", cli.DefaultAuditLimit, "Most events to show")
+	f.Bool("json", false, "Print the events as the API's JSON")
+	cmd.RunE = runE(func(cmd *cobra.Command) error {
+		c, err := newClient(cmd)
+		if err != nil {
+			return err
+		}
+		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+		return c.Audit(cli.AuditOptions{Tenant: fl.String("tenant"), Since: fl.String("since"), Limit: fl.Int("limit"), JSON: fl.Bool("json")})
+	})
+}
+
+func auditVerifyCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "verify --tenant <id> [--json]",
+		Short: "Checks a tenant's audit hash chain; exits non-zero when it is broken",
+		Args:  cobra.NoArgs,
+	}
+	cmd.Flags().StringP("tenant", "t", "", "Tenant whose audit chain to verify (required)")
+	cmd.Flags().Bool("json", false, "Print the verification as the API's JSON")
+	cmd.RunE = runE(func(cmd *cobra.Command) error {
+		c, err := newClient(cmd)
+		if err != nil {
+			return err
+		}
+		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+		return c.VerifyAudit(cli.VerifyOptions{Tenant: fl.String("tenant"), JSON: fl.Bool("json")})
+	})
+	return cmd
+}

@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// Audit listing bounds.
+const (
+	// DefaultAuditLimit is how many events `lockbox audit` shows unless
+	// told otherwise.
+	DefaultAuditLimit = 100
+	// auditPage is the most events asked for in one request (the store's
+	// page limit).
+	auditPage = store.MaxPageSize
+)
+
+// AuditOptions are the flags of `lockbox audit`.
+type AuditOptions struct {
+	Tenant string
+	// Since is an RFC 3339 time or a duration back from now ("24h").
+	Since string
+	// Limit is the most events to show, at least 1 (the flag's default
+	// is DefaultAuditLimit).
+	Limit int
+	JSON  bool
+}
+
+// eventPage is the API's answer to an audit query. Events stay raw so
+// --json prints them exactly as the API sent them.
+type eventPage struct {
+	Events    []json.RawMessage `json:"events"`
+	NextAfter int64             `json:"next_after,omitempty"`
+}
+
+// eventQuery selects events to read.
+type eventQuery struct {
+	since time.Time
+	after int64
+	limit int
+}
+
+// Audit prints the tenant's audit events in order.
+func (c *Client) Audit(o AuditOptions) error {
+	path, err := tenantPath(o.Tenant, "audit")
+	if err != nil {
+		return err
+	}
+	if o.Limit < 1 {
+		return Usagef("--limit must be at least 1")
+	}
+	since, err := ParseSince(o.Since, c.now())
+	if err != nil {
+		return err
+	}
+	q := eventQuery{since: since, limit: o.Limit}
+	page, err := c.readEvents(path, q)
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		return c.printEventPage(page)
+	}
+	return c.eventTable(o.Tenant, page, q)
+}
+
+// readEvents reads up to q.limit events after q.after, a page at a time.
+// It is also the building block for following a chain: call it again
+// with after set to the last seq seen.
+func (c *Client) readEvents(path string, q eventQuery) (eventPage, error) {
+	all := eventPage{Events: []json.RawMessage{}}
+	after := q.after
+	for len(all.Events) < q.limit {
+		v := url.Values{"limit": {strconv.Itoa(min(q.limit-len(all.Events), auditPage))}}
+		if after > 0 {
+			v.Set("after", strconv.FormatInt(after, 10))
+		}
+		if !q.since.IsZero() {
+			v.Set("since", q.since.UTC().Format(time.RFC3339Nano))
+		}
+		var p eventPage
+		if _, err := c.get(path+query(v), &p); err != nil {
+			return all, err
+		}
+		all.Events = append(all.Events, p.Events...)
+		all.NextAfter = p.NextAfter
+		if p.NextAfter == 0 || len(p.Events) == 0 {
+			break
+		}
+		after = p.NextAfter
+	}
+	return all, nil
+}
+
+// printEventPage prints the events read, in the shape of one API answer.
+func (c *Client) printEventPage(p eventPage) error {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return c.printJSON(raw)
+}
+
+func (c *Client) eventTable(tenantID string, p eventPage, q eventQuery) error {
+	if len(p.Events) == 0 {
+		return c.noEvents(tenantID, q.since)
+	}
+	t := newTable(c.Out, "SEQ", "TIME", "TYPE", "ACTOR", "GRANT", "DETAILS")
+	for i, raw := range p.Events {
+		var e store.Event
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return fmt.Errorf("the admin API sent an audit event that is not Lockbox JSON (event %d of the answer): %v", i+1, err)
+		}
+		t.row(strconv.FormatInt(e.Seq, 10), Timestamp(e.Time), cell(e.Type, maxCell), cell(actor(e.Actor), maxCell), cell(e.Grant, maxCell), cell(Details(e), maxDetails))
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if p.NextAfter != 0 {
+		fmt.Fprintf(c.Out, "(stopped at %d events; more may follow: narrow with --since or raise --limit)\n", q.limit)
+	}
+	return nil
+}
+
+func (c *Client) noEvents(tenantID string, since time.Time) error {
+	if since.IsZero() {
+		_, err := fmt.Fprintf(c.Out, "Tenant %s has no audit events.\n", tenantID)
+		return err
+	}
+	_, err := fmt.Fprintf(c.Out, "Tenant %s has no audit events since %s.\n", tenantID, Timestamp(since))
+	return err
+}
