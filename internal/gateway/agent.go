@@ -1,0 +1,142 @@
+package gateway
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/policy"
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// serveAgent runs a request that carries a Lockbox cookie. An agent not in
+// a tenant, or with a stale cookie, is ordinary traffic; an agent in a
+// tenant goes through every check of the session.
+func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) error {
+	ctx := r.Context()
+	stripCookies(r)
+	ags, err := g.agent(ctx, r)
+	switch {
+	case errors.Is(err, login.ErrNoSession):
+		return next(w, r)
+	case err != nil:
+		g.unavailable(w, r, err)
+		return nil
+	case ags.Impersonation == nil:
+		return next(w, r)
+	}
+	sess, err := g.session(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			g.leaveTenant(ctx, ags)
+			return next(w, r)
+		}
+		g.unavailable(w, r, err)
+		return nil
+	}
+	if !g.sessionUsable(w, r, ags, sess) {
+		return nil
+	}
+	return g.proxy(w, r, sess, next)
+}
+
+// sessionUsable ends the session if its time is up or its grant is gone,
+// and shows the agent why. It reports whether the request may go on.
+func (g *Gateway) sessionUsable(w http.ResponseWriter, r *http.Request, ags *login.AgentSession, sess *store.Session) bool {
+	ctx := r.Context()
+	if sess.Ended() {
+		g.leaveTenant(ctx, ags)
+		g.sessionOver(w, r, sess)
+		return false
+	}
+	now := g.now()
+	reason := ""
+	switch {
+	case !now.Before(sess.EndsAt):
+		reason = store.SessionMax
+		if !sess.EndsAt.Equal(sess.StartedAt.Add(g.cfg.SessionMax)) && !sess.BreakGlass {
+			reason = store.SessionExpired
+		}
+	case now.Sub(g.idleSince(sess)) >= g.cfg.IdleTimeout && g.reallyIdle(r, sess, now):
+		reason = store.SessionIdle
+	}
+	if reason == "" && !sess.BreakGlass {
+		var err error
+		if reason, err = g.grantGone(r, sess); err != nil {
+			g.unavailable(w, r, err)
+			return false
+		}
+	}
+	if reason == "" {
+		return true
+	}
+	ended, err := g.endSession(ctx, sess, reason)
+	if err != nil {
+		g.unavailable(w, r, err)
+		return false
+	}
+	g.leaveTenant(ctx, ags)
+	g.sessionOver(w, r, ended)
+	return false
+}
+
+// reallyIdle re-reads the session before ending it as idle, because
+// another instance may have served the agent meanwhile.
+func (g *Gateway) reallyIdle(r *http.Request, sess *store.Session, now time.Time) bool {
+	g.cache.dropSession(sess.ID)
+	fresh, err := g.session(r.Context(), sess.Tenant, sess.ID)
+	if err != nil {
+		return true // the store decides when ending; fail closed there
+	}
+	return now.Sub(g.idleSince(fresh)) >= g.cfg.IdleTimeout
+}
+
+// grantGone returns why the session's grant no longer holds, or "".
+func (g *Gateway) grantGone(r *http.Request, sess *store.Session) (string, error) {
+	cur, ok, err := g.currentGrant(r.Context(), sess.Tenant)
+	if err != nil {
+		return "", err
+	}
+	if ok && cur.ID == sess.Grant {
+		return "", nil
+	}
+	old, err := g.d.Grants.Get(r.Context(), sess.Tenant, sess.Grant)
+	if err == nil && old.EndReason == store.EndExpired {
+		return store.SessionExpired, nil
+	}
+	return store.SessionRevoked, nil
+}
+
+// proxy applies the deny rules and scopes, then sends the request on with
+// identity headers and records it.
+func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *store.Session, next Next) error {
+	clean, err := policy.CheckPath(r.URL.EscapedPath(), r.URL.Path)
+	if err != nil {
+		var pe *policy.PathError
+		if errors.As(err, &pe) {
+			g.refuse(w, r, sess, http.StatusBadRequest, pe.Decision())
+			return nil
+		}
+		g.refuse(w, r, sess, http.StatusBadRequest, policy.Decision{Code: "ambiguous_path", Message: "This address is written in a way Lockbox does not let agents use."})
+		return nil
+	}
+	if d := policy.Decide(sess.Scopes, r.Method, clean, g.cfg.Rules); !d.Allowed() {
+		g.refuse(w, r, sess, http.StatusForbidden, d)
+		return nil
+	}
+	tok, _, err := g.d.Minter.Token(*sess)
+	if err != nil {
+		g.unavailable(w, r, err)
+		return nil
+	}
+	policy.StripMethodOverride(r.Header)
+	g.names.set(r.Header, sess, tok)
+
+	start := g.now()
+	g.markSeen(sess.ID, start)
+	rec := &recorder{ResponseWriter: w}
+	err = next(rec, r)
+	g.recordRequest(r, sess, clean, rec, start, err)
+	return err
+}

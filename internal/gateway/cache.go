@@ -1,0 +1,191 @@
+package gateway
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// heartbeat is how often each instance publishes a heartbeat on the change
+// feed; staleAfter is how long without any message before cached state is
+// no longer trusted. Together they bound how long a broken feed could let
+// a revoked grant through: under a second.
+const (
+	heartbeat  = 250 * time.Millisecond
+	staleAfter = 900 * time.Millisecond
+)
+
+// cache holds grants, impersonation sessions and agent sessions read from
+// the store. Entries are dropped the moment the change feed reports a
+// change, and the whole cache is bypassed while the feed is silent, so a
+// revocation bites on the very next request on every instance.
+type cache struct {
+	lastFeed atomic.Int64 // unix nanos of the last feed message
+
+	mu       sync.RWMutex
+	grants   map[string]grantEntry          // by tenant
+	sessions map[string]*store.Session      // by session id
+	agents   map[string]*login.AgentSession // by agent record id
+	gen      uint64                         // bumped on every invalidation
+}
+
+// grantEntry is a tenant's current grant, or none.
+type grantEntry struct {
+	grant store.Grant
+	none  bool
+}
+
+func newCache() *cache {
+	return &cache{grants: map[string]grantEntry{}, sessions: map[string]*store.Session{}, agents: map[string]*login.AgentSession{}}
+}
+
+// fresh reports whether the feed has been heard from recently enough to
+// trust cached entries.
+func (c *cache) fresh() bool {
+	return time.Since(time.Unix(0, c.lastFeed.Load())) < staleAfter
+}
+
+// apply is the change-feed callback.
+func (c *cache) apply(ch store.Change) {
+	c.lastFeed.Store(time.Now().UnixNano())
+	switch ch.Kind {
+	case store.ChangeHeartbeat, store.ChangeKeys:
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	switch ch.Kind {
+	case store.ChangeGrant:
+		delete(c.grants, ch.Tenant)
+	case store.ChangeSession:
+		delete(c.sessions, ch.ID)
+	case store.ChangeAgent:
+		delete(c.agents, ch.ID)
+	default: // resync and anything unknown: forget everything
+		clear(c.grants)
+		clear(c.sessions)
+		clear(c.agents)
+	}
+}
+
+// generation returns a counter to pass to the put methods: a value read
+// from the store is cached only if nothing was invalidated since the read
+// began, so a change that races a read is never papered over.
+func (c *cache) generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
+func (c *cache) grant(tenant string) (grantEntry, bool) {
+	if !c.fresh() {
+		return grantEntry{}, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.grants[tenant]
+	return e, ok
+}
+
+func (c *cache) putGrant(gen uint64, tenant string, e grantEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen && len(c.grants) < maxEntries {
+		c.grants[tenant] = e
+	}
+}
+
+func (c *cache) session(id string) (*store.Session, bool) {
+	if !c.fresh() {
+		return nil, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	s, ok := c.sessions[id]
+	return s, ok
+}
+
+func (c *cache) putSession(gen uint64, s *store.Session) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen && len(c.sessions) < maxEntries {
+		c.sessions[s.ID] = s
+	}
+}
+
+func (c *cache) dropSession(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.sessions, id)
+}
+
+func (c *cache) agent(id string) (*login.AgentSession, bool) {
+	if !c.fresh() {
+		return nil, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	a, ok := c.agents[id]
+	return a, ok
+}
+
+func (c *cache) putAgent(gen uint64, id string, a *login.AgentSession) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen && len(c.agents) < maxEntries {
+		c.agents[id] = a
+	}
+}
+
+func (c *cache) dropAgent(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.agents, id)
+}
+
+// maxEntries bounds each map; past it, reads go to the store.
+const maxEntries = 100_000
+
+// watch subscribes the cache to the feed and publishes heartbeats until
+// ctx ends. If the subscription fails it retries, and the cache stays
+// bypassed meanwhile.
+func (c *cache) watch(ctx context.Context, s store.Store, observe func(store.Change), onError func(error)) {
+	go c.publishHeartbeats(ctx, s)
+	fn := func(ch store.Change) {
+		c.apply(ch)
+		observe(ch)
+	}
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		if err := s.Watch(ctx, fn); err == nil {
+			return
+		} else {
+			onError(err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+func (c *cache) publishHeartbeats(ctx context.Context, s store.Store) {
+	t := time.NewTicker(heartbeat)
+	defer t.Stop()
+	for {
+		pctx, cancel := context.WithTimeout(ctx, heartbeat)
+		_ = s.Publish(pctx, store.Change{Kind: store.ChangeHeartbeat}) // failure shows as silence
+		cancel()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

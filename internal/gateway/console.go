@@ -1,0 +1,163 @@
+package gateway
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/pages"
+	"github.com/lockbox-gw/lockbox/internal/policy"
+	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/scope"
+	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/tenant"
+)
+
+// signedIn returns the agent, or answers the request itself: a redirect
+// to login for pages, a refusal for forms, a 503 when the store is down.
+func (g *Gateway) signedIn(w http.ResponseWriter, r *http.Request) (*login.AgentSession, bool) {
+	ags, err := g.agent(r.Context(), r)
+	switch {
+	case errors.Is(err, login.ErrNoSession):
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			http.Redirect(w, r, g.cfg.Prefix+"/login?return_to="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return nil, false
+		}
+		pages.RenderError(w, pages.Error{Status: http.StatusUnauthorized, Title: "Not signed in", Message: "Your Lockbox login has ended. Sign in again.", Links: []pages.Link{{Label: "Sign in", URL: g.cfg.Prefix + "/login"}}})
+		return nil, false
+	case err != nil:
+		g.unavailable(w, r, err)
+		return nil, false
+	}
+	return ags, true
+}
+
+// formOK checks a console form: same origin and the session's CSRF token.
+func (g *Gateway) formOK(w http.ResponseWriter, r *http.Request, ags *login.AgentSession) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if !login.SameOrigin(r) || r.ParseForm() != nil || !login.CSRFValid(ags, r.PostForm.Get("csrf")) {
+		pages.RenderError(w, pages.Error{Status: http.StatusForbidden, Title: "Form refused", Message: "This form did not come from your Lockbox console. Reload the console and try again.", Links: []pages.Link{g.consoleLink()}})
+		return false
+	}
+	return true
+}
+
+func (g *Gateway) serveConsole(w http.ResponseWriter, r *http.Request) {
+	ags, ok := g.signedIn(w, r)
+	if !ok {
+		return
+	}
+	grants, err := g.d.Grants.Active(r.Context())
+	if err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
+	c := pages.Console{Prefix: g.cfg.Prefix, Agent: ags.Agent, Roles: ags.Roles, CSRF: ags.CSRF, Now: g.now()}
+	for _, gr := range grants {
+		c.Tenants = append(c.Tenants, pages.TenantRow{
+			Tenant: gr.Tenant, Scopes: scope.Intersect(gr.Scopes, ags.Scopes),
+			GrantedBy: displayActor(gr.CreatedBy), ExpiresAt: gr.ExpiresAt, Note: gr.Note,
+		})
+	}
+	if imp := ags.Impersonation; imp != nil {
+		if s, err := g.session(r.Context(), imp.Tenant, imp.Session); err == nil && !s.Ended() {
+			c.Current = s
+		}
+	}
+	pages.Render(w, "console.html", c)
+}
+
+// serveEnter starts an impersonation session in the tenant named by the
+// form, if the tenant has an active grant.
+func (g *Gateway) serveEnter(w http.ResponseWriter, r *http.Request) {
+	ags, ok := g.signedIn(w, r)
+	if !ok || !g.formOK(w, r, ags) {
+		return
+	}
+	ctx := r.Context()
+	t := r.PostForm.Get("tenant")
+	if err := tenant.Validate(t); err != nil {
+		pages.RenderError(w, pages.Error{Status: http.StatusBadRequest, Title: "Unknown tenant", Message: problem.As(err).Message, Links: []pages.Link{g.consoleLink()}})
+		return
+	}
+	gr, found, err := g.currentGrant(ctx, t)
+	if err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
+	if !found {
+		g.noGrant(w, r, ags, t)
+		return
+	}
+	if ags.Impersonation != nil {
+		if cur, err := g.session(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session); err == nil && !cur.Ended() {
+			if _, err := g.endSession(ctx, cur, store.SessionExit); err != nil {
+				g.unavailable(w, r, err)
+				return
+			}
+		}
+	}
+	s, err := g.startSession(ctx, ags, gr)
+	if err == nil {
+		err = g.setImpersonation(ctx, ags, &login.Impersonation{Tenant: s.Tenant, Session: s.ID})
+	}
+	if err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
+	http.Redirect(w, r, g.cfg.Landing, http.StatusSeeOther)
+}
+
+// noGrant refuses entry to a tenant without a grant, and audits it there.
+func (g *Gateway) noGrant(w http.ResponseWriter, r *http.Request, ags *login.AgentSession, t string) {
+	d := policy.Decision{Code: "no_grant", Message: t + " has not granted support access. Ask the tenant's admin to grant it."}
+	g.refuse(w, r, &store.Session{Tenant: t, Agent: ags.Agent}, http.StatusForbidden, d)
+}
+
+func (g *Gateway) serveExit(w http.ResponseWriter, r *http.Request) {
+	ags, ok := g.signedIn(w, r)
+	if !ok || !g.formOK(w, r, ags) {
+		return
+	}
+	if err := g.leave(r, ags, store.SessionExit); err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
+	http.Redirect(w, r, g.cfg.Prefix+"/", http.StatusSeeOther)
+}
+
+func (g *Gateway) serveLogout(w http.ResponseWriter, r *http.Request) {
+	ags, ok := g.signedIn(w, r)
+	if !ok || !g.formOK(w, r, ags) {
+		return
+	}
+	if err := g.leave(r, ags, store.SessionLogout); err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
+	err := g.d.Login.Sessions().Destroy(r.Context(), w, r)
+	g.forgetAgent(r.Context(), ags.ID)
+	if err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
+	pages.RenderError(w, pages.Error{Status: http.StatusOK, Title: "Signed out", Message: "You are signed out of Lockbox.", Links: []pages.Link{{Label: "Sign in again", URL: g.cfg.Prefix + "/login"}}})
+}
+
+// leave ends the agent's current session, if any, for reason.
+func (g *Gateway) leave(r *http.Request, ags *login.AgentSession, reason string) error {
+	imp := ags.Impersonation
+	if imp == nil {
+		return nil
+	}
+	s, err := g.session(r.Context(), imp.Tenant, imp.Session)
+	if err == nil && !s.Ended() {
+		if _, err := g.endSession(r.Context(), s, reason); err != nil {
+			return err
+		}
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return g.setImpersonation(r.Context(), ags, nil)
+}

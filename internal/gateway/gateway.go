@@ -1,0 +1,145 @@
+// Package gateway is Lockbox's request path, free of Caddy: it scrubs
+// identity headers from every request, serves Lockbox's own pages under
+// its prefix, and runs agent requests through the checks of an
+// impersonation session (grant, timeouts, deny rules, scopes) before they
+// reach the app with identity headers and a scoped JWT.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/lockbox-gw/lockbox/internal/audit"
+	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/policy"
+	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/token"
+)
+
+// Defaults for Config.
+const (
+	DefaultPrefix      = "/_lockbox"
+	DefaultSessionMax  = 8 * time.Hour
+	DefaultIdleTimeout = 30 * time.Minute
+	DefaultLanding     = "/"
+)
+
+// Config is one site's Lockbox settings.
+type Config struct {
+	// Prefix is where Lockbox's own routes live; default /_lockbox.
+	Prefix string
+	// HeaderPrefix starts every identity header; default X-Lockbox-.
+	HeaderPrefix string
+	// SessionMax caps an impersonation session; default 8h.
+	SessionMax time.Duration
+	// IdleTimeout ends a session with no requests for this long; default 30m.
+	IdleTimeout time.Duration
+	// Landing is where the agent goes after entering a tenant; default /.
+	Landing string
+	// Rules are actions refused to agents whatever the grant says.
+	Rules policy.Rules
+	// Issuer is the token issuer published in the discovery document.
+	Issuer string
+}
+
+// Deps are the parts a Gateway works with.
+type Deps struct {
+	Store  store.Store
+	Grants *grant.Service
+	Login  *login.Service
+	Keys   *token.Keys
+	Minter *token.Minter
+	Audit  *audit.Writer
+	Logger *zap.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Next is the rest of the handler chain (the app, via reverse_proxy).
+type Next func(http.ResponseWriter, *http.Request) error
+
+// Gateway serves one site.
+type Gateway struct {
+	cfg   Config
+	d     Deps
+	scrub *policy.Scrubber
+	names headerNames
+	cache *cache
+	seen  sync.Map // session id -> *lastSeen, activity seen by this instance
+}
+
+// New checks cfg, fills in defaults and returns a gateway.
+func New(cfg Config, d Deps) (*Gateway, error) {
+	if cfg.Prefix == "" {
+		cfg.Prefix = DefaultPrefix
+	}
+	cfg.Prefix = "/" + strings.Trim(cfg.Prefix, "/")
+	if cfg.HeaderPrefix == "" {
+		cfg.HeaderPrefix = policy.DefaultPrefix
+	}
+	if cfg.SessionMax <= 0 {
+		cfg.SessionMax = DefaultSessionMax
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.Landing == "" {
+		cfg.Landing = DefaultLanding
+	}
+	if d.Store == nil || d.Grants == nil || d.Login == nil || d.Keys == nil || d.Minter == nil || d.Audit == nil {
+		return nil, errors.New("gateway: store, grants, login, keys, minter and audit are required")
+	}
+	if d.Logger == nil {
+		d.Logger = zap.NewNop()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	scrub, err := policy.NewScrubber(cfg.HeaderPrefix)
+	if err != nil {
+		return nil, err
+	}
+	return &Gateway{cfg: cfg, d: d, scrub: scrub, names: newHeaderNames(cfg.HeaderPrefix), cache: newCache()}, nil
+}
+
+// Run follows the store's change feed until ctx ends, so cached grants and
+// sessions are dropped the moment they change anywhere.
+func (g *Gateway) Run(ctx context.Context) {
+	g.cache.watch(ctx, g.d.Store, g.d.Keys.Observe, func(err error) {
+		g.d.Logger.Error("watching lockbox store changes", zap.Error(err))
+	})
+}
+
+// ServeHTTP handles one request. Ordinary traffic (no Lockbox cookie)
+// costs a header scrub and a cookie check, then goes on untouched.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request, next Next) error {
+	g.scrub.Scrub(r.Header)
+	g.scrub.Scrub(r.Trailer)
+	if p, ok := g.own(r.URL.Path); ok {
+		g.serveOwn(w, r, p)
+		return nil
+	}
+	if !login.HasCookie(r) {
+		return next(w, r)
+	}
+	return g.serveAgent(w, r, next)
+}
+
+// own reports whether path is one of Lockbox's routes and returns it
+// relative to the prefix ("" or "/..." ).
+func (g *Gateway) own(path string) (string, bool) {
+	rest, ok := strings.CutPrefix(path, g.cfg.Prefix)
+	if !ok || (rest != "" && rest[0] != '/') {
+		return "", false
+	}
+	return rest, true
+}
+
+func (g *Gateway) now() time.Time { return g.d.Now().UTC() }

@@ -1,0 +1,113 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// agent returns the signed-in agent for r, from the cache when the feed is
+// live. login.ErrNoSession when r carries no live session.
+func (g *Gateway) agent(ctx context.Context, r *http.Request) (*login.AgentSession, error) {
+	ss := g.d.Login.Sessions()
+	id, ok := ss.ID(r)
+	if !ok {
+		return nil, login.ErrNoSession
+	}
+	if a, ok := g.cache.agent(id); ok && g.now().Before(a.ExpiresAt) {
+		return a, nil
+	}
+	gen := g.cache.generation()
+	a, err := ss.Get(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	g.cache.putAgent(gen, id, a)
+	return a, nil
+}
+
+// forgetAgent drops an agent session from every instance's cache.
+func (g *Gateway) forgetAgent(ctx context.Context, id string) {
+	g.cache.dropAgent(id)
+	g.publish(ctx, store.Change{Kind: store.ChangeAgent, ID: id})
+}
+
+// session returns an impersonation session, from the cache when the feed
+// is live.
+func (g *Gateway) session(ctx context.Context, tenant, id string) (*store.Session, error) {
+	if s, ok := g.cache.session(id); ok && s.Tenant == tenant {
+		return s, nil
+	}
+	gen := g.cache.generation()
+	s, err := g.d.Store.GetSession(ctx, tenant, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, err
+	case err != nil:
+		return nil, problem.Store(err)
+	}
+	g.cache.putSession(gen, &s)
+	return &s, nil
+}
+
+// currentGrant returns the tenant's active grant, or ok=false when it has
+// none, from the cache when the feed is live.
+func (g *Gateway) currentGrant(ctx context.Context, tenant string) (store.Grant, bool, error) {
+	if e, ok := g.cache.grant(tenant); ok && (e.none || !e.grant.Expired(g.now())) {
+		return e.grant, !e.none, nil
+	}
+	gen := g.cache.generation()
+	gr, err := g.d.Grants.Current(ctx, tenant)
+	if p := problem.As(err); err != nil && p.Kind == problem.NotFound {
+		g.cache.putGrant(gen, tenant, grantEntry{none: true})
+		return store.Grant{}, false, nil
+	}
+	if err != nil {
+		return store.Grant{}, false, err
+	}
+	g.cache.putGrant(gen, tenant, grantEntry{grant: gr})
+	return gr, true, nil
+}
+
+func (g *Gateway) publish(ctx context.Context, c store.Change) {
+	if err := g.d.Store.Publish(ctx, c); err != nil {
+		// Other instances stop trusting their caches when the feed is down,
+		// so a lost message cannot keep stale state alive.
+		g.d.Logger.Warn("publishing lockbox change", zap.String("kind", string(c.Kind)), zap.Error(err))
+	}
+}
+
+// lastSeen is this instance's latest activity in a session, so idle time
+// is judged on what this instance saw as well as what the store has.
+type lastSeen struct{ nanos atomic.Int64 }
+
+func (g *Gateway) markSeen(id string, at time.Time) {
+	v, _ := g.seen.LoadOrStore(id, &lastSeen{})
+	ls := v.(*lastSeen)
+	for {
+		old := ls.nanos.Load()
+		if old >= at.UnixNano() || ls.nanos.CompareAndSwap(old, at.UnixNano()) {
+			return
+		}
+	}
+}
+
+// idleSince returns the later of the store's and this instance's last
+// activity in s.
+func (g *Gateway) idleSince(s *store.Session) time.Time {
+	last := s.LastSeen
+	if v, ok := g.seen.Load(s.ID); ok {
+		if local := time.Unix(0, v.(*lastSeen).nanos.Load()); local.After(last) {
+			last = local
+		}
+	}
+	return last
+}

@@ -1,0 +1,125 @@
+package gateway
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/pages"
+	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/token"
+)
+
+// route is one of Lockbox's own endpoints.
+type route struct {
+	method string
+	serve  func(*Gateway, http.ResponseWriter, *http.Request)
+}
+
+var routes = map[string]route{
+	"":                                  {http.MethodGet, (*Gateway).serveConsoleRedirect},
+	"/":                                 {http.MethodGet, (*Gateway).serveConsole},
+	"/login":                            {http.MethodGet, (*Gateway).serveLogin},
+	"/callback":                         {http.MethodGet, (*Gateway).serveCallback},
+	"/logout":                           {http.MethodPost, (*Gateway).serveLogout},
+	"/sessions":                         {http.MethodPost, (*Gateway).serveEnter},
+	"/exit":                             {http.MethodPost, (*Gateway).serveExit},
+	"/jwks.json":                        {http.MethodGet, (*Gateway).serveJWKS},
+	"/.well-known/openid-configuration": {http.MethodGet, (*Gateway).serveDiscovery},
+}
+
+// serveOwn serves Lockbox's routes; nothing under the prefix reaches the app.
+func (g *Gateway) serveOwn(w http.ResponseWriter, r *http.Request, path string) {
+	rt, ok := routes[path]
+	if !ok {
+		pages.RenderError(w, pages.Error{Status: http.StatusNotFound, Title: "Not found", Message: "There is no such Lockbox page.", Links: []pages.Link{g.consoleLink()}})
+		return
+	}
+	if r.Method != rt.method && !(rt.method == http.MethodGet && r.Method == http.MethodHead) {
+		w.Header().Set("Allow", rt.method)
+		pages.RenderError(w, pages.Error{Status: http.StatusMethodNotAllowed, Title: "Method not allowed", Message: "This Lockbox page does not take " + r.Method + " requests."})
+		return
+	}
+	rt.serve(g, w, r)
+}
+
+func (g *Gateway) serveConsoleRedirect(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, g.cfg.Prefix+"/", http.StatusSeeOther)
+}
+
+func (g *Gateway) serveLogin(w http.ResponseWriter, r *http.Request) {
+	err := g.d.Login.Begin(r.Context(), w, r, g.callbackURL(r), r.URL.Query().Get("return_to"))
+	if err != nil {
+		g.loginFailed(w, r, err)
+	}
+}
+
+func (g *Gateway) serveCallback(w http.ResponseWriter, r *http.Request) {
+	res, err := g.d.Login.Finish(r.Context(), w, r)
+	if err != nil {
+		g.loginFailed(w, r, err)
+		return
+	}
+	http.Redirect(w, r, res.ReturnTo, http.StatusSeeOther)
+}
+
+// callbackURL is the absolute URL of /callback, which must match a
+// redirect URI registered at the identity provider. It comes from the
+// configured issuer; the request's Host is used only when none is set.
+func (g *Gateway) callbackURL(r *http.Request) string {
+	if g.cfg.Issuer != "" {
+		return strings.TrimSuffix(g.cfg.Issuer, "/") + "/callback"
+	}
+	u := url.URL{Scheme: "http", Host: r.Host, Path: g.cfg.Prefix + "/callback"}
+	if r.TLS != nil {
+		u.Scheme = "https"
+	}
+	return u.String()
+}
+
+// loginFailed shows why a login could not start or finish. Refusals are
+// logged at warn (a forged or replayed state is worth knowing about),
+// failures of Lockbox itself at error.
+func (g *Gateway) loginFailed(w http.ResponseWriter, r *http.Request, err error) {
+	p := problem.As(err)
+	status := problem.Status(err)
+	switch {
+	case status >= 500 && !errors.Is(err, login.ErrIdPUnavailable):
+		g.d.Logger.Error("agent login failed", zap.String("code", p.Code), zap.Error(err))
+	default:
+		g.d.Logger.Warn("agent login refused", zap.String("code", p.Code), zap.Error(err))
+	}
+	title, msg := "Login failed", p.Message
+	switch {
+	case errors.Is(err, login.ErrIdPUnavailable):
+		title, msg = "Sign-in is unavailable", "Lockbox cannot reach your company's sign-in service right now. Try again in a minute."
+	case errors.Is(err, login.ErrNoRole):
+		title = "No support role"
+	case status >= 500:
+		msg = "Lockbox could not complete the login. Try again in a minute."
+	}
+	pages.RenderError(w, pages.Error{Status: status, Title: title, Message: msg, Links: []pages.Link{{Label: "Try again", URL: g.cfg.Prefix + "/login"}}})
+}
+
+func (g *Gateway) serveJWKS(w http.ResponseWriter, r *http.Request) {
+	b, err := g.d.Keys.JWKS()
+	if err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
+	writeJSON(w, b, "public, max-age=60")
+}
+
+func (g *Gateway) serveDiscovery(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, token.Discovery(g.cfg.Issuer), "public, max-age=300")
+}
+
+func writeJSON(w http.ResponseWriter, b []byte, cache string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", cache)
+	_, _ = w.Write(b)
+}

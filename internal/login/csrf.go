@@ -1,0 +1,46 @@
+package login
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// CSRFValid reports, in constant time, whether formToken is the
+// session's CSRF token. A nil session or an empty token is never valid.
+func CSRFValid(sess *AgentSession, formToken string) bool {
+	return sess != nil && equal(sess.CSRF, formToken)
+}
+
+// SameOrigin reports whether r comes from a page of its own origin: the
+// Origin header, or the Referer when Origin is absent, must have r's
+// scheme and host (default ports ignored). With neither header, only GET
+// and HEAD pass; "Origin: null" never does.
+func SameOrigin(r *http.Request) bool {
+	src := r.Header.Get("Origin")
+	if src == "" {
+		src = r.Header.Get("Referer")
+	}
+	if src == "" {
+		return r.Method == http.MethodGet || r.Method == http.MethodHead
+	}
+	u, err := url.Parse(src)
+	if err != nil || u.Host == "" || u.Opaque != "" || u.User != nil {
+		return false
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return strings.EqualFold(u.Scheme, scheme) &&
+		strings.EqualFold(withoutDefaultPort(u.Host, scheme), withoutDefaultPort(r.Host, scheme))
+}
+
+// withoutDefaultPort drops ":443" from an https host and ":80" from an
+// http one, as browsers do in Origin.
+func withoutDefaultPort(host, scheme string) string {
+	if scheme == "https" {
+		return strings.TrimSuffix(host, ":443")
+	}
+	return strings.TrimSuffix(host, ":80")
+}

@@ -1,0 +1,198 @@
+package login
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+
+	"golang.org/x/oauth2"
+
+	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// maxCodeLen bounds the authorization code taken from the query.
+const maxCodeLen = 4096
+
+// idpErrorCode is the form of an OAuth error code worth repeating.
+var idpErrorCode = regexp.MustCompile(`^[a-z_]{1,64}$`)
+
+// Result is a finished login: who signed in, the new session, and where
+// to send the browser.
+type Result struct {
+	Identity
+	// Session is the agent session created for the login; its cookie is
+	// already set.
+	Session *AgentSession `json:"session"`
+	// ReturnTo is the safe same-origin path to redirect to.
+	ReturnTo string `json:"return_to"`
+}
+
+// Finish completes a login on the callback. The state is taken from the
+// store (so it works once, across instances) and checked against this
+// browser's binding cookie before the code is exchanged; then the ID token
+// is verified (signature, issuer, audience, expiry), the nonce compared,
+// the claims type-checked and the groups mapped to roles. On success a
+// fresh agent session replaces any the browser had, and its cookie is
+// set. The binding cookie is cleared whatever the outcome.
+func (s *Service) Finish(ctx context.Context, w http.ResponseWriter, r *http.Request) (Result, error) {
+	mode := modeOf(r)
+	if mode == cookieRefused {
+		return Result{}, insecure()
+	}
+	q := r.URL.Query()
+	rec, err := s.takeLogin(ctx, w, r, mode, q.Get("state"))
+	if err != nil {
+		return Result{}, err
+	}
+	if err := idpError(q); err != nil {
+		return Result{}, err
+	}
+	id, err := s.authenticate(ctx, rec, q.Get("code"))
+	if err != nil {
+		return Result{}, err
+	}
+	sess, err := s.sessions.Create(ctx, w, r, id)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Identity: id, Session: sess, ReturnTo: rec.ReturnTo}, nil
+}
+
+// takeLogin clears the binding cookie, takes the login record of state
+// and checks that this browser started it.
+func (s *Service) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, mode cookieMode, state string) (loginRecord, error) {
+	_, bindingName := mode.names()
+	setCookie(w, mode, bindingName, "", -1)
+	if !isToken(state) {
+		return loginRecord{}, stateInvalid(errors.New("state missing or malformed"))
+	}
+	raw, err := s.store.TakeRecord(ctx, kindLogin, hashToken(state))
+	if errors.Is(err, store.ErrNotFound) {
+		return loginRecord{}, stateInvalid(err)
+	}
+	if err != nil {
+		return loginRecord{}, problem.Store(err)
+	}
+	var rec loginRecord
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return loginRecord{}, stateInvalid(err)
+	}
+	// The store's TTL is garbage collection; the age is decided here.
+	if s.cfg.Now().After(rec.Created.Add(loginTTL)) {
+		return loginRecord{}, stateInvalid(errors.New("login expired"))
+	}
+	binding, ok := cookieValue(r, bindingName)
+	if !ok || !equal(hashToken(binding), rec.Binding) {
+		return loginRecord{}, refused(problem.Forbidden, CodeBrowserMismatch,
+			"this sign-in was started in another browser or its cookie is missing; sign in again from this browser", nil)
+	}
+	return rec, nil
+}
+
+// idpError turns an error= callback into a plain refusal.
+func idpError(q url.Values) error {
+	code := q.Get("error")
+	if code == "" {
+		return nil
+	}
+	if !idpErrorCode.MatchString(code) {
+		code = "unknown_error"
+	}
+	cause := fmt.Errorf("provider error %s: %s", code, strconv.Quote(clip(q.Get("error_description"), 200)))
+	msg := "the sign-in provider refused the sign-in (" + code + "); start again"
+	if code == "access_denied" {
+		msg = "the sign-in was cancelled or refused at the sign-in provider (access_denied); start again"
+	}
+	return refused(problem.Forbidden, CodeIdPRefused, msg, cause)
+}
+
+// authenticate exchanges the code, verifies the ID token and maps the
+// agent's groups to roles.
+func (s *Service) authenticate(ctx context.Context, rec loginRecord, code string) (Identity, error) {
+	if code == "" || len(code) > maxCodeLen {
+		return Identity{}, problem.New(problem.Invalid, CodeBadRequest, "the sign-in provider sent no usable code; sign in again")
+	}
+	p, err := s.discovery.get(ctx)
+	if err != nil {
+		return Identity{}, err
+	}
+	raw, err := s.exchange(ctx, p, rec, code)
+	if err != nil {
+		return Identity{}, err
+	}
+	vctx, cancel := context.WithTimeout(s.discovery.clientContext(ctx), s.cfg.Timeout)
+	defer cancel()
+	tok, err := p.verifier.Verify(vctx, raw)
+	if err != nil {
+		return Identity{}, tokenInvalid(err)
+	}
+	if !equal(tok.Nonce, rec.Nonce) {
+		return Identity{}, refused(problem.Forbidden, CodeNonceMismatch,
+			"the sign-in provider's answer does not belong to this sign-in (nonce mismatch); sign in again", nil)
+	}
+	c, err := readClaims(tok, s.cfg.RolesClaim)
+	if err != nil {
+		return Identity{}, err
+	}
+	id, ok := identityFor(c.agent, c.groups, s.cfg.Roles)
+	if !ok {
+		return Identity{}, noRole()
+	}
+	return id, nil
+}
+
+// exchange redeems the code with the PKCE verifier and returns the raw ID
+// token.
+func (s *Service) exchange(ctx context.Context, p *idp, rec loginRecord, code string) (string, error) {
+	ctx, cancel := context.WithTimeout(s.discovery.clientContext(ctx), s.cfg.Timeout)
+	defer cancel()
+	oauth := p.oauth
+	oauth.RedirectURL = rec.RedirectURL
+	tok, err := oauth.Exchange(ctx, code, oauth2.VerifierOption(rec.Verifier))
+	if err != nil {
+		return "", exchangeError(err)
+	}
+	raw, ok := tok.Extra("id_token").(string)
+	if !ok || raw == "" {
+		return "", tokenInvalid(errors.New("token response has no id_token"))
+	}
+	return raw, nil
+}
+
+// exchangeError tells a refused code (used, expired, wrong verifier) from
+// a provider that cannot be reached.
+func exchangeError(err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
+		return refused(problem.Invalid, CodeCodeRejected,
+			"the sign-in provider did not accept the sign-in code (it may be used or expired); sign in again", err)
+	}
+	return idpUnavailable(err)
+}
+
+// stateInvalid is the error for a state that is unknown, used, expired or
+// malformed.
+func stateInvalid(cause error) *problem.Error {
+	return refused(problem.Invalid, CodeStateInvalid,
+		"this sign-in is unknown, expired or already used; sign in again", cause)
+}
+
+// tokenInvalid is the error for an ID token that fails verification.
+func tokenInvalid(cause error) *problem.Error {
+	return refused(problem.Forbidden, CodeTokenInvalid,
+		"the sign-in provider's ID token failed verification; sign in again", cause)
+}
+
+// clip bounds s for a log line.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
