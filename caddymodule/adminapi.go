@@ -17,8 +17,9 @@ func init() {
 	caddy.RegisterModule(adminAPI{})
 }
 
-// adminAPI serves the ops API (grants and audit, used by the CLI) on
-// Caddy's admin endpoint, which listens on loopback by default.
+// adminAPI serves the ops API (grants, audit, sessions and key rotation,
+// used by the CLI) on Caddy's admin endpoint, which listens on loopback
+// by default.
 type adminAPI struct {
 	ops    http.Handler // nil when the config has no working lockbox app
 	down   error        // the answer while ops is nil
@@ -49,7 +50,7 @@ func (a *adminAPI) Provision(ctx caddy.Context) error {
 		a.down = errNotLoaded
 		return nil
 	}
-	a.ops = opsapi.New(app.Grants(), opsapi.WithLogger(a.logger))
+	a.ops = opsapi.New(app.Grants(), opsapi.WithLogger(a.logger), opsapi.WithKeys(app.Keys(), app.keyRetention))
 	return nil
 }
 

@@ -19,13 +19,15 @@ func init() {
 //		lockbox {
 //			storage bolt <path>
 //			storage redis <url>
+//			signing_key_file <path>
 //		}
 //	}
 //
 // Without a storage line the store is the bolt file lockbox.db in Caddy's
-// data directory. Placeholders such as {env.LOCKBOX_REDIS_URL} are kept
-// and replaced when the config is loaded. Several lockbox blocks are
-// merged into one app.
+// data directory. Without signing_key_file, token signing keys are
+// generated on first start and kept in the store. Placeholders such as
+// {env.LOCKBOX_REDIS_URL} are kept and replaced when the config is
+// loaded. Several lockbox blocks are merged into one app.
 func parseGlobalOption(d *caddyfile.Dispenser, existing any) (any, error) {
 	app, err := existingApp(d, existing)
 	if err != nil {
@@ -67,6 +69,8 @@ func (a *App) unmarshalOption(d *caddyfile.Dispenser) error {
 	switch word := d.Val(); word {
 	case "storage":
 		return a.unmarshalStorage(d)
+	case "signing_key_file":
+		return a.unmarshalSigningKeyFile(d)
 	default:
 		return d.Errf("unknown lockbox option %q", clip(word))
 	}
@@ -105,6 +109,23 @@ func (a *App) unmarshalStorage(d *caddyfile.Dispenser) error {
 	}
 	a.Storage = &s
 	return nil
+}
+
+// unmarshalSigningKeyFile parses
+//
+//	signing_key_file <path>
+func (a *App) unmarshalSigningKeyFile(d *caddyfile.Dispenser) error {
+	if a.SigningKeyFile != "" {
+		return d.Err("signing_key_file is already set; give it once")
+	}
+	if !d.NextArg() {
+		return d.Err("signing_key_file needs the path of a PEM file with an EC P-256 private key")
+	}
+	a.SigningKeyFile = d.Val()
+	if d.NextArg() {
+		return d.Err("signing_key_file takes exactly one path")
+	}
+	return noBlock(d, "signing_key_file")
 }
 
 // addressWord names what locates a backend's store, for messages.

@@ -400,11 +400,32 @@ func exerciseErrors(t *testing.T, s *instance) {
 	}
 }
 
+// exerciseSessionsAndKeys lists sessions (none: no agent came in) and
+// rotates the signing keys.
+func exerciseSessionsAndKeys(t *testing.T, s *instance) {
+	wantContains(t, s.ok("sessions", "--tenant", "acme"), "Tenant acme has no impersonation sessions.")
+	var list struct{ Sessions []json.RawMessage }
+	s.okJSON(&list, "sessions", "--tenant", "acme", "--json")
+	if list.Sessions == nil || len(list.Sessions) != 0 {
+		t.Fatalf("sessions --json: %+v", list)
+	}
+	wantContains(t, s.ok("keys", "rotate"), "Rotated the signing key: tokens are now signed with key ", "stays published for 6m0s")
+	var first, second struct{ KID string }
+	s.okJSON(&first, "keys", "rotate", "--json")
+	s.okJSON(&second, "keys", "rotate", "--json")
+	if first.KID == "" || first.KID == second.KID {
+		t.Fatalf("keys rotate --json: kids %q then %q", first.KID, second.KID)
+	}
+	wantOneLineError(t, s.lockbox("sessions"), "--tenant is required (see '")
+	wantOneLineError(t, s.lockbox("keys"), "say what to do: lockbox keys rotate")
+}
+
 // exerciseAll runs every scenario shared by the backends.
 func exerciseAll(t *testing.T, s *instance) {
 	exerciseGrants(t, s)
 	exerciseAudit(t, s)
 	exerciseErrors(t, s)
+	exerciseSessionsAndKeys(t, s)
 	if t.Failed() {
 		t.FailNow()
 	}

@@ -48,6 +48,36 @@ naming the first broken event, when one was):
 ` + adminHelp,
 		CobraFunc: auditCommand,
 	})
+	caddycmd.RegisterCommand(caddycmd.Command{
+		Name:  "sessions",
+		Usage: "--tenant <id> [--limit <n>] [--json]",
+		Short: "Lists a tenant's impersonation sessions, newest first",
+		Long: `
+Lists the support agents' impersonation sessions in a tenant, newest
+first: who, when they started and ended, why they ended, and how many
+requests they made:
+
+  sessions --tenant acme [--limit 100] [--json]
+
+` + adminHelp,
+		CobraFunc: sessionsCommand,
+	})
+	caddycmd.RegisterCommand(caddycmd.Command{
+		Name:  "keys",
+		Usage: "rotate [--json]",
+		Short: "Rotates the keys that sign impersonation tokens",
+		Long: `
+Makes a new key sign impersonation tokens on every instance. The previous
+key stays published in the JWKS until the tokens it signed have expired:
+
+  keys rotate [--json]
+
+A key given with signing_key_file is not rotated: replace the file and
+reload instead.
+
+` + adminHelp,
+		CobraFunc: keysCommand,
+	})
 }
 
 // adminHelp ends every command's help: how the running instance is found.

@@ -1,16 +1,19 @@
-// Package opsapi is the operators' JSON API over grants and the audit
-// trail, served under /lockbox/ as a plain http.Handler. The Caddy admin
+// Package opsapi is the operators' JSON API over grants, the audit trail,
+// impersonation sessions and the signing keys, served under /lockbox/ as a
+// plain http.Handler. The Caddy admin
 // module mounts it on the admin endpoint; nothing here depends on Caddy.
 package opsapi
 
 import (
 	"net/http"
+	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 // Prefix is the path every route of the API starts with.
@@ -18,9 +21,11 @@ const Prefix = "/lockbox/"
 
 // Handler serves the ops API.
 type Handler struct {
-	svc    *grant.Service
-	logger *zap.Logger
-	mux    *http.ServeMux
+	svc     *grant.Service
+	keys    *token.Keys
+	keepFor func() time.Duration
+	logger  *zap.Logger
+	mux     *http.ServeMux
 }
 
 // Option configures a Handler.
@@ -33,6 +38,19 @@ func WithLogger(l *zap.Logger) Option {
 		if l != nil {
 			h.logger = l
 		}
+	}
+}
+
+// WithKeys lets the API rotate the signing keys k. keepFor says, at each
+// rotation, how long the retired key stays published: at least the
+// longest lifetime of the tokens it signed. A nil keepFor keeps it for
+// token.DefaultTTL.
+func WithKeys(k *token.Keys, keepFor func() time.Duration) Option {
+	if keepFor == nil {
+		keepFor = func() time.Duration { return token.DefaultTTL }
+	}
+	return func(h *Handler) {
+		h.keys, h.keepFor = k, keepFor
 	}
 }
 

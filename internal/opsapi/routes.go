@@ -24,6 +24,8 @@ func (h *Handler) table() []route {
 		{http.MethodDelete, "/lockbox/tenants/{tenant}/grants/{id}", h.revokeGrant},
 		{http.MethodGet, "/lockbox/tenants/{tenant}/audit", h.listAudit},
 		{http.MethodGet, "/lockbox/tenants/{tenant}/audit/verify", h.verifyAudit},
+		{http.MethodGet, "/lockbox/tenants/{tenant}/sessions", h.listSessions},
+		{http.MethodPost, "/lockbox/keys/rotate", h.rotateKeys},
 	}
 }
 

@@ -1,0 +1,97 @@
+package caddymodule
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// Timing of the app's background work.
+const (
+	// sweepInterval is how often expired grants are looked for, so their
+	// expiry is recorded even when nobody reads the tenant.
+	sweepInterval = time.Minute
+	// sweepTimeout bounds one sweep over every tenant.
+	sweepTimeout = 30 * time.Second
+	// warmTimeout bounds loading the signing keys at start.
+	warmTimeout = 10 * time.Second
+)
+
+// background runs an app's loops from Start until Stop.
+type background struct {
+	mu     sync.Mutex
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// start runs loop in its own goroutine until stop.
+func (b *background) start(loop func(ctx context.Context)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cancel == nil {
+		b.ctx, b.cancel = context.WithCancel(context.Background())
+	}
+	ctx := b.ctx
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		loop(ctx)
+	}()
+}
+
+// stop ends every loop and waits for them, so none touches the store
+// after the app has stopped.
+func (b *background) stop() {
+	b.mu.Lock()
+	cancel := b.cancel
+	b.cancel = nil
+	b.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	b.wg.Wait()
+}
+
+// sweepExpiries records the expiry of grants whose time has passed, every
+// sweepInterval (or a.sweepEvery) until ctx ends. Reading the active
+// grants is what records them.
+func (a *App) sweepExpiries(ctx context.Context) {
+	every := a.sweepEvery
+	if every <= 0 {
+		every = sweepInterval
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		a.sweepOnce(ctx)
+	}
+}
+
+// sweepOnce reads every tenant's active grant once; a failure is logged
+// and the next sweep tries again.
+func (a *App) sweepOnce(ctx context.Context) {
+	c, cancel := context.WithTimeout(ctx, sweepTimeout)
+	defer cancel()
+	if _, err := a.grants.Active(c); err != nil && ctx.Err() == nil {
+		a.logger.Error("recording expired grants", zap.Error(err))
+	}
+}
+
+// warmKeys loads the signing keys, generating them on the very first
+// start, so the first request does not wait for it. A failure is only a
+// warning: the keys load again on first use.
+func (a *App) warmKeys(ctx context.Context) {
+	c, cancel := context.WithTimeout(ctx, warmTimeout)
+	defer cancel()
+	if err := a.keys.Load(c); err != nil && ctx.Err() == nil {
+		a.logger.Warn("signing keys not loaded yet; they load on first use", zap.Error(err))
+	}
+}

@@ -1,0 +1,35 @@
+package caddymodule
+
+import (
+	"github.com/spf13/cobra"
+
+	caddycmd "github.com/caddyserver/caddy/v2/cmd"
+
+	"github.com/lockbox-gw/lockbox/internal/cli"
+)
+
+// keysCommand wires `lockbox keys` and its subcommand rotate.
+func keysCommand(cmd *cobra.Command) {
+	parentCommand(cmd, keysRotateCommand())
+	cmd.RunE = runE(func(*cobra.Command) error {
+		return cli.Usagef("say what to do: lockbox keys rotate")
+	})
+}
+
+func keysRotateCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rotate [--json]",
+		Short: "Makes a new key sign impersonation tokens; the old one stays published until its tokens expire",
+		Args:  cobra.NoArgs,
+	}
+	cmd.Flags().Bool("json", false, "Print the API's JSON")
+	cmd.RunE = runE(func(cmd *cobra.Command) error {
+		c, err := newClient(cmd)
+		if err != nil {
+			return err
+		}
+		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+		return c.RotateKeys(cli.RotateOptions{JSON: fl.Bool("json")})
+	})
+	return cmd
+}
