@@ -36,7 +36,9 @@ func (h *Handler) resolve(repl *caddy.Replacer) (settings, error) {
 	}
 	audience := repl.ReplaceKnown(h.Audience, "")
 	if audience == "" {
-		audience = issuer.Hostname()
+		// The site's host with its port, so two sites on one host do not
+		// accept each other's tokens.
+		audience = issuer.Host
 	}
 	rules, err := denyRules(h.Deny)
 	if err != nil {

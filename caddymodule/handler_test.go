@@ -80,8 +80,8 @@ func TestHandlerResolve(t *testing.T) {
 		t.Errorf("console path %q", s.login.ConsolePath)
 	case s.minter.Issuer != "https://app.example.com:8443/support" || s.gateway.Issuer != s.minter.Issuer:
 		t.Errorf("issuer %q, gateway %q", s.minter.Issuer, s.gateway.Issuer)
-	case s.minter.Audience != "app.example.com":
-		t.Errorf("default audience %q; want the issuer's host", s.minter.Audience)
+	case s.minter.Audience != "app.example.com:8443":
+		t.Errorf("default audience %q; want the issuer's host and port", s.minter.Audience)
 	case s.minter.TTL != 2*time.Minute || s.gateway.Prefix != "/support":
 		t.Errorf("ttl %v, prefix %q", s.minter.TTL, s.gateway.Prefix)
 	}

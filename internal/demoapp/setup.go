@@ -48,8 +48,9 @@ func (s Setup) CallbackURL() string { return s.SiteURL() + "/_lockbox/callback" 
 // under it.
 func (s Setup) TokenIssuer() string { return s.SiteURL() + "/_lockbox" }
 
-// TokenAudience is the aud of the gateway's tokens: the site's host.
-func (s Setup) TokenAudience() string { return "127.0.0.1" }
+// TokenAudience is the aud of the gateway's tokens: the site's host and
+// port.
+func (s Setup) TokenAudience() string { return strings.TrimPrefix(s.SiteURL(), "http://") }
 
 // Caddyfile returns the gateway's config: the lockbox app on the bolt file,
 // admin on AdminAddr, and the site with the lockbox handler in front of
