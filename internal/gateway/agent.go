@@ -15,8 +15,10 @@ import (
 // tenant goes through every check of the session.
 func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) error {
 	ctx := r.Context()
-	stripCookies(r)
 	ags, err := g.agent(ctx, r)
+	// Stripped only after the lookup, which reads the cookie; from here
+	// on the app never sees it, whatever the outcome.
+	stripCookies(r)
 	switch {
 	case errors.Is(err, login.ErrNoSession):
 		return next(w, r)

@@ -73,6 +73,20 @@ func (c *cache) apply(ch store.Change) {
 	}
 }
 
+// distrust forgets everything and stops trusting the cache until the feed
+// is heard again. It is called when the store fails: the feed may have
+// been cut too, and changes published while it was down (a revocation, a
+// new grant) are lost, however short the outage.
+func (c *cache) distrust() {
+	c.lastFeed.Store(0)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	clear(c.grants)
+	clear(c.sessions)
+	clear(c.agents)
+}
+
 // generation returns a counter to pass to the put methods: a value read
 // from the store is cached only if nothing was invalidated since the read
 // began, so a change that races a read is never papered over.
@@ -180,7 +194,9 @@ func (c *cache) publishHeartbeats(ctx context.Context, s store.Store) {
 	defer t.Stop()
 	for {
 		pctx, cancel := context.WithTimeout(ctx, heartbeat)
-		_ = s.Publish(pctx, store.Change{Kind: store.ChangeHeartbeat}) // failure shows as silence
+		if err := s.Publish(pctx, store.Change{Kind: store.ChangeHeartbeat}); err != nil {
+			c.distrust()
+		}
 		cancel()
 		select {
 		case <-ctx.Done():

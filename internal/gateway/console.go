@@ -1,9 +1,12 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
+
+	"go.uber.org/zap"
 
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/pages"
@@ -24,13 +27,31 @@ func (g *Gateway) signedIn(w http.ResponseWriter, r *http.Request) (*login.Agent
 			http.Redirect(w, r, g.cfg.Prefix+"/login?return_to="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return nil, false
 		}
-		pages.RenderError(w, pages.Error{Status: http.StatusUnauthorized, Title: "Not signed in", Message: "Your Lockbox login has ended. Sign in again.", Links: []pages.Link{{Label: "Sign in", URL: g.cfg.Prefix + "/login"}}})
+		g.notSignedIn(w)
 		return nil, false
 	case err != nil:
 		g.unavailable(w, r, err)
 		return nil, false
 	}
 	return ags, true
+}
+
+func (g *Gateway) notSignedIn(w http.ResponseWriter) {
+	pages.RenderError(w, pages.Error{Status: http.StatusUnauthorized, Title: "Not signed in", Message: "Your Lockbox login has ended. Sign in again.", Links: []pages.Link{{Label: "Sign in", URL: g.cfg.Prefix + "/login"}}})
+}
+
+// formFailed answers a console form whose change to the agent's session
+// did not go through: another tab changed the session first (409), the
+// login ended meanwhile (401), or the store is down.
+func (g *Gateway) formFailed(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, login.ErrNoSession):
+		g.notSignedIn(w)
+	case problem.As(err).Kind == problem.Conflict:
+		pages.RenderError(w, pages.Error{Status: http.StatusConflict, Title: "Changed in another tab", Message: "Your Lockbox console changed in another tab or window, so this was not done. Reload the console and try again.", Links: []pages.Link{g.consoleLink()}})
+	default:
+		g.unavailable(w, r, err)
+	}
 }
 
 // formOK checks a console form: same origin and the session's CSRF token.
@@ -90,20 +111,22 @@ func (g *Gateway) serveEnter(w http.ResponseWriter, r *http.Request) {
 		g.noGrant(w, r, ags, t)
 		return
 	}
-	if ags.Impersonation != nil {
-		if cur, err := g.session(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session); err == nil && !cur.Ended() {
-			if _, err := g.endSession(ctx, cur, store.SessionExit); err != nil {
-				g.unavailable(w, r, err)
-				return
-			}
-		}
+	if err := g.endCurrent(ctx, ags, store.SessionExit); err != nil {
+		g.unavailable(w, r, err)
+		return
 	}
 	s, err := g.startSession(ctx, ags, gr)
-	if err == nil {
-		err = g.setImpersonation(ctx, ags, &login.Impersonation{Tenant: s.Tenant, Session: s.ID})
-	}
 	if err != nil {
 		g.unavailable(w, r, err)
+		return
+	}
+	if err := g.setImpersonation(ctx, ags, &login.Impersonation{Tenant: s.Tenant, Session: s.ID}); err != nil {
+		// The agent is not in the new session (another tab won, or the
+		// login ended): end it, or it would stay open in the audit forever.
+		if _, eerr := g.endSession(context.WithoutCancel(ctx), s, store.SessionExit); eerr != nil {
+			g.d.Logger.Error("ending an impersonation session the agent never got", zap.String("session", s.ID), zap.Error(eerr))
+		}
+		g.formFailed(w, r, err)
 		return
 	}
 	http.Redirect(w, r, g.cfg.Landing, http.StatusSeeOther)
@@ -121,7 +144,7 @@ func (g *Gateway) serveExit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := g.leave(r, ags, store.SessionExit); err != nil {
-		g.unavailable(w, r, err)
+		g.formFailed(w, r, err)
 		return
 	}
 	http.Redirect(w, r, g.cfg.Prefix+"/", http.StatusSeeOther)
@@ -133,7 +156,7 @@ func (g *Gateway) serveLogout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := g.leave(r, ags, store.SessionLogout); err != nil {
-		g.unavailable(w, r, err)
+		g.formFailed(w, r, err)
 		return
 	}
 	err := g.d.Login.Sessions().Destroy(r.Context(), w, r)
@@ -147,17 +170,30 @@ func (g *Gateway) serveLogout(w http.ResponseWriter, r *http.Request) {
 
 // leave ends the agent's current session, if any, for reason.
 func (g *Gateway) leave(r *http.Request, ags *login.AgentSession, reason string) error {
+	if ags.Impersonation == nil {
+		return nil
+	}
+	if err := g.endCurrent(r.Context(), ags, reason); err != nil {
+		return err
+	}
+	return g.setImpersonation(r.Context(), ags, nil)
+}
+
+// endCurrent ends the session the agent is in, if it is still open.
+func (g *Gateway) endCurrent(ctx context.Context, ags *login.AgentSession, reason string) error {
 	imp := ags.Impersonation
 	if imp == nil {
 		return nil
 	}
-	s, err := g.session(r.Context(), imp.Tenant, imp.Session)
-	if err == nil && !s.Ended() {
-		if _, err := g.endSession(r.Context(), s, reason); err != nil {
-			return err
-		}
-	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+	s, err := g.session(ctx, imp.Tenant, imp.Session)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil
+	case err != nil:
 		return err
+	case s.Ended():
+		return nil
 	}
-	return g.setImpersonation(r.Context(), ags, nil)
+	_, err = g.endSession(ctx, s, reason)
+	return err
 }

@@ -90,7 +90,10 @@ func (g *Gateway) publish(ctx context.Context, c store.Change) {
 type lastSeen struct{ nanos atomic.Int64 }
 
 func (g *Gateway) markSeen(id string, at time.Time) {
-	v, _ := g.seen.LoadOrStore(id, &lastSeen{})
+	v, ok := g.seen.Load(id)
+	if !ok { // allocate only for a session this instance has not seen yet
+		v, _ = g.seen.LoadOrStore(id, &lastSeen{})
+	}
 	ls := v.(*lastSeen)
 	for {
 		old := ls.nanos.Load()

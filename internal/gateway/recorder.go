@@ -11,8 +11,11 @@ type recorder struct {
 	bytes  int64
 }
 
+// WriteHeader notes the final status: informational ones (103 Early
+// Hints, which the reverse proxy passes on) come before it, except 101,
+// which ends the exchange.
 func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
+	if r.status == 0 && (status >= 200 || status == http.StatusSwitchingProtocols) {
 		r.status = status
 	}
 	r.ResponseWriter.WriteHeader(status)

@@ -78,6 +78,9 @@ func displayActor(a store.Actor) string {
 // never shown.
 func (g *Gateway) unavailable(w http.ResponseWriter, r *http.Request, err error) {
 	p := problem.As(err)
+	if p.Kind == problem.Unavailable {
+		g.cache.distrust()
+	}
 	status := problem.Status(err)
 	if status < 500 {
 		status = http.StatusServiceUnavailable

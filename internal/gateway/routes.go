@@ -11,6 +11,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/pages"
 	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -59,12 +60,26 @@ func (g *Gateway) serveLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Gateway) serveCallback(w http.ResponseWriter, r *http.Request) {
+	old, _ := g.agent(r.Context(), r) // the login this one replaces, if any
 	res, err := g.d.Login.Finish(r.Context(), w, r)
 	if err != nil {
 		g.loginFailed(w, r, err)
 		return
 	}
+	if old != nil {
+		g.replaced(r, old)
+	}
 	http.Redirect(w, r, res.ReturnTo, http.StatusSeeOther)
+}
+
+// replaced finishes a login that a new one replaced: Finish deleted its
+// record, but caches on every instance may still hold it, and the session
+// it was in would stay open.
+func (g *Gateway) replaced(r *http.Request, old *login.AgentSession) {
+	g.forgetAgent(r.Context(), old.ID)
+	if err := g.endCurrent(r.Context(), old, store.SessionLogout); err != nil {
+		g.d.Logger.Error("ending the session of a replaced login", zap.Error(err))
+	}
 }
 
 // callbackURL is the absolute URL of /callback, which must match a
