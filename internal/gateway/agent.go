@@ -3,7 +3,6 @@ package gateway
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/policy"
@@ -52,23 +51,10 @@ func (g *Gateway) sessionUsable(w http.ResponseWriter, r *http.Request, ags *log
 		g.sessionOver(w, r, sess)
 		return false
 	}
-	now := g.now()
-	reason := ""
-	switch {
-	case !now.Before(sess.EndsAt):
-		reason = store.SessionMax
-		if !sess.EndsAt.Equal(sess.StartedAt.Add(g.cfg.SessionMax)) && !sess.BreakGlass {
-			reason = store.SessionExpired
-		}
-	case now.Sub(g.idleSince(sess)) >= g.cfg.IdleTimeout && g.reallyIdle(r, sess, now):
-		reason = store.SessionIdle
-	}
-	if reason == "" && !sess.BreakGlass {
-		var err error
-		if reason, err = g.grantGone(r, sess); err != nil {
-			g.unavailable(w, r, err)
-			return false
-		}
+	reason, err := g.overdue(ctx, sess)
+	if err != nil {
+		g.unavailable(w, r, err)
+		return false
 	}
 	if reason == "" {
 		return true
@@ -81,33 +67,6 @@ func (g *Gateway) sessionUsable(w http.ResponseWriter, r *http.Request, ags *log
 	g.leaveTenant(ctx, ags)
 	g.sessionOver(w, r, ended)
 	return false
-}
-
-// reallyIdle re-reads the session before ending it as idle, because
-// another instance may have served the agent meanwhile.
-func (g *Gateway) reallyIdle(r *http.Request, sess *store.Session, now time.Time) bool {
-	g.cache.dropSession(sess.ID)
-	fresh, err := g.session(r.Context(), sess.Tenant, sess.ID)
-	if err != nil {
-		return true // the store decides when ending; fail closed there
-	}
-	return now.Sub(g.idleSince(fresh)) >= g.cfg.IdleTimeout
-}
-
-// grantGone returns why the session's grant no longer holds, or "".
-func (g *Gateway) grantGone(r *http.Request, sess *store.Session) (string, error) {
-	cur, ok, err := g.currentGrant(r.Context(), sess.Tenant)
-	if err != nil {
-		return "", err
-	}
-	if ok && cur.ID == sess.Grant {
-		return "", nil
-	}
-	old, err := g.d.Grants.Get(r.Context(), sess.Tenant, sess.Grant)
-	if err == nil && old.EndReason == store.EndExpired {
-		return store.SessionExpired, nil
-	}
-	return store.SessionRevoked, nil
 }
 
 // proxy applies the deny rules and scopes, then sends the request on with

@@ -135,6 +135,7 @@ func (c *cache) putSession(gen uint64, s *store.Session) {
 func (c *cache) dropSession(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.gen++ // a read racing this drop must not put the old value back
 	delete(c.sessions, id)
 }
 
@@ -159,6 +160,7 @@ func (c *cache) putAgent(gen uint64, id string, a *login.AgentSession) {
 func (c *cache) dropAgent(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.gen++
 	delete(c.agents, id)
 }
 
@@ -167,7 +169,8 @@ const maxEntries = 100_000
 
 // watch subscribes the cache to the feed and publishes heartbeats until
 // ctx ends. If the subscription fails it retries, and the cache stays
-// bypassed meanwhile.
+// bypassed meanwhile. Once subscribed, the backend keeps the subscription
+// alive (reconnecting and sending a resync) until ctx ends.
 func (c *cache) watch(ctx context.Context, s store.Store, observe func(store.Change), onError func(error)) {
 	go c.publishHeartbeats(ctx, s)
 	fn := func(ch store.Change) {
@@ -176,11 +179,12 @@ func (c *cache) watch(ctx context.Context, s store.Store, observe func(store.Cha
 	}
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		if err := s.Watch(ctx, fn); err == nil {
+		err := s.Watch(ctx, fn)
+		if err == nil {
+			<-ctx.Done()
 			return
-		} else {
-			onError(err)
 		}
+		onError(err)
 		select {
 		case <-ctx.Done():
 		case <-time.After(backoff):

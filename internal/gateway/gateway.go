@@ -110,8 +110,10 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 }
 
 // Run follows the store's change feed until ctx ends, so cached grants and
-// sessions are dropped the moment they change anywhere.
+// sessions are dropped the moment they change anywhere, and sweeps
+// sessions that should have ended.
 func (g *Gateway) Run(ctx context.Context) {
+	go g.sweepLoop(ctx)
 	g.cache.watch(ctx, g.d.Store, g.d.Keys.Observe, func(err error) {
 		g.d.Logger.Error("watching lockbox store changes", zap.Error(err))
 	})

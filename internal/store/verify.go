@@ -20,7 +20,8 @@ type Verification struct {
 	Head string `json:"head,omitempty"`
 }
 
-// Verify walks the tenant's chain from the first event to the head and
+// Verify walks the tenant's chain from the first event to the head it
+// reads first (events appended meanwhile are left for the next run) and
 // reports the first link that does not hold: an event whose content no
 // longer matches its hash, whose prev_hash does not match the event before
 // it, or a gap in the sequence.
@@ -31,12 +32,16 @@ func Verify(ctx context.Context, s Store, tenant string) (Verification, error) {
 		return v, err
 	}
 	prev := Head{}
-	for {
+walk:
+	for prev.Seq < head.Seq {
 		batch, err := s.Events(ctx, tenant, EventQuery{AfterSeq: prev.Seq, Limit: MaxPageSize})
 		if err != nil {
 			return v, err
 		}
 		for _, e := range batch {
+			if e.Seq > head.Seq {
+				break walk
+			}
 			if problem := checkLink(prev, tenant, e); problem != "" {
 				v.OK, v.BrokenAt, v.Problem = false, e.Seq, problem
 				return v, nil
@@ -44,7 +49,7 @@ func Verify(ctx context.Context, s Store, tenant string) (Verification, error) {
 			v.Events++
 			prev = Head{Seq: e.Seq, Hash: e.Hash, Time: e.Time}
 		}
-		if len(batch) == 0 || prev.Seq >= head.Seq {
+		if len(batch) == 0 {
 			break
 		}
 	}

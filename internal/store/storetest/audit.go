@@ -143,3 +143,37 @@ func testAuditConcurrent(t *testing.T, a, b store.Store) {
 		t.Fatalf("%d distinct events stored, want %d", len(seen), workers*each)
 	}
 }
+
+// testVerifyWhileAppending checks Verify stops at the head it read, so
+// appends during a verify are not mistaken for tampering.
+func testVerifyWhileAppending(t *testing.T, a, b store.Store) {
+	t0 := now()
+	for i := range 20 {
+		appendEvents(t, a, "acme", event("http.request", t0, fmt.Sprintf(`{"i":%d}`, i)))
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if _, err := b.AppendEvents(ctx(t), "acme", event("http.request", t0, fmt.Sprintf(`{"more":%d}`, i))); err != nil {
+				t.Errorf("AppendEvents: %v", err)
+				return
+			}
+		}
+	})
+	for range 10 {
+		v, err := store.Verify(ctx(t), a, "acme")
+		if err != nil || !v.OK {
+			close(done)
+			wg.Wait()
+			t.Fatalf("Verify during appends = %+v, %v", v, err)
+		}
+	}
+	close(done)
+	wg.Wait()
+}

@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"AuditCanonicalData", testAuditCanonicalData},
 		{"AuditBadDataWritesNothing", testAuditBadData},
 		{"AuditConcurrentTwoClients", testAuditConcurrent},
+		{"AuditVerifyWhileAppending", testVerifyWhileAppending},
 		{"WatchDeliversGrantChanges", testWatch},
 		{"SessionLifecycle", testSessionLifecycle},
 		{"SessionList", testSessionList},
