@@ -1,6 +1,11 @@
 package caddymodule
 
 import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
 	"github.com/spf13/cobra"
 
 	caddycmd "github.com/caddyserver/caddy/v2/cmd"
@@ -8,23 +13,29 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/cli"
 )
 
-// auditCommand wires `lockbox audit` and `lockbox audit verify`. A
-// --follow flag would go here and loop over cli's event reading with the
-// last seq seen.
+// auditCommand wires `lockbox audit` (with --follow) and
+// `lockbox audit verify`.
 func auditCommand(cmd *cobra.Command) {
 	parentCommand(cmd, auditVerifyCommand())
 	f := cmd.Flags()
 	f.StringP("tenant", "t", "", "Tenant whose audit trail to show (required)")
 	f.String("since", "", "Only events from this time on: RFC 3339 (2025-01-02T15:04:05Z) or a duration back from now (24h, 7d)")
 	f.Int("limit", cli.DefaultAuditLimit, "Most events to show")
-	f.Bool("json", false, "Print the events as the API's JSON")
+	f.Bool("json", false, "Print the events as the API's JSON (with --follow: one JSON object per line)")
+	f.BoolP("follow", "f", false, "Keep printing new events as they are appended, until interrupted")
 	cmd.RunE = runE(func(cmd *cobra.Command) error {
 		c, err := newClient(cmd)
 		if err != nil {
 			return err
 		}
 		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
-		return c.Audit(cli.AuditOptions{Tenant: fl.String("tenant"), Since: fl.String("since"), Limit: fl.Int("limit"), JSON: fl.Bool("json")})
+		o := cli.AuditOptions{Tenant: fl.String("tenant"), Since: fl.String("since"), Limit: fl.Int("limit"), JSON: fl.Bool("json")}
+		if !fl.Bool("follow") {
+			return c.Audit(o)
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return c.Follow(ctx, o, cli.FollowInterval)
 	})
 }
 
