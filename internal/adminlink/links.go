@@ -1,0 +1,123 @@
+package adminlink
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// maxToken bounds a token before it is parsed; real ones are far shorter.
+const maxToken = 4096
+
+// PagePath is the hosted page's path under the Lockbox prefix.
+const PagePath = "/admin"
+
+// Links signs and verifies admin links. It is safe for concurrent use.
+type Links struct {
+	keys *keyring
+	now  func() time.Time
+}
+
+// NewLinks returns links signed with the key kept in st; now is the
+// clock (time.Now when nil). The key is read, or created, on first use.
+func NewLinks(st store.Store, now func() time.Time) *Links {
+	if now == nil {
+		now = time.Now
+	}
+	return &Links{keys: &keyring{store: st}, now: now}
+}
+
+// Sign returns the token for c and c as signed, with IssuedAt and a
+// fresh ID set. c must name a valid tenant, an admin id and a role, and
+// expire within MaxTTL.
+func (l *Links) Sign(ctx context.Context, c Claims) (string, Claims, error) {
+	now := l.now().UTC()
+	if err := c.validate(now); err != nil {
+		if _, ok := errors.AsType[*problem.Error](err); !ok {
+			err = problem.New(problem.Invalid, "invalid_admin_link", "%s", err)
+		}
+		return "", Claims{}, err
+	}
+	key, err := l.keys.get(ctx)
+	if err != nil {
+		return "", Claims{}, err
+	}
+	c.IssuedAt, c.ID = now, rand.Text()
+	c.ExpiresAt = c.ExpiresAt.UTC()
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, toToken(c))
+	tok.Header["typ"] = TokenType
+	raw, err := tok.SignedString(key)
+	if err != nil {
+		return "", Claims{}, err
+	}
+	// The token carries whole seconds; return what Verify will read.
+	c.IssuedAt, c.ExpiresAt = c.IssuedAt.Truncate(time.Second), c.ExpiresAt.Truncate(time.Second)
+	return raw, c, nil
+}
+
+// Link signs c and returns the URL of the hosted page that opens it,
+// <publicURL><prefix>/admin?token=..., and c as signed.
+func (l *Links) Link(ctx context.Context, publicURL, prefix string, c Claims) (string, Claims, error) {
+	raw, signed, err := l.Sign(ctx, c)
+	if err != nil {
+		return "", Claims{}, err
+	}
+	u := strings.TrimSuffix(publicURL, "/")
+	if p := strings.Trim(prefix, "/"); p != "" {
+		u += "/" + p
+	}
+	u += PagePath
+	return u + "?token=" + url.QueryEscape(raw), signed, nil
+}
+
+// Verify returns the claims of a token Sign made. An altered, malformed
+// or foreign token is ErrInvalid; a genuine one past its expiry is
+// ErrExpired (both as Forbidden problems); a store failure while the key
+// is first read is a problem.Store error.
+func (l *Links) Verify(ctx context.Context, raw string) (Claims, error) {
+	if raw == "" || len(raw) > maxToken {
+		return Claims{}, invalidLink()
+	}
+	key, err := l.keys.get(ctx)
+	if err != nil {
+		return Claims{}, err
+	}
+	var tc tokenClaims
+	_, err = l.parser().ParseWithClaims(raw, &tc, func(t *jwt.Token) (any, error) {
+		if typ, _ := t.Header["typ"].(string); typ != TokenType {
+			return nil, ErrInvalid
+		}
+		return key, nil
+	})
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return Claims{}, expiredLink()
+	case err != nil:
+		return Claims{}, invalidLink()
+	}
+	c, ok := fromToken(&tc)
+	if !ok {
+		return Claims{}, invalidLink()
+	}
+	return c, nil
+}
+
+// parser pins the algorithm, audience and expiry, and refuses
+// non-canonical base64, so changing any character of a token breaks it.
+func (l *Links) parser() *jwt.Parser {
+	return jwt.NewParser(
+		jwt.WithValidMethods([]string{Algorithm}),
+		jwt.WithAudience(Audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithStrictDecoding(),
+		jwt.WithTimeFunc(l.now),
+	)
+}

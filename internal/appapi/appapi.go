@@ -1,0 +1,145 @@
+// Package appapi is the JSON API the upstream app calls, server to
+// server, from its own settings pages: a tenant's grants, impersonation
+// sessions, audit trail and admins, and signed links to Lockbox's hosted
+// Support Access page. It is served under <prefix>/api/v1/ as a plain
+// http.Handler, authenticated with Authorization: Bearer <api key>, and
+// describes itself at <prefix>/api/v1/openapi.json. Nothing here depends
+// on Caddy.
+package appapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"go.uber.org/zap"
+
+	"github.com/lockbox-gw/lockbox/internal/adminlink"
+	"github.com/lockbox-gw/lockbox/internal/admins"
+	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/httpjson"
+	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// Path is where the API lives under the Lockbox prefix.
+const Path = "/api/v1"
+
+// Notifier is told of a change the tenant's admins should hear about,
+// after it is stored: event is an audit type such as "grant.created" and
+// payload the changed record (a store.Grant for grant events).
+type Notifier func(ctx context.Context, tenant, event string, payload any)
+
+// Deps are the parts the API works with. Grants, Admins and Links are
+// required when the API is enabled; the store is Grants.Store().
+type Deps struct {
+	Grants *grant.Service
+	Admins *admins.Registry
+	Links  *adminlink.Links
+	// Notify may be nil.
+	Notify Notifier
+	// Logger gets the cause of every 5xx answer; nil logs nothing.
+	Logger *zap.Logger
+}
+
+// Handler serves the app API.
+type Handler struct {
+	cfg  Config
+	d    Deps
+	keys keyring
+	doc  []byte
+	mux  http.Handler
+}
+
+// New checks cfg, fills in defaults and returns the API. Request paths
+// are full paths, starting with cfg.Prefix + Path. With no API keys the
+// API is disabled: every request is answered 404 "api_disabled".
+func New(cfg Config, d Deps) (*Handler, error) {
+	cfg, err := cfg.normalized()
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{cfg: cfg, d: d}
+	if cfg.disabled() {
+		return h, nil
+	}
+	if d.Grants == nil || d.Admins == nil || d.Links == nil {
+		return nil, errors.New("app api: grants, admins and links are required")
+	}
+	if h.d.Logger == nil {
+		h.d.Logger = zap.NewNop()
+	}
+	h.keys = newKeyring(cfg.APIKeys)
+	if h.doc, err = h.document(); err != nil {
+		return nil, err
+	}
+	h.mux = httpjson.NewMux(h.muxRoutes(), httpjson.NotFound("Lockbox API"))
+	return h, nil
+}
+
+// ServeHTTP answers one API request: the key is checked before anything
+// else, except for the public OpenAPI document.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if h.cfg.disabled() {
+		httpjson.WriteError(w, disabled())
+		return
+	}
+	if err := h.authorize(r); err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="lockbox"`)
+		h.fail(w, r, err)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// store is where sessions and the audit trail are read.
+func (h *Handler) store() store.Store { return h.d.Grants.Store() }
+
+// endpoint is a route's work; an error it returns becomes the answer.
+type endpoint func(w http.ResponseWriter, r *http.Request) error
+
+// serve adapts an endpoint to net/http.
+func (h *Handler) serve(e endpoint) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := e(w, r); err != nil {
+			h.fail(w, r, err)
+		}
+	})
+}
+
+// fail answers with err, logging the cause when the fault is ours.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if status := httpjson.Status(err); status >= http.StatusInternalServerError {
+		p := problem.As(err)
+		h.d.Logger.Error("app api request failed",
+			zap.String("method", r.Method),
+			zap.String("path", r.URL.Path),
+			zap.Int("status", status),
+			zap.String("code", p.Code),
+			zap.NamedError("cause", p.Cause))
+	}
+	httpjson.WriteError(w, err)
+}
+
+// reply answers with v, logging an encoding failure like any 5xx.
+func (h *Handler) reply(w http.ResponseWriter, r *http.Request, status int, v any) error {
+	if err := httpjson.Write(w, status, v); err != nil {
+		h.d.Logger.Error("app api response not encodable", zap.String("path", r.URL.Path), zap.Error(err))
+	}
+	return nil
+}
+
+// notify tells the notifier, if any, of a stored change. The request may
+// end first; the notification still goes out.
+func (h *Handler) notify(r *http.Request, tenantID, event string, payload any) {
+	if h.d.Notify != nil {
+		h.d.Notify(context.WithoutCancel(r.Context()), tenantID, event, payload)
+	}
+}
+
+func disabled() error {
+	return problem.New(problem.NotFound, "api_disabled", "the Lockbox API is off: no api_key is configured")
+}
+
+var _ http.Handler = (*Handler)(nil)

@@ -1,0 +1,56 @@
+package appapi_test
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+
+	"github.com/lockbox-gw/lockbox/internal/adminlink"
+	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+)
+
+// TestOnRedis runs the admin flow over a real redis-server with two
+// instances: a link made by one opens on the other.
+func TestOnRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	open := func() store.Store {
+		s, err := redisstore.Open(srv.URL())
+		if err != nil {
+			t.Fatalf("open redis store: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}
+	a, b := newEnvOn(t, open(), nil), newEnvOn(t, open(), nil)
+
+	g := a.create(`{"duration":"7d","scopes":["pii"],` + asAna + `}`)
+	var page grantsPage
+	b.call(http.MethodGet, "/tenants/acme/grants", "", http.StatusOK, &page)
+	if page.Active == nil || page.Active.ID != g.ID {
+		t.Fatalf("the other instance lists %+v", page)
+	}
+	b.callError(http.MethodPost, "/tenants/acme/grants", `{"duration":"3d",`+asAna+`}`, 400, "invalid_duration")
+	b.callError(http.MethodPost, "/tenants/globex/grants", `{"duration":"1d",`+asAna+`}`, 403, "admin_not_registered")
+
+	l := a.link("acme", "u_ana")
+	ss := adminlink.NewSessions(b.store, b.links, 0, b.clock.Now)
+	_, s, err := ss.Open(ctx(t), httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, l.URL, nil))
+	if err != nil || s.Tenant != "acme" || !errors.Is(s.For("globex"), adminlink.ErrWrongTenant) {
+		t.Fatalf("Open on the other instance = %+v, %v", s, err)
+	}
+
+	b.call(http.MethodDelete, "/tenants/acme/grants/current", `{`+asAna+`}`, http.StatusOK, nil)
+	var audit auditPage
+	a.call(http.MethodGet, "/tenants/acme/audit", "", http.StatusOK, &audit)
+	want := []string{"admins.updated", "grant.created", "grant.revoked"}
+	if got := eventTypes(audit.Events); !slices.Equal(got, want) {
+		t.Fatalf("audit %v, want %v", got, want)
+	}
+	if v, err := store.Verify(ctx(t), a.store, "acme"); err != nil || !v.OK {
+		t.Fatalf("chain %+v, %v", v, err)
+	}
+}

@@ -1,0 +1,44 @@
+package appapi
+
+import (
+	"net/http"
+
+	"github.com/lockbox-gw/lockbox/internal/httpjson"
+)
+
+// route is one method on one path, relative to the API's base path. The
+// OpenAPI document must describe every route (a test walks the table).
+type route struct {
+	method string
+	path   string
+	fn     endpoint
+}
+
+// openAPIPath is the public description of the API.
+const openAPIPath = "/openapi.json"
+
+// table lists the API. Access requests (GET .../requests, POST
+// /requests/{id}/approve|deny) join it as rows of their own.
+func (h *Handler) table() []route {
+	return []route{
+		{http.MethodGet, "/tenants/{tenant}/grants", h.listGrants},
+		{http.MethodPost, "/tenants/{tenant}/grants", h.createGrant},
+		{http.MethodDelete, "/tenants/{tenant}/grants/{id}", h.revokeGrant},
+		{http.MethodGet, "/tenants/{tenant}/sessions", h.listSessions},
+		{http.MethodGet, "/tenants/{tenant}/sessions/{id}", h.getSession},
+		{http.MethodGet, "/tenants/{tenant}/audit", h.listAudit},
+		{http.MethodGet, "/tenants/{tenant}/admins", h.getAdmins},
+		{http.MethodPut, "/tenants/{tenant}/admins", h.putAdmins},
+		{http.MethodPost, "/tenants/{tenant}/admin-links", h.createLink},
+		{http.MethodGet, openAPIPath, h.openAPI},
+	}
+}
+
+// muxRoutes returns the table as full ServeMux routes.
+func (h *Handler) muxRoutes() []httpjson.Route {
+	var out []httpjson.Route
+	for _, rt := range h.table() {
+		out = append(out, httpjson.Route{Method: rt.method, Pattern: h.cfg.base() + rt.path, Handler: h.serve(rt.fn)})
+	}
+	return out
+}
