@@ -7,6 +7,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 // serveAgent runs a request that carries a Lockbox cookie. An agent not in
@@ -87,6 +88,10 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *store.Sess
 		return nil
 	}
 	tok, _, err := g.d.Minter.Token(*sess)
+	if errors.Is(err, token.ErrSessionOver) {
+		g.endOverSession(w, r, sess)
+		return nil
+	}
 	if err != nil {
 		g.unavailable(w, r, err)
 		return nil
@@ -100,4 +105,18 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *store.Sess
 	err = next(rec, r)
 	g.recordRequest(r, sess, clean, rec, start, err)
 	return err
+}
+
+// endOverSession ends a session whose time ran out between the checks and
+// minting its token, and shows the agent why.
+func (g *Gateway) endOverSession(w http.ResponseWriter, r *http.Request, sess *store.Session) {
+	ended, err := g.endSession(r.Context(), sess, g.timeUp(sess))
+	if err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
+	if ags, err := g.agent(r.Context(), r); err == nil {
+		g.leaveTenant(r.Context(), ags)
+	}
+	g.sessionOver(w, r, ended)
 }

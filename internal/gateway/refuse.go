@@ -87,10 +87,9 @@ func (g *Gateway) unavailable(w http.ResponseWriter, r *http.Request, err error)
 	}
 	g.d.Logger.Error("agent request refused: lockbox cannot check it",
 		zap.String("method", r.Method), zap.String("uri", r.RequestURI), zap.String("code", p.Code), zap.Error(err))
-	pages.RenderError(w, pages.Error{
-		Status:  status,
-		Title:   "Support access is paused",
-		Message: "Lockbox cannot reach its store right now, so it cannot check your access. Nothing was sent to the app. Try again in a minute.",
-		Links:   []pages.Link{g.consoleLink()},
-	})
+	msg := "Lockbox cannot reach its store right now, so it cannot check your access. Nothing was sent to the app. Try again in a minute."
+	if p.Kind != problem.Unavailable {
+		msg = "Lockbox could not check your access because of an internal error. Nothing was sent to the app. Try again, and tell your Lockbox operators if it persists."
+	}
+	pages.RenderError(w, pages.Error{Status: status, Title: "Support access is paused", Message: msg, Links: []pages.Link{g.consoleLink()}})
 }

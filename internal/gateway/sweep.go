@@ -86,17 +86,25 @@ func (g *Gateway) sweepTenant(ctx context.Context, tenant string) error {
 func (g *Gateway) overdue(ctx context.Context, s *store.Session) (string, error) {
 	now := g.now()
 	switch {
-	case !now.Before(s.EndsAt):
-		if s.BreakGlass || s.EndsAt.Equal(s.StartedAt.Add(g.cfg.SessionMax)) {
-			return store.SessionMax, nil
-		}
-		return store.SessionExpired, nil
+	// Tokens carry whole seconds, so the session ends at the whole second
+	// its last token would: no request falls between the two.
+	case !now.Before(s.EndsAt.Truncate(time.Second)):
+		return g.timeUp(s), nil
 	case now.Sub(g.idleSince(s)) >= g.cfg.IdleTimeout && g.reallyIdle(ctx, s, now):
 		return store.SessionIdle, nil
 	case s.BreakGlass:
 		return "", nil
 	}
 	return g.grantGone(ctx, s)
+}
+
+// timeUp says why a session reached EndsAt: the session maximum (or a
+// break-glass limit), or the expiry of its grant.
+func (g *Gateway) timeUp(s *store.Session) string {
+	if s.BreakGlass || s.EndsAt.Equal(s.StartedAt.Add(g.cfg.SessionMax)) {
+		return store.SessionMax
+	}
+	return store.SessionExpired
 }
 
 // reallyIdle re-reads the session before calling it idle, because another
