@@ -21,7 +21,7 @@ type adminList struct {
 }
 
 func (h *Handler) getAdmins(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
@@ -32,11 +32,11 @@ func (h *Handler) getAdmins(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.reply(w, r, http.StatusOK, adminList{Admins: &list})
+	return h.resp.Reply(w, r, http.StatusOK, adminList{Admins: &list})
 }
 
 func (h *Handler) putAdmins(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
@@ -47,9 +47,9 @@ func (h *Handler) putAdmins(w http.ResponseWriter, r *http.Request) error {
 	if body.Admins == nil {
 		return problem.New(problem.Invalid, "invalid_admins", `"admins" is required: the whole list of the tenant's admins ([] to clear it)`)
 	}
-	list, err := h.d.Admins.Set(r.Context(), t, nonNil(*body.Admins), appActor)
+	list, err := h.d.Admins.Set(r.Context(), t, httpjson.NonNil(*body.Admins), appActor)
 	if err != nil {
 		return err
 	}
-	return h.reply(w, r, http.StatusOK, adminList{Admins: &list})
+	return h.resp.Reply(w, r, http.StatusOK, adminList{Admins: &list})
 }

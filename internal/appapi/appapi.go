@@ -48,6 +48,7 @@ type Handler struct {
 	d    Deps
 	keys keyring
 	doc  []byte
+	resp httpjson.Responder
 	mux  http.Handler
 }
 
@@ -66,9 +67,7 @@ func New(cfg Config, d Deps) (*Handler, error) {
 	if d.Grants == nil || d.Admins == nil || d.Links == nil {
 		return nil, errors.New("app api: grants, admins and links are required")
 	}
-	if h.d.Logger == nil {
-		h.d.Logger = zap.NewNop()
-	}
+	h.resp = httpjson.Responder{API: "app api", Logger: d.Logger}
 	h.keys = newKeyring(cfg.APIKeys)
 	if h.doc, err = h.document(); err != nil {
 		return nil, err
@@ -87,7 +86,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := h.authorize(r); err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lockbox"`)
-		h.fail(w, r, err)
+		h.resp.Fail(w, r, err)
 		return
 	}
 	h.mux.ServeHTTP(w, r)
@@ -95,40 +94,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // store is where sessions and the audit trail are read.
 func (h *Handler) store() store.Store { return h.d.Grants.Store() }
-
-// endpoint is a route's work; an error it returns becomes the answer.
-type endpoint func(w http.ResponseWriter, r *http.Request) error
-
-// serve adapts an endpoint to net/http.
-func (h *Handler) serve(e endpoint) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := e(w, r); err != nil {
-			h.fail(w, r, err)
-		}
-	})
-}
-
-// fail answers with err, logging the cause when the fault is ours.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if status := httpjson.Status(err); status >= http.StatusInternalServerError {
-		p := problem.As(err)
-		h.d.Logger.Error("app api request failed",
-			zap.String("method", r.Method),
-			zap.String("path", r.URL.Path),
-			zap.Int("status", status),
-			zap.String("code", p.Code),
-			zap.NamedError("cause", p.Cause))
-	}
-	httpjson.WriteError(w, err)
-}
-
-// reply answers with v, logging an encoding failure like any 5xx.
-func (h *Handler) reply(w http.ResponseWriter, r *http.Request, status int, v any) error {
-	if err := httpjson.Write(w, status, v); err != nil {
-		h.d.Logger.Error("app api response not encodable", zap.String("path", r.URL.Path), zap.Error(err))
-	}
-	return nil
-}
 
 // notify tells the notifier, if any, of a stored change. The request may
 // end first; the notification still goes out.

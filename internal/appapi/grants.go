@@ -10,15 +10,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/tenant"
 )
-
-// grantList answers GET .../grants.
-type grantList struct {
-	Active     *store.Grant  `json:"active"`
-	Grants     []store.Grant `json:"grants"`
-	NextCursor string        `json:"next_cursor,omitempty"`
-}
 
 // createBody is the body of POST .../grants.
 type createBody struct {
@@ -39,7 +31,7 @@ type revokeBody struct {
 const currentID = "current"
 
 func (h *Handler) listGrants(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
@@ -57,7 +49,7 @@ func (h *Handler) listGrants(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.reply(w, r, http.StatusOK, grantList{Active: active, Grants: nonNil(gs), NextCursor: next})
+	return h.resp.Reply(w, r, http.StatusOK, httpjson.GrantPage{Active: active, Grants: httpjson.NonNil(gs), NextCursor: next})
 }
 
 // active returns the tenant's current grant, nil if it has none.
@@ -73,7 +65,7 @@ func (h *Handler) active(r *http.Request, t string) (*store.Grant, error) {
 }
 
 func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
@@ -93,7 +85,7 @@ func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.notify(r, t, grant.EventCreated, g)
-	return h.reply(w, r, http.StatusCreated, g)
+	return h.resp.Reply(w, r, http.StatusCreated, g)
 }
 
 // duration returns the body's grant length if it is one of the choices
@@ -133,7 +125,7 @@ func badDuration(format string, args ...any) error {
 }
 
 func (h *Handler) revokeGrant(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
@@ -155,22 +147,5 @@ func (h *Handler) revokeGrant(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.notify(r, t, grant.EventRevoked, g)
-	return h.reply(w, r, http.StatusOK, g)
-}
-
-// pathTenant returns the validated tenant id of the path.
-func pathTenant(r *http.Request) (string, error) {
-	t := r.PathValue("tenant")
-	if err := tenant.Validate(t); err != nil {
-		return "", err
-	}
-	return t, nil
-}
-
-// nonNil makes an empty list encode as [] rather than null.
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
+	return h.resp.Reply(w, r, http.StatusOK, g)
 }

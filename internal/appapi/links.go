@@ -22,7 +22,7 @@ type adminLink struct {
 }
 
 func (h *Handler) createLink(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
@@ -45,5 +45,5 @@ func (h *Handler) createLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.reply(w, r, http.StatusCreated, adminLink{URL: u, ExpiresAt: signed.ExpiresAt})
+	return h.resp.Reply(w, r, http.StatusCreated, adminLink{URL: u, ExpiresAt: signed.ExpiresAt})
 }

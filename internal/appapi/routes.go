@@ -11,7 +11,7 @@ import (
 type route struct {
 	method string
 	path   string
-	fn     endpoint
+	fn     httpjson.Endpoint
 }
 
 // openAPIPath is the public description of the API.
@@ -38,7 +38,7 @@ func (h *Handler) table() []route {
 func (h *Handler) muxRoutes() []httpjson.Route {
 	var out []httpjson.Route
 	for _, rt := range h.table() {
-		out = append(out, httpjson.Route{Method: rt.method, Pattern: h.cfg.base() + rt.path, Handler: h.serve(rt.fn)})
+		out = append(out, h.resp.Route(rt.method, h.cfg.base()+rt.path, rt.fn))
 	}
 	return out
 }

@@ -23,12 +23,6 @@ const (
 	stragglers = time.Minute
 )
 
-// sessionList answers GET .../sessions.
-type sessionList struct {
-	Sessions   []store.Session `json:"sessions"`
-	NextCursor string          `json:"next_cursor,omitempty"`
-}
-
 // sessionDetail answers GET .../sessions/{id}.
 type sessionDetail struct {
 	Session store.Session `json:"session"`
@@ -41,7 +35,7 @@ type sessionDetail struct {
 }
 
 func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
@@ -50,17 +44,14 @@ func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ss, next, err := h.store().Sessions(r.Context(), t, page)
-	switch {
-	case errors.Is(err, store.ErrInvalidCursor):
-		return problem.New(problem.Invalid, "invalid_cursor", "the page cursor is not valid; start again from the first page")
-	case err != nil:
-		return problem.Store(err)
+	if err != nil {
+		return httpjson.PageError(err)
 	}
-	return h.reply(w, r, http.StatusOK, sessionList{Sessions: nonNil(ss), NextCursor: next})
+	return h.resp.Reply(w, r, http.StatusOK, httpjson.SessionPage{Sessions: httpjson.NonNil(ss), NextCursor: next})
 }
 
 func (h *Handler) getSession(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
@@ -76,7 +67,7 @@ func (h *Handler) getSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.reply(w, r, http.StatusOK, sessionDetail{Session: s, Events: nonNil(events), NextAfter: next})
+	return h.resp.Reply(w, r, http.StatusOK, sessionDetail{Session: s, Events: httpjson.NonNil(events), NextAfter: next})
 }
 
 // session returns one session of the tenant.

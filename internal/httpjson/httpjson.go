@@ -1,6 +1,9 @@
-// Package httpjson reads JSON request bodies strictly and writes JSON
-// responses and problem errors, for Lockbox's JSON APIs. It logs nothing:
-// callers decide what a failure is worth logging.
+// Package httpjson holds what Lockbox's JSON APIs share: strict reading
+// of JSON request bodies, query parameters (pages, audit queries) and the
+// path's tenant; routing with JSON 404 and 405 answers; and writing JSON
+// responses and problem errors. A Responder adapts an API's endpoints and
+// logs the causes of its 5xx answers to the logger the API gives;
+// nothing else here logs.
 package httpjson
 
 import (

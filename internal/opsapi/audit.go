@@ -3,23 +3,17 @@ package opsapi
 import (
 	"net/http"
 
+	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
-// auditPage answers GET /lockbox/tenants/{tenant}/audit.
-type auditPage struct {
-	Events []store.Event `json:"events"`
-	// NextAfter is the after= of the next page, omitted on a short page.
-	NextAfter int64 `json:"next_after,omitempty"`
-}
-
 func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
-	q, err := eventQuery(r)
+	q, err := httpjson.EventQuery(r)
 	if err != nil {
 		return err
 	}
@@ -31,24 +25,20 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return problem.Store(err)
 	}
-	page := auditPage{Events: nonNil(events)}
-	if n := len(events); n > 0 && n >= q.Size() {
-		page.NextAfter = events[n-1].Seq
-	}
-	return h.reply(w, r, http.StatusOK, page)
+	return h.resp.Reply(w, r, http.StatusOK, httpjson.NewEventPage(events, q))
 }
 
 func (h *Handler) verifyAudit(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
-	if err := noQuery(r); err != nil {
+	if err := httpjson.NoQuery(r); err != nil {
 		return err
 	}
 	v, err := store.Verify(r.Context(), h.svc.Store(), t)
 	if err != nil {
 		return problem.Store(err)
 	}
-	return h.reply(w, r, http.StatusOK, v)
+	return h.resp.Reply(w, r, http.StatusOK, v)
 }

@@ -8,19 +8,11 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/tenant"
 )
 
 // activeList answers GET /lockbox/grants.
 type activeList struct {
 	Grants []store.Grant `json:"grants"`
-}
-
-// tenantGrants answers GET /lockbox/tenants/{tenant}/grants.
-type tenantGrants struct {
-	Active     *store.Grant  `json:"active"`
-	Grants     []store.Grant `json:"grants"`
-	NextCursor string        `json:"next_cursor,omitempty"`
 }
 
 // createBody is the body of POST /lockbox/tenants/{tenant}/grants.
@@ -42,22 +34,22 @@ type revokeBody struct {
 const currentID = "current"
 
 func (h *Handler) listActive(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r); err != nil {
+	if err := httpjson.NoQuery(r); err != nil {
 		return err
 	}
 	gs, err := h.svc.Active(r.Context())
 	if err != nil {
 		return err
 	}
-	return h.reply(w, r, http.StatusOK, activeList{Grants: nonNil(gs)})
+	return h.resp.Reply(w, r, http.StatusOK, activeList{Grants: httpjson.NonNil(gs)})
 }
 
 func (h *Handler) listGrants(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
-	page, err := pageQuery(r)
+	page, err := httpjson.PageQuery(r)
 	if err != nil {
 		return err
 	}
@@ -71,7 +63,7 @@ func (h *Handler) listGrants(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.reply(w, r, http.StatusOK, tenantGrants{Active: active, Grants: nonNil(gs), NextCursor: next})
+	return h.resp.Reply(w, r, http.StatusOK, httpjson.GrantPage{Active: active, Grants: httpjson.NonNil(gs), NextCursor: next})
 }
 
 // active returns the tenant's current grant, nil if it has none.
@@ -87,7 +79,7 @@ func (h *Handler) active(r *http.Request, t string) (*store.Grant, error) {
 }
 
 func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
@@ -103,7 +95,7 @@ func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.reply(w, r, http.StatusCreated, g)
+	return h.resp.Reply(w, r, http.StatusCreated, g)
 }
 
 // request turns the body into a grant request; grant.Service.Create
@@ -123,7 +115,7 @@ func (b createBody) request(t string) (grant.CreateRequest, error) {
 }
 
 func (h *Handler) revokeGrant(w http.ResponseWriter, r *http.Request) error {
-	t, err := pathTenant(r)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
@@ -144,7 +136,7 @@ func (h *Handler) revokeGrant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.reply(w, r, http.StatusOK, g)
+	return h.resp.Reply(w, r, http.StatusOK, g)
 }
 
 // opsActor returns the actor for operator name by, stored as "ops:<by>".
@@ -159,21 +151,4 @@ func opsActor(by string, required bool) (store.Actor, error) {
 		return store.Actor{}, problem.New(problem.Invalid, "invalid_actor", `say who is acting: "by" (the operator's name) is required`)
 	}
 	return store.Actor{ID: "ops"}, nil
-}
-
-// pathTenant returns the validated tenant id of the path.
-func pathTenant(r *http.Request) (string, error) {
-	t := r.PathValue("tenant")
-	if err := tenant.Validate(t); err != nil {
-		return "", err
-	}
-	return t, nil
-}
-
-// nonNil makes an empty list encode as [] rather than null.
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }

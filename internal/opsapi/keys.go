@@ -20,7 +20,7 @@ type rotation struct {
 }
 
 func (h *Handler) rotateKeys(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r); err != nil {
+	if err := httpjson.NoQuery(r); err != nil {
 		return err
 	}
 	// No fields are taken; a body, if any, must be an empty object.
@@ -38,7 +38,7 @@ func (h *Handler) rotateKeys(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return problem.Store(err)
 	}
-	return h.reply(w, r, http.StatusOK, rotation{KID: key.ID, PreviousKeptFor: keep.Round(time.Second).String()})
+	return h.resp.Reply(w, r, http.StatusOK, rotation{KID: key.ID, PreviousKeptFor: keep.Round(time.Second).String()})
 }
 
 // rotateProblem explains a failed rotation.
