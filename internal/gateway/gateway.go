@@ -60,6 +60,12 @@ type Deps struct {
 	Logger *zap.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// AdminPage serves the hosted Support Access page, <prefix>/admin and
+	// below, given full paths; nil answers those paths 404.
+	AdminPage http.Handler
+	// API serves the app API, <prefix>/api/v1 and below, given full
+	// paths; nil answers those paths 404.
+	API http.Handler
 }
 
 // Next is the rest of the handler chain (the app, via reverse_proxy).

@@ -35,6 +35,10 @@ var routes = map[string]route{
 
 // serveOwn serves Lockbox's routes; nothing under the prefix reaches the app.
 func (g *Gateway) serveOwn(w http.ResponseWriter, r *http.Request, path string) {
+	if h, ok := g.mounted(path); ok && h != nil {
+		h.ServeHTTP(w, r)
+		return
+	}
 	rt, ok := routes[path]
 	if !ok {
 		pages.RenderError(w, pages.Error{Status: http.StatusNotFound, Title: "Not found", Message: "There is no such Lockbox page.", Links: []pages.Link{g.consoleLink()}})
@@ -46,6 +50,25 @@ func (g *Gateway) serveOwn(w http.ResponseWriter, r *http.Request, path string) 
 		return
 	}
 	rt.serve(g, w, r)
+}
+
+// mounted returns the handler of the page or API that path (relative to
+// the prefix) belongs to, if it is one of theirs; the handler is nil when
+// that part is not configured.
+func (g *Gateway) mounted(path string) (http.Handler, bool) {
+	switch {
+	case under(path, "/admin"):
+		return g.d.AdminPage, true
+	case under(path, "/api/v1"):
+		return g.d.API, true
+	}
+	return nil, false
+}
+
+// under reports whether path is base or below it.
+func under(path, base string) bool {
+	rest, ok := strings.CutPrefix(path, base)
+	return ok && (rest == "" || rest[0] == '/')
 }
 
 func (g *Gateway) serveConsoleRedirect(w http.ResponseWriter, r *http.Request) {

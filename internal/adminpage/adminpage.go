@@ -1,0 +1,126 @@
+// Package adminpage is Lockbox's hosted Support Access page: a tenant
+// admin opens it from a signed link (see package adminlink) and, without
+// any JavaScript, sees whether support may enter the tenant, grants or
+// revokes that access, and reads every support visit and its requests.
+//
+// Opening a link starts the admin's own browser session; a GET never
+// changes a grant (mail scanners fetch links). Every form checks the
+// session's CSRF token, the request's origin, the tenant it was made for,
+// and that the admin is still registered with a role that may act. The
+// handler takes full request paths, <prefix>/admin and below, and is free
+// of Caddy.
+package adminpage
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/lockbox-gw/lockbox/internal/adminlink"
+	"github.com/lockbox-gw/lockbox/internal/admins"
+	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
+)
+
+// DefaultPrefix is Lockbox's default path prefix.
+const DefaultPrefix = "/_lockbox"
+
+// Config is the page's settings.
+type Config struct {
+	// Prefix is Lockbox's path prefix; default /_lockbox. The page is at
+	// <Prefix>/admin.
+	Prefix string
+	// Rules say which admin roles may act and which grant lengths are
+	// offered; the app API must get the same.
+	Rules tenantadmin.Rules
+}
+
+// Deps are the parts the page works with; all but Notify and Logger are
+// required. Sessions must use the same Links.
+type Deps struct {
+	Grants   *grant.Service
+	Admins   *admins.Registry
+	Links    *adminlink.Links
+	Sessions *adminlink.Sessions
+	// Notify is told of a stored grant change ("grant.created" or
+	// "grant.revoked", with the store.Grant), as the app API tells it.
+	Notify func(ctx context.Context, tenant, event string, payload any)
+	// Logger gets the cause of every 5xx answer; nil logs nothing.
+	Logger *zap.Logger
+}
+
+// Handler serves the page and its forms.
+type Handler struct {
+	base  string // <prefix>/admin
+	rules tenantadmin.Rules
+	d     Deps
+}
+
+// New checks cfg, fills in defaults and returns the page.
+func New(cfg Config, d Deps) (*Handler, error) {
+	if d.Grants == nil || d.Admins == nil || d.Links == nil || d.Sessions == nil {
+		return nil, errors.New("admin page: grants, admins, links and sessions are required")
+	}
+	prefix := cfg.Prefix
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	rules, err := cfg.Rules.Normalized()
+	if err != nil {
+		return nil, err
+	}
+	if d.Logger == nil {
+		d.Logger = zap.NewNop()
+	}
+	base := strings.TrimSuffix("/"+strings.Trim(prefix, "/"), "/") + adminlink.PagePath
+	return &Handler{base: base, rules: rules, d: d}, nil
+}
+
+// ServeHTTP answers one request under <prefix>/admin.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rest, ok := strings.CutPrefix(r.URL.Path, h.base)
+	if !ok || (rest != "" && rest[0] != '/') {
+		h.notFound(w)
+		return
+	}
+	method, serve := h.route(rest)
+	switch {
+	case serve == nil:
+		h.notFound(w)
+	case r.Method == method, method == http.MethodGet && r.Method == http.MethodHead:
+		serve(w, r)
+	default:
+		h.methodNotAllowed(w, r, method)
+	}
+}
+
+// route returns the method and handler of a path relative to the page.
+func (h *Handler) route(rest string) (string, http.HandlerFunc) {
+	switch rest {
+	case "":
+		return http.MethodGet, h.servePage
+	case "/grants":
+		return http.MethodPost, h.serveGrant
+	case "/revoke":
+		return http.MethodPost, h.serveRevoke
+	case "/signout":
+		return http.MethodPost, h.serveSignOut
+	}
+	if id, ok := strings.CutPrefix(rest, "/sessions/"); ok && id != "" && !strings.Contains(id, "/") {
+		return http.MethodGet, func(w http.ResponseWriter, r *http.Request) { h.serveSession(w, r, id) }
+	}
+	return "", nil
+}
+
+// notify tells the notifier, if any, of a stored change; it outlives the
+// request.
+func (h *Handler) notify(r *http.Request, tenantID, event string, payload any) {
+	if h.d.Notify != nil {
+		h.d.Notify(context.WithoutCancel(r.Context()), tenantID, event, payload)
+	}
+}
+
+var _ http.Handler = (*Handler)(nil)

@@ -1,0 +1,289 @@
+package adminpage_test
+
+import (
+	"context"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/adminlink"
+	"github.com/lockbox-gw/lockbox/internal/adminpage"
+	"github.com/lockbox-gw/lockbox/internal/admins"
+	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
+)
+
+const page = "/_lockbox/admin"
+
+// The registered admins: ana owns acme, vic only views it, gus
+// administers globex.
+var (
+	ana = admins.Admin{ID: "u_ana", Email: "ana@acme.test", Name: "Ana", Role: "owner"}
+	vic = admins.Admin{ID: "u_vic", Email: "vic@acme.test", Name: "Vic", Role: "viewer"}
+	gus = admins.Admin{ID: "u_gus", Email: "gus@globex.test", Name: "Gus", Role: "admin"}
+)
+
+// clock is an injected clock tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// notification is one call of the notifier hook.
+type notification struct {
+	tenant, event string
+	payload       any
+}
+
+// env is the page alone, served over a real HTTP server on loopback, on
+// a bolt store the test owns.
+type env struct {
+	t      *testing.T
+	clock  *clock
+	store  store.Store
+	grants *grant.Service
+	admins *admins.Registry
+	links  *adminlink.Links
+	srv    *httptest.Server
+
+	mu    sync.Mutex
+	notes []notification
+}
+
+func newEnv(t *testing.T, rules tenantadmin.Rules) *env {
+	t.Helper()
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	c := &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+	e := &env{t: t, clock: c, store: st, grants: grant.New(st, c.Now), admins: admins.New(st, c.Now), links: adminlink.NewLinks(st, c.Now)}
+	h, err := adminpage.New(adminpage.Config{Rules: rules}, adminpage.Deps{
+		Grants: e.grants, Admins: e.admins, Links: e.links,
+		Sessions: adminlink.NewSessions(st, e.links, 0, c.Now), Notify: e.notify,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(h)
+	t.Cleanup(e.srv.Close)
+	e.setAdmins("acme", ana, vic)
+	e.setAdmins("globex", gus)
+	return e
+}
+
+func (e *env) notify(_ context.Context, tenant, event string, payload any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.notes = append(e.notes, notification{tenant, event, payload})
+}
+
+func (e *env) notifications() []notification {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]notification(nil), e.notes...)
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func (e *env) setAdmins(tenant string, list ...admins.Admin) {
+	e.t.Helper()
+	if _, err := e.admins.Set(ctx(e.t), tenant, list, store.Actor{ID: "app"}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// link signs a day-long link for a of tenant, as the app API would.
+func (e *env) link(tenant string, a admins.Admin) string {
+	e.t.Helper()
+	u, _, err := e.links.Link(ctx(e.t), e.srv.URL, "/_lockbox", adminlink.Claims{
+		Tenant: tenant, AdminID: a.ID, Role: a.Role, ExpiresAt: e.clock.Now().Add(24 * time.Hour),
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+// grant makes scopes acme's grant for 7 days, by ana.
+func (e *env) grant(scopes ...string) store.Grant {
+	e.t.Helper()
+	g, err := e.grants.Create(ctx(e.t), grant.CreateRequest{
+		Tenant: "acme", Scopes: scopes, Duration: 7 * 24 * time.Hour, By: store.Actor{ID: ana.ID, Email: ana.Email, Role: ana.Role},
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return g
+}
+
+// active returns acme's active grant, or nil.
+func (e *env) active() *store.Grant {
+	e.t.Helper()
+	g, err := e.grants.Current(ctx(e.t), "acme")
+	if err != nil {
+		return nil
+	}
+	return &g
+}
+
+// eventCount is the length of the tenant's audit chain.
+func (e *env) eventCount(tenant string) int64 {
+	e.t.Helper()
+	h, err := e.store.AuditHead(ctx(e.t), tenant)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return h.Seq
+}
+
+// client is a cookie-keeping HTTP client that does not follow redirects
+// and sends the Origin a browser sends with a form.
+type client struct {
+	t   *testing.T
+	srv string
+	c   *http.Client
+}
+
+func (e *env) client() *client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &client{t: e.t, srv: e.srv.URL, c: &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// resp is an answer with its body read.
+type resp struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (c *client) do(method, u string, form url.Values, header http.Header) resp {
+	c.t.Helper()
+	if strings.HasPrefix(u, "/") {
+		u = c.srv + u
+	}
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	res, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+func (c *client) get(u string) resp { return c.do(http.MethodGet, u, nil, nil) }
+
+// post submits a form from the page's own origin.
+func (c *client) post(u string, form url.Values) resp {
+	return c.do(http.MethodPost, u, form, http.Header{"Origin": {c.srv}})
+}
+
+// open opens link and returns the page it redirects to.
+func (c *client) open(link string) resp {
+	c.t.Helper()
+	r := c.get(link)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != page {
+		c.t.Fatalf("opening the link: %d %q %.300s", r.status, r.header.Get("Location"), r.body)
+	}
+	return c.page()
+}
+
+// page loads the page and expects it.
+func (c *client) page() resp {
+	c.t.Helper()
+	r := c.get(page)
+	if r.status != http.StatusOK {
+		c.t.Fatalf("page: %d %.400s", r.status, r.body)
+	}
+	return r
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// form returns the fields every form of the page carries.
+func (c *client) form(p resp, extra url.Values) url.Values {
+	c.t.Helper()
+	m := csrfField.FindStringSubmatch(p.body)
+	if m == nil {
+		c.t.Fatalf("no csrf token on %.300s", p.body)
+	}
+	f := url.Values{"csrf": {html.UnescapeString(m[1])}, "tenant": {"acme"}}
+	for k, v := range extra {
+		f[k] = v
+	}
+	return f
+}
+
+// grantForm is the grant form with its defaults: a day, read-only,
+// personal data masked.
+func grantForm(extra url.Values) url.Values {
+	f := url.Values{"duration": {"1d"}, "access": {"read"}, "pii": {"masked"}, "note": {""}}
+	for k, v := range extra {
+		f[k] = v
+	}
+	return f
+}
+
+// signedIn is a client with ana's session on acme's page, and the page.
+func (e *env) signedIn() (*client, resp) {
+	c := e.client()
+	return c, c.open(e.link("acme", ana))
+}
+
+func must(t *testing.T, r resp, status int, contains ...string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d: %.600s", r.status, status, r.body)
+	}
+	for _, s := range contains {
+		if !strings.Contains(r.body, s) {
+			t.Fatalf("page lacks %q: %.2000s", s, r.body)
+		}
+	}
+}

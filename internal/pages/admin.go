@@ -1,0 +1,108 @@
+package pages
+
+// Admin is the hosted Support Access page of one tenant, as one of its
+// admins sees it. Every field is ready to show; the templates only lay
+// them out (and escape them).
+type Admin struct {
+	// Base is the page's path, e.g. "/_lockbox/admin"; its forms post
+	// under it.
+	Base   string
+	Tenant string
+	// Admin names who is signed in.
+	Admin string
+	// CSRF is the token every form posts back.
+	CSRF string
+	// Flash is a one-line message about the last change.
+	Flash string
+	// Access is the tenant's current grant; nil when support has none.
+	Access *AdminAccess
+	// Durations, Scopes and PII are the grant form's choices.
+	Durations []Option
+	Scopes    []Option
+	PII       []Option
+	// Grants is the grant history, newest first; OlderGrants links to
+	// the next page ("" on the last).
+	Grants      []AdminGrant
+	OlderGrants string
+	// Sessions are the support agents' visits, newest first;
+	// OlderSessions links to the next page ("" on the last).
+	Sessions      []AdminSession
+	OlderSessions string
+}
+
+// AdminAccess is the access support has now.
+type AdminAccess struct {
+	// Until says how long it lasts, e.g. "until 2030-01-09 12:00 UTC (7
+	// days left)".
+	Until string
+	// Scopes says what it allows, e.g. "Read-only, personal data masked".
+	Scopes    string
+	GrantedBy string
+	GrantedAt string
+	Note      string
+}
+
+// Option is one choice of a form field.
+type Option struct {
+	Value, Label string
+	Checked      bool
+}
+
+// AdminGrant is one grant of the history.
+type AdminGrant struct {
+	GrantedAt string
+	GrantedBy string
+	Scopes    string
+	// Length is e.g. "7 days" or "standing".
+	Length string
+	Note   string
+	// Active is true for the grant in force; Ended says how and when
+	// any other one ended, and EndNote why, if the admin said.
+	Active  bool
+	Ended   string
+	EndNote string
+}
+
+// AdminSession is one support agent's visit to the tenant.
+type AdminSession struct {
+	// URL opens the visit's requests.
+	URL string
+	// Agent is the agent's name and email.
+	Agent   string
+	Scopes  string
+	LoginAt string
+	// Active is true while the visit lasts; otherwise LogoutAt is when
+	// it ended and Ended says why.
+	Active   bool
+	LogoutAt string
+	Ended    string
+	Requests int64
+	// BreakGlass marks entry without a grant; Reason is the agent's.
+	BreakGlass bool
+	Reason     string
+}
+
+// AdminSessionPage lists what one visit did.
+type AdminSessionPage struct {
+	// Back links to the Support Access page.
+	Back    string
+	Tenant  string
+	Admin   string
+	Session AdminSession
+	Rows    []AdminRequest
+	// Next links to the following requests ("" when none are left).
+	Next string
+}
+
+// AdminRequest is one line of a visit: a request the agent made, one
+// Lockbox refused, or the visit's start or end.
+type AdminRequest struct {
+	At     string
+	Method string
+	Path   string
+	// Status is the app's answer, e.g. "200"; empty for other lines.
+	Status string
+	// What describes lines that are not answered requests.
+	What    string
+	Refused bool
+}

@@ -1,0 +1,65 @@
+package tenantadmin_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/admins"
+	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
+)
+
+func openBolt(t *testing.T) store.Store {
+	t.Helper()
+	s, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func TestActor(t *testing.T) {
+	st := openBolt(t)
+	reg := admins.New(st, nil)
+	ana := admins.Admin{ID: "u_ana", Email: "ana@acme.test", Name: "Ana", Role: "owner"}
+	vic := admins.Admin{ID: "u_vic", Email: "vic@acme.test", Role: "viewer"}
+	if _, err := reg.Set(ctx(t), "acme", []admins.Admin{ana, vic}, store.Actor{ID: "app"}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := tenantadmin.Rules{}.Normalized()
+	actor, rec, err := r.Actor(ctx(t), reg, "acme", "u_ana")
+	if err != nil || actor != (store.Actor{ID: "u_ana", Email: "ana@acme.test", Role: "owner"}) || rec != ana {
+		t.Fatalf("Actor = %+v, %+v, %v", actor, rec, err)
+	}
+	tests := []struct {
+		name, tenant, id, code string
+	}{
+		{"other tenant", "globex", "u_ana", "admin_not_registered"},
+		{"unknown", "acme", "u_eve", "admin_not_registered"},
+		{"role", "acme", "u_vic", "role_not_allowed"},
+		{"bad tenant", "ACME", "u_ana", "invalid_tenant"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := r.Actor(ctx(t), reg, tt.tenant, tt.id)
+			if p := problem.As(err); p.Code != tt.code {
+				t.Fatalf("Actor error %v (%s), want %s", err, p.Code, tt.code)
+			}
+		})
+	}
+	_ = st.Close()
+	if _, _, err := r.Actor(ctx(t), reg, "acme", "u_ana"); problem.As(err).Code != "store_unavailable" {
+		t.Fatalf("store down: %v", err)
+	}
+}
