@@ -92,6 +92,9 @@ type Store interface {
 	// made after Watch returns is delivered.
 	Watch(ctx context.Context, fn func(Change)) error
 
+	// Outbox keeps notifications until they are sent.
+	Outbox
+
 	// Close releases the backend's resources.
 	Close() error
 }

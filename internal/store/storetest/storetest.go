@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecordTakeOnce", testTakeOnce},
 		{"PublishAndSessionChanges", testPublish},
 	}
+	cases = append(cases, outboxCases...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			a, b := open(t)
