@@ -92,7 +92,7 @@ func (h *Handler) overview(r *http.Request, a *admin) (pages.Admin, error) {
 	if err != nil {
 		return pages.Admin{}, err
 	}
-	active, err := h.active(r, t)
+	active, err := h.d.Grants.CurrentOrNil(r.Context(), t)
 	if err != nil {
 		return pages.Admin{}, err
 	}
@@ -108,18 +108,6 @@ func (h *Handler) overview(r *http.Request, a *admin) (pages.Admin, error) {
 	v.Grants, v.OlderGrants = h.grantRows(history), h.older("grants", nextGrants)
 	v.Sessions, v.OlderSessions = h.sessionRows(sessions), h.older("visits", nextSessions)
 	return v, nil
-}
-
-// active returns the tenant's current grant, nil if it has none.
-func (h *Handler) active(r *http.Request, t string) (*store.Grant, error) {
-	g, err := h.d.Grants.Current(r.Context(), t)
-	if problem.As(err).Code == "no_active_grant" {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &g, nil
 }
 
 // older links to the next page of a list; "" on the last.

@@ -74,7 +74,7 @@ func (r *Registry) Find(ctx context.Context, tenantID, id string) (Admin, error)
 	}
 	i := slices.IndexFunc(list, func(a Admin) bool { return a.ID == id })
 	if i < 0 {
-		return Admin{}, problem.New(problem.NotFound, "admin_not_found", "tenant %s has no registered admin %q", tenantID, clip(id))
+		return Admin{}, problem.New(problem.NotFound, "admin_not_found", "tenant %s has no registered admin %q", tenantID, problem.Clip(id, 80))
 	}
 	return list[i], nil
 }

@@ -33,7 +33,7 @@ func Validate(list []Admin) error {
 			return invalid("admins[%d]: %s", i, err)
 		}
 		if seen[a.ID] {
-			return invalid("admins[%d]: id %q is listed twice", i, clip(a.ID))
+			return invalid("admins[%d]: id %q is listed twice", i, problem.Clip(a.ID, 80))
 		}
 		seen[a.ID] = true
 	}
@@ -77,7 +77,7 @@ func email(v string) error {
 	}
 	a, err := mail.ParseAddress(v)
 	if err != nil || a.Address != v || a.Name != "" {
-		return fmt.Errorf("email %q is not a bare address such as ana@example.com", clip(v))
+		return fmt.Errorf("email %q is not a bare address such as ana@example.com", problem.Clip(v, 80))
 	}
 	return nil
 }
@@ -85,7 +85,7 @@ func email(v string) error {
 func reservedID(id string) error {
 	for _, r := range reserved {
 		if id == r || strings.HasPrefix(id, r+":") {
-			return fmt.Errorf("id %q is in the %q namespace Lockbox keeps for itself", clip(id), r)
+			return fmt.Errorf("id %q is in the %q namespace Lockbox keeps for itself", problem.Clip(id, 80), r)
 		}
 	}
 	return nil
@@ -93,12 +93,4 @@ func reservedID(id string) error {
 
 func invalid(format string, args ...any) error {
 	return problem.New(problem.Invalid, "invalid_admins", format, args...)
-}
-
-// clip shortens caller text echoed in a message.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
-	}
-	return s
 }

@@ -9,10 +9,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
 // Defaults of Config.
@@ -24,12 +24,6 @@ const (
 	maxKeyLen = 512
 )
 
-// DefaultAdminRoles are the app roles that may change support access.
-var DefaultAdminRoles = []string{"owner", "admin"}
-
-// DefaultDurations are the grant lengths offered besides standing.
-var DefaultDurations = []time.Duration{24 * time.Hour, 7 * 24 * time.Hour, 28 * 24 * time.Hour}
-
 // prefixPattern keeps the prefix a plain path that is safe inside a
 // ServeMux pattern.
 var prefixPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+$`)
@@ -40,10 +34,11 @@ type Config struct {
 	// disables the API.
 	APIKeys []string
 	// AdminRoles are the registered admin roles that may create and
-	// revoke grants and get admin links; default owner and admin.
+	// revoke grants and get admin links; default
+	// tenantadmin.DefaultRoles (owner and admin).
 	AdminRoles []string
-	// Durations are the grant lengths admins may choose; default 1d, 7d
-	// and 28d.
+	// Durations are the grant lengths admins may choose; default
+	// tenantadmin.DefaultDurations (1d, 7d and 28d).
 	Durations []time.Duration
 	// NoStanding refuses standing grants.
 	NoStanding bool
@@ -75,7 +70,7 @@ func (c Config) normalized() (Config, error) {
 		return c, nil
 	}
 	c.APIKeys = slices.Clone(c.APIKeys)
-	for _, step := range []func(*Config) error{checkKeys, fillRoles, fillDurations, fillLinkTTL, checkPublicURL} {
+	for _, step := range []func(*Config) error{checkKeys, fillRules, fillLinkTTL, checkPublicURL} {
 		if err := step(&c); err != nil {
 			return Config{}, fmt.Errorf("app api: %w", err)
 		}
@@ -95,32 +90,20 @@ func checkKeys(c *Config) error {
 
 func notKeyChar(r rune) bool { return r <= ' ' || r > '~' }
 
-func fillRoles(c *Config) error {
-	if len(c.AdminRoles) == 0 {
-		c.AdminRoles = DefaultAdminRoles
+// fillRules checks the roles and durations and fills in their defaults,
+// as the hosted Support Access page does.
+func fillRules(c *Config) error {
+	r, err := c.rules().Normalized()
+	if err != nil {
+		return err
 	}
-	c.AdminRoles = slices.Clone(c.AdminRoles)
-	for _, r := range c.AdminRoles {
-		if strings.TrimSpace(r) == "" || strings.IndexFunc(r, unicode.IsControl) >= 0 {
-			return fmt.Errorf("admin role %q must be printable and not empty", r)
-		}
-	}
+	c.AdminRoles, c.Durations = r.Roles, r.Durations
 	return nil
 }
 
-func fillDurations(c *Config) error {
-	if len(c.Durations) == 0 {
-		c.Durations = DefaultDurations
-	}
-	c.Durations = slices.Clone(c.Durations)
-	for _, d := range c.Durations {
-		if d < grant.MinDuration || d > grant.MaxDuration {
-			return fmt.Errorf("grant duration %s is out of range: use %s to %s", grant.FormatDuration(d), grant.MinDuration, grant.FormatDuration(grant.MaxDuration))
-		}
-	}
-	slices.Sort(c.Durations)
-	c.Durations = slices.Compact(c.Durations)
-	return nil
+// rules are the admin roles and grant lengths of c.
+func (c Config) rules() tenantadmin.Rules {
+	return tenantadmin.Rules{Roles: c.AdminRoles, Durations: c.Durations, NoStanding: c.NoStanding}
 }
 
 func fillLinkTTL(c *Config) error {
@@ -158,12 +141,14 @@ func loopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// durationChoices lists the offered durations for messages and the
-// OpenAPI document, such as ["1d", "7d", "28d"].
+// durationChoices lists the offered durations for the OpenAPI document,
+// such as ["1d", "7d", "28d"]; standing has a field of its own.
 func (c Config) durationChoices() []string {
 	out := make([]string, 0, len(c.Durations))
-	for _, d := range c.Durations {
-		out = append(out, grant.FormatDuration(d))
+	for _, choice := range c.rules().Choices() {
+		if !choice.Standing {
+			out = append(out, choice.Value())
+		}
 	}
 	return out
 }

@@ -2,13 +2,9 @@ package appapi
 
 import (
 	"net/http"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
-	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
@@ -45,23 +41,11 @@ func (h *Handler) listGrants(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	active, err := h.active(r, t)
+	active, err := h.d.Grants.CurrentOrNil(r.Context(), t)
 	if err != nil {
 		return err
 	}
 	return h.resp.Reply(w, r, http.StatusOK, httpjson.GrantPage{Active: active, Grants: httpjson.NonNil(gs), NextCursor: next})
-}
-
-// active returns the tenant's current grant, nil if it has none.
-func (h *Handler) active(r *http.Request, t string) (*store.Grant, error) {
-	g, err := h.d.Grants.Current(r.Context(), t)
-	if problem.As(err).Code == "no_active_grant" {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &g, nil
 }
 
 func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
@@ -74,7 +58,7 @@ func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req := grant.CreateRequest{Tenant: t, Scopes: body.Scopes, Standing: body.Standing, Note: body.Note}
-	if req.Duration, err = h.duration(body); err != nil {
+	if req.Duration, err = h.cfg.rules().Duration(body.Duration, body.Standing); err != nil {
 		return err
 	}
 	if req.By, err = h.actingAdmin(r, t, body.Admin); err != nil {
@@ -86,42 +70,6 @@ func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.notify(r, t, grant.EventCreated, g)
 	return h.resp.Reply(w, r, http.StatusCreated, g)
-}
-
-// duration returns the body's grant length if it is one of the choices
-// offered: a configured duration, or standing unless refused.
-func (h *Handler) duration(b createBody) (time.Duration, error) {
-	switch {
-	case b.Standing && b.Duration != "":
-		return 0, badDuration("a standing grant has no duration; give one or the other")
-	case b.Standing && h.cfg.NoStanding:
-		return 0, badDuration("standing grants are not offered; choose %s", h.choices())
-	case b.Standing:
-		return 0, nil
-	case b.Duration == "":
-		return 0, badDuration("give a duration (%s)", h.choices())
-	}
-	d, err := grant.ParseDuration(b.Duration)
-	if err != nil || !slices.Contains(h.cfg.Durations, d) {
-		return 0, badDuration("duration %q is not offered; choose %s", httpjson.Clip(b.Duration), h.choices())
-	}
-	return d, nil
-}
-
-// choices names the offered grant lengths, as in "1d, 7d, 28d or standing".
-func (h *Handler) choices() string {
-	c := h.cfg.durationChoices()
-	if !h.cfg.NoStanding {
-		c = append(c, "standing")
-	}
-	if len(c) == 1 {
-		return c[0]
-	}
-	return strings.Join(c[:len(c)-1], ", ") + " or " + c[len(c)-1]
-}
-
-func badDuration(format string, args ...any) error {
-	return problem.New(problem.Invalid, "invalid_duration", format, args...)
 }
 
 func (h *Handler) revokeGrant(w http.ResponseWriter, r *http.Request) error {

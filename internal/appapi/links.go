@@ -37,7 +37,7 @@ func (h *Handler) createLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.roleAllowed(a); err != nil {
+	if err := h.cfg.rules().RoleAllowed(a); err != nil {
 		return err
 	}
 	c := adminlink.Claims{Tenant: t, AdminID: a.ID, Role: a.Role, ExpiresAt: h.d.Grants.Now().Add(h.cfg.LinkTTL)}

@@ -4,24 +4,16 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
-// Bounds of a session's event scan. The chain is per tenant, not per
-// session, so one call reads at most scanBatches batches and, when the
-// page is not full by then, says where to go on.
-const (
-	scanBatches  = 10
-	maxSessionID = 200
-	// stragglers is how long after a session's end its last events may
-	// still be appended (requests in flight, buffered audit writes).
-	stragglers = time.Minute
-)
+// maxSessionID bounds a session id looked up in the store.
+const maxSessionID = 200
 
 // sessionDetail answers GET .../sessions/{id}.
 type sessionDetail struct {
@@ -63,7 +55,7 @@ func (h *Handler) getSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	events, next, err := h.sessionEvents(r, s, q)
+	events, next, err := tenantadmin.SessionEvents(r.Context(), h.store(), s, q)
 	if err != nil {
 		return err
 	}
@@ -72,7 +64,7 @@ func (h *Handler) getSession(w http.ResponseWriter, r *http.Request) error {
 
 // session returns one session of the tenant.
 func (h *Handler) session(r *http.Request, tenantID, id string) (store.Session, error) {
-	missing := problem.New(problem.NotFound, "session_not_found", "tenant %s has no session %q", tenantID, httpjson.Clip(id))
+	missing := problem.New(problem.NotFound, "session_not_found", "tenant %s has no session %q", tenantID, problem.Clip(id, 80))
 	if len(id) > maxSessionID || strings.IndexFunc(id, unicode.IsControl) >= 0 {
 		return store.Session{}, missing
 	}
@@ -84,47 +76,4 @@ func (h *Handler) session(r *http.Request, tenantID, id string) (store.Session, 
 		return store.Session{}, problem.Store(err)
 	}
 	return s, nil
-}
-
-// sessionEvents returns up to q.Size() events of session s within q,
-// scanning the tenant's chain from the session's start, and the after=
-// to go on from (0 when the scan reached the end).
-func (h *Handler) sessionEvents(r *http.Request, s store.Session, q store.EventQuery) ([]store.Event, int64, error) {
-	scan := sessionScan(s, q)
-	var out []store.Event
-	for range scanBatches {
-		batch, err := h.store().Events(r.Context(), s.Tenant, scan)
-		if err != nil {
-			return nil, 0, problem.Store(err)
-		}
-		for _, e := range batch {
-			scan.AfterSeq = e.Seq
-			if e.Session != s.ID {
-				continue
-			}
-			if out = append(out, e); len(out) == q.Size() {
-				return out, e.Seq, nil
-			}
-		}
-		if len(batch) < scan.Size() {
-			return out, 0, nil
-		}
-	}
-	return out, scan.AfterSeq, nil
-}
-
-// sessionScan narrows q to the time the session's events can have: from
-// its start (whole seconds, as backends may round) to a little after its
-// end.
-func sessionScan(s store.Session, q store.EventQuery) store.EventQuery {
-	scan := store.EventQuery{AfterSeq: q.AfterSeq, Since: q.Since, Until: q.Until, Limit: store.MaxPageSize}
-	if start := s.StartedAt.Truncate(time.Second); scan.Since.Before(start) {
-		scan.Since = start
-	}
-	if s.EndedAt != nil {
-		if last := s.EndedAt.Add(stragglers); scan.Until.IsZero() || scan.Until.After(last) {
-			scan.Until = last
-		}
-	}
-	return scan
 }

@@ -76,8 +76,9 @@ func TestCreateAndCurrent(t *testing.T) {
 }
 
 func TestReplaceEndsPreviousAsReplaced(t *testing.T) {
-	svc, _, s := newService(t)
+	svc, c, s := newService(t)
 	g1, _ := svc.Create(ctx(), grant.CreateRequest{Tenant: "acme", Duration: time.Hour, By: dana})
+	c.Add(time.Second) // history orders by creation time
 	g2, err := svc.Create(ctx(), grant.CreateRequest{Tenant: "acme", Standing: true, By: dana})
 	if err != nil {
 		t.Fatal(err)

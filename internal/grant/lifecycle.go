@@ -60,6 +60,19 @@ func (s *Service) Current(ctx context.Context, tenantID string) (store.Grant, er
 	return store.Grant{}, noGrant(tenantID)
 }
 
+// CurrentOrNil is Current for listings that show the active grant when
+// there is one: a tenant without one gets nil and no error.
+func (s *Service) CurrentOrNil(ctx context.Context, tenantID string) (*store.Grant, error) {
+	g, err := s.Current(ctx, tenantID)
+	if problem.As(err).Code == "no_active_grant" {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
 func (s *Service) expire(ctx context.Context, g store.Grant) error {
 	ended, err := s.store.EndGrant(ctx, g.Tenant, g.ID, store.Ending{At: *g.ExpiresAt, Reason: store.EndExpired})
 	switch {

@@ -59,23 +59,11 @@ func (h *Handler) listGrants(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	active, err := h.active(r, t)
+	active, err := h.svc.CurrentOrNil(r.Context(), t)
 	if err != nil {
 		return err
 	}
 	return h.resp.Reply(w, r, http.StatusOK, httpjson.GrantPage{Active: active, Grants: httpjson.NonNil(gs), NextCursor: next})
-}
-
-// active returns the tenant's current grant, nil if it has none.
-func (h *Handler) active(r *http.Request, t string) (*store.Grant, error) {
-	g, err := h.svc.Current(r.Context(), t)
-	if problem.As(err).Code == "no_active_grant" {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &g, nil
 }
 
 func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {

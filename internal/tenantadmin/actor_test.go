@@ -63,3 +63,23 @@ func TestActor(t *testing.T) {
 		t.Fatalf("store down: %v", err)
 	}
 }
+
+func TestRegistered(t *testing.T) {
+	st := openBolt(t)
+	reg := admins.New(st, nil)
+	vic := admins.Admin{ID: "u_vic", Email: "vic@acme.test", Role: "viewer"}
+	if _, err := reg.Set(ctx(t), "acme", []admins.Admin{vic}, store.Actor{ID: "app"}); err != nil {
+		t.Fatal(err)
+	}
+	// Any role is registered; whether it may act is the rules' say.
+	if a, err := tenantadmin.Registered(ctx(t), reg, "acme", "u_vic"); err != nil || a != vic {
+		t.Fatalf("Registered = %+v, %v", a, err)
+	}
+	_, err := tenantadmin.Registered(ctx(t), reg, "globex", "u_vic")
+	if p := problem.As(err); p.Kind != problem.Forbidden || p.Code != "admin_not_registered" || p.Message != `admin "u_vic" is not registered for tenant globex` {
+		t.Fatalf("other tenant: %v (%s)", err, p.Code)
+	}
+	if got := tenantadmin.ActorOf(vic); got != (store.Actor{ID: "u_vic", Email: "vic@acme.test", Role: "viewer"}) {
+		t.Fatalf("ActorOf = %+v", got)
+	}
+}

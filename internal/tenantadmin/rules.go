@@ -71,7 +71,7 @@ func (r Rules) RoleAllowed(a admins.Admin) error {
 		return nil
 	}
 	return problem.New(problem.Forbidden, "role_not_allowed",
-		"role %q may not change support access; allowed roles: %s", clip(a.Role), strings.Join(r.Roles, ", "))
+		"role %q may not change support access; allowed roles: %s", problem.Clip(a.Role, 80), strings.Join(r.Roles, ", "))
 }
 
 // Choice is one grant length offered to admins.
@@ -135,19 +135,11 @@ func (r Rules) Duration(duration string, standing bool) (time.Duration, error) {
 	}
 	d, err := grant.ParseDuration(duration)
 	if err != nil || !slices.Contains(r.Durations, d) {
-		return 0, badDuration("duration %q is not offered; choose %s", clip(duration), r.ChoiceList())
+		return 0, badDuration("duration %q is not offered; choose %s", problem.Clip(duration, 80), r.ChoiceList())
 	}
 	return d, nil
 }
 
 func badDuration(format string, args ...any) error {
 	return problem.New(problem.Invalid, "invalid_duration", format, args...)
-}
-
-// clip shortens caller text echoed in a message.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:80]) + "…"
-	}
-	return s
 }
