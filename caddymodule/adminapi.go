@@ -17,9 +17,9 @@ func init() {
 	caddy.RegisterModule(adminAPI{})
 }
 
-// adminAPI serves the ops API (grants, audit, sessions and key rotation,
-// used by the CLI) on Caddy's admin endpoint, which listens on loopback
-// by default.
+// adminAPI serves the ops API (grants, audit, sessions, key rotation,
+// tenants' admins and their links, and webhook tests, used by the CLI) on
+// Caddy's admin endpoint, which listens on loopback by default.
 type adminAPI struct {
 	ops    http.Handler // nil when the config has no working lockbox app
 	down   error        // the answer while ops is nil
@@ -50,8 +50,26 @@ func (a *adminAPI) Provision(ctx caddy.Context) error {
 		a.down = errNotLoaded
 		return nil
 	}
-	a.ops = opsapi.New(app.Grants(), opsapi.WithLogger(a.logger), opsapi.WithKeys(app.Keys(), app.keyRetention))
+	a.ops = opsapi.New(app.Grants(), opsOptions(app, a.logger)...)
 	return nil
+}
+
+// opsOptions gives the ops API the app's parts. The public URL and the
+// prefix are read at each request: they may come from a site, which is
+// provisioned after the admin endpoint.
+func opsOptions(app *App, logger *zap.Logger) []opsapi.Option {
+	return []opsapi.Option{
+		opsapi.WithLogger(logger),
+		opsapi.WithKeys(app.Keys(), app.keyRetention),
+		opsapi.WithAdmins(app.Admins()),
+		opsapi.WithLinks(app.Links(), opsapi.LinkSettings{
+			PublicURL: app.PublicURL,
+			Prefix:    app.LinkPrefix,
+			TTL:       app.LinkTTL(),
+			Roles:     app.AdminRoles(),
+		}),
+		opsapi.WithNotifier(app.Notifier()),
+	}
 }
 
 // Routes returns the admin routes of the ops API.

@@ -14,8 +14,11 @@ import (
 
 	"github.com/caddyserver/caddy/v2"
 
+	"github.com/lockbox-gw/lockbox/internal/adminlink"
+	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
@@ -25,8 +28,10 @@ func init() {
 }
 
 // App is the lockbox app: what every site using Lockbox shares, the store
-// of grants and audit events, the audit writer, and the signing keys of
-// impersonation tokens.
+// of grants and audit events, the audit writer, the signing keys of
+// impersonation tokens, the tenants' admins with their signed links to
+// the Support Access page, and the notifier that sends webhooks and
+// emails.
 type App struct {
 	// Storage is where grants and the audit trail are kept. Default: the
 	// bolt file lockbox.db in Caddy's data directory.
@@ -39,18 +44,64 @@ type App struct {
 	// loaded.
 	SigningKeyFile string `json:"signing_key_file,omitempty"`
 
-	storage Storage // resolved: defaults applied, placeholders replaced
-	store   store.Store
-	grants  *grant.Service
-	audit   *audit.Writer
-	keys    *token.Keys
-	key     poolKey
-	held    bool
-	logger  *zap.Logger
+	// APIKeys are the bearer keys the upstream app calls the app API
+	// with, two while rotating; none turns the API off. Placeholders such
+	// as {env.LOCKBOX_API_KEY} are replaced when the config is loaded.
+	APIKeys []string `json:"api_keys,omitempty"`
+
+	// PublicBaseURL is the absolute http or https URL that admin links in
+	// emails start with, such as https://app.example.com. Default: the
+	// origin of the site's issuer.
+	PublicBaseURL string `json:"public_url,omitempty"`
+
+	// TenantAdminRoles are the registered admin roles that may grant and
+	// revoke support access. Default: owner and admin.
+	TenantAdminRoles []string `json:"admin_roles,omitempty"`
+
+	// AdminLinkTTL is how long a signed admin link opens. Default: 24h.
+	AdminLinkTTL caddy.Duration `json:"link_ttl,omitempty"`
+
+	// GrantDurations are the grant lengths tenant admins may choose, such
+	// as "1d" or "36h", and "standing" for a grant with no expiry.
+	// Default: 1d, 7d, 28d and standing.
+	GrantDurations []string `json:"grant_durations,omitempty"`
+
+	// Webhooks receive every support-access event, signed as Standard
+	// Webhooks.
+	Webhooks []Webhook `json:"webhooks,omitempty"`
+
+	// SMTP is the server that emails tenant admins. Without it no email
+	// is sent.
+	SMTP *SMTP `json:"smtp,omitempty"`
+
+	// NotifyBackoff are the delays after each failed delivery of a
+	// webhook or email, the last repeating. Default: 5s, 30s, 2m, 10m,
+	// 1h, 3h, 6h, 12h.
+	NotifyBackoff []caddy.Duration `json:"notify_backoff,omitempty"`
+
+	storage  Storage     // resolved: defaults applied, placeholders replaced
+	rawStore store.Store // the store as opened
+	store    store.Store // rawStore, publishing appended events
+	grants   *grant.Service
+	audit    *audit.Writer
+	keys     *token.Keys
+	key      poolKey
+	held     bool
+	logger   *zap.Logger
+
+	access       accessSettings // resolved tenant admin settings
+	admins       *admins.Registry
+	links        *adminlink.Links
+	sessions     *adminlink.Sessions
+	notifier     *notify.Notifier
+	stopNotifier func()
+	publisher    *currentNotifier // per store, shared across reloads
+	sites        *firstSite       // where admin links point without public_url
 
 	tokenTTL   *longest    // the longest token lifetime of the sites
 	bg         *background // loops from Start until Stop
 	sweepEvery time.Duration
+	warned     map[string]bool // grants warned of expiring, by id; sweep only
 }
 
 // CaddyModule returns the Caddy module information.
@@ -63,18 +114,38 @@ func (App) CaddyModule() caddy.ModuleInfo {
 
 // Provision resolves placeholders in the settings and opens the store and
 // its audit writer, or reuses those a previous config opened, then sets up
-// the signing keys. Caddy validates only after provisioning, so Provision
-// validates before opening anything. A failed Provision holds nothing.
+// the signing keys and the tenant admin parts. Caddy validates only after
+// provisioning, so Provision validates before opening anything. A failed
+// Provision holds nothing.
 func (a *App) Provision(ctx caddy.Context) error {
 	a.logger = ctx.Logger()
-	a.tokenTTL, a.bg = new(longest), new(background)
+	a.tokenTTL, a.bg, a.sites = new(longest), new(background), new(firstSite)
+	repl := caddy.NewReplacer()
 	a.storage = defaultStorage()
 	if a.Storage != nil {
-		a.storage = a.Storage.resolve(caddy.NewReplacer())
+		a.storage = a.Storage.resolve(repl)
 	}
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	access, err := a.resolveAccess(repl)
+	if err != nil {
+		return err
+	}
+	a.access = access
+	if err := a.provisionStore(); err != nil {
+		return err
+	}
+	if err := errors.Join(a.provisionKeys(), a.provisionAccess()); err != nil {
+		return errors.Join(err, a.Cleanup())
+	}
+	return nil
+}
+
+// provisionStore opens the store, or takes the one a previous config
+// opened, and wraps it so appended events are published as
+// notifications; the audit writer appends through the same wrapper.
+func (a *App) provisionStore() error {
 	key, err := a.storage.key()
 	if err != nil {
 		return err
@@ -83,16 +154,30 @@ func (a *App) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
-	a.store, a.key, a.held = st, key, true
-	a.grants = grant.New(st, nil)
-	a.audit = acquireWriter(key, st)
-	if err := a.provisionKeys(); err != nil {
-		return errors.Join(err, a.Cleanup())
-	}
+	a.rawStore, a.key, a.held = st, key, true
+	pp := acquirePublisher(key, st)
+	a.store, a.publisher = pp.store, pp.pub
+	a.grants = grant.New(a.store, nil)
+	a.audit = acquireWriter(key, a.store)
 	a.logger.Info("lockbox store ready",
 		zap.String("backend", key.backend),
 		zap.String("where", key.where()),
 		zap.Bool("reused", reused))
+	return nil
+}
+
+// provisionAccess builds what the sites share for tenant admins: the
+// admin registry, signed links and admin sessions, and the notifier.
+func (a *App) provisionAccess() error {
+	a.admins = admins.New(a.store, nil)
+	a.links = adminlink.NewLinks(a.store, nil)
+	a.sessions = adminlink.NewSessions(a.store, a.links, 0, nil)
+	n, err := a.newNotifier()
+	if err != nil {
+		return err
+	}
+	a.notifier = n
+	a.publisher.useFirst(n)
 	return nil
 }
 
@@ -116,9 +201,11 @@ func (a *App) provisionKeys() error {
 // Validate checks the storage settings, with placeholders resolved.
 func (a *App) Validate() error { return a.storage.validate() }
 
-// Start starts the app's background work: recording grant expiries, and
+// Start starts the app's background work: sending notifications,
+// recording grant expiries and warning of grants about to expire, and
 // loading the signing keys ahead of the first request.
 func (a *App) Start() error {
+	a.startNotifier()
 	a.bg.start(a.sweepExpiries)
 	if a.SigningKeyFile == "" {
 		a.bg.start(a.warmKeys)
@@ -126,11 +213,16 @@ func (a *App) Start() error {
 	return nil
 }
 
-// Stop stops the background work. The store and the audit writer stay
-// open until Cleanup, because the next config may still be using them and
-// requests of this one may still be finishing.
+// Stop stops the background work and the notifier's deliveries, which
+// any worker sends later. The store and the audit writer stay open until
+// Cleanup, because the next config may still be using them and requests
+// of this one may still be finishing.
 func (a *App) Stop() error {
 	a.bg.stop()
+	if a.stopNotifier != nil {
+		a.stopNotifier()
+		a.stopNotifier = nil
+	}
 	return nil
 }
 
@@ -142,10 +234,12 @@ func (a *App) Cleanup() error {
 	}
 	a.held = false
 	werr := releaseWriter(a.key)
-	return errors.Join(werr, releaseStore(a.key))
+	perr := releasePublisher(a.key)
+	return errors.Join(werr, perr, releaseStore(a.key))
 }
 
-// Store returns the store the app opened.
+// Store returns the store the app opened, which publishes the events
+// appended to it as notifications.
 func (a *App) Store() store.Store { return a.store }
 
 // Grants returns the grant service over the app's store.

@@ -20,14 +20,30 @@ func init() {
 //			storage bolt <path>
 //			storage redis <url>
 //			signing_key_file <path>
+//			api_key <key>
+//			public_url <url>
+//			admin_roles <role...>
+//			link_ttl <duration>
+//			grant_durations <duration|standing...>
+//			webhook <url> {
+//				secret <whsec_...>
+//			}
+//			smtp <host:port> {
+//				from <address>
+//				username <name>
+//				password <password>
+//				tls starttls|tls|none
+//			}
+//			notify_backoff <duration...>
 //		}
 //	}
 //
 // Without a storage line the store is the bolt file lockbox.db in Caddy's
 // data directory. Without signing_key_file, token signing keys are
-// generated on first start and kept in the store. Placeholders such as
-// {env.LOCKBOX_REDIS_URL} are kept and replaced when the config is
-// loaded. Several lockbox blocks are merged into one app.
+// generated on first start and kept in the store. api_key and webhook may
+// be repeated (two keys while rotating one). Placeholders such as
+// {env.LOCKBOX_API_KEY} are kept and replaced when the config is loaded.
+// Several lockbox blocks are merged into one app.
 func parseGlobalOption(d *caddyfile.Dispenser, existing any) (any, error) {
 	app, err := existingApp(d, existing)
 	if err != nil {
@@ -63,17 +79,29 @@ func existingApp(d *caddyfile.Dispenser, existing any) (*App, error) {
 	return app, nil
 }
 
+// appOptions are the parsers of the lockbox block's words, each called
+// with the cursor on its word.
+var appOptions = map[string]func(*App, *caddyfile.Dispenser) error{
+	"storage":          (*App).unmarshalStorage,
+	"signing_key_file": (*App).unmarshalSigningKeyFile,
+	"api_key":          (*App).unmarshalAPIKey,
+	"public_url":       (*App).unmarshalPublicURL,
+	"admin_roles":      (*App).unmarshalAdminRoles,
+	"link_ttl":         (*App).unmarshalLinkTTL,
+	"grant_durations":  (*App).unmarshalGrantDurations,
+	"webhook":          (*App).unmarshalWebhook,
+	"smtp":             (*App).unmarshalSMTP,
+	"notify_backoff":   (*App).unmarshalNotifyBackoff,
+}
+
 // unmarshalOption parses one line of the lockbox block, the cursor on its
 // first word.
 func (a *App) unmarshalOption(d *caddyfile.Dispenser) error {
-	switch word := d.Val(); word {
-	case "storage":
-		return a.unmarshalStorage(d)
-	case "signing_key_file":
-		return a.unmarshalSigningKeyFile(d)
-	default:
-		return d.Errf("unknown lockbox option %q", clip(word))
+	parse, ok := appOptions[d.Val()]
+	if !ok {
+		return d.Errf("unknown lockbox option %q", clip(d.Val()))
 	}
+	return parse(a, d)
 }
 
 // unmarshalStorage parses

@@ -111,7 +111,8 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	return nil
 }
 
-// build wires the login service, the token minter and the gateway.
+// build wires the login service, the token minter, the app API, the
+// Support Access page and the gateway.
 func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gateway, error) {
 	lg, err := login.New(s.login, app.Store())
 	if err != nil {
@@ -121,9 +122,13 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 	if err != nil {
 		return nil, err
 	}
+	api, page, err := tenantAdmin(app, s, logger)
+	if err != nil {
+		return nil, err
+	}
 	gw, err := gateway.New(s.gateway, gateway.Deps{
 		Store: app.Store(), Grants: app.Grants(), Login: lg, Keys: app.Keys(),
-		Minter: minter, Audit: app.Audit(), Logger: logger,
+		Minter: minter, Audit: app.Audit(), Logger: logger, API: api, AdminPage: page,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lockbox: %v", err)

@@ -231,7 +231,7 @@ func TestUnconfiguredEndpointWaits(t *testing.T) {
 	s := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
 	// One instance knows the endpoint, another (not reloaded yet) does not.
 	knows := newNotifier(t, s, clk, notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}})
-	start(t, newNotifier(t, s, clk, notify.Config{}))
+	stopOther := start(t, newNotifier(t, s, clk, notify.Config{}))
 	if err := knows.Enqueue(ctx(t), "acme", notify.GrantCreated, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -242,6 +242,9 @@ func TestUnconfiguredEndpointWaits(t *testing.T) {
 	if p := onlyNotification(t, s, store.NotificationPending); p.LastError != `webhook endpoint "app" is not configured here` {
 		t.Fatalf("last error = %q", p.LastError)
 	}
+	// Stop the other instance first, or it may claim the retry again and
+	// push it past where the test's clock goes.
+	stopOther()
 	clk.Advance(time.Minute)
 	start(t, knows)
 	waitFor(t, "the delivery by the instance that knows it", func() bool { return len(rc.delivered()) == 1 })

@@ -1,7 +1,8 @@
 // Package opsapi is the operators' JSON API over grants, the audit trail,
-// impersonation sessions and the signing keys, served under /lockbox/ as a
-// plain http.Handler. The Caddy admin module mounts it on the admin
-// endpoint; nothing here depends on Caddy.
+// impersonation sessions, the signing keys, tenants' admins and their
+// links to the Support Access page, and webhook tests, served under
+// /lockbox/ as a plain http.Handler. The Caddy admin module mounts it on
+// the admin endpoint; nothing here depends on Caddy.
 package opsapi
 
 import (
@@ -10,8 +11,11 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lockbox-gw/lockbox/internal/adminlink"
+	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
+	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -20,11 +24,15 @@ const Prefix = "/lockbox/"
 
 // Handler serves the ops API.
 type Handler struct {
-	svc     *grant.Service
-	keys    *token.Keys
-	keepFor func() time.Duration
-	resp    httpjson.Responder
-	mux     *http.ServeMux
+	svc      *grant.Service
+	keys     *token.Keys
+	keepFor  func() time.Duration
+	admins   *admins.Registry
+	links    *adminlink.Links
+	linkCfg  LinkSettings
+	notifier *notify.Notifier
+	resp     httpjson.Responder
+	mux      *http.ServeMux
 }
 
 // Option configures a Handler.

@@ -1,0 +1,85 @@
+package caddymodule
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/adminlink"
+	"github.com/lockbox-gw/lockbox/internal/admins"
+	"github.com/lockbox-gw/lockbox/internal/gateway"
+	"github.com/lockbox-gw/lockbox/internal/notify"
+	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
+)
+
+// Admins returns the registry of the tenants' admins.
+func (a *App) Admins() *admins.Registry { return a.admins }
+
+// Links returns the signer of admin links to the Support Access page.
+func (a *App) Links() *adminlink.Links { return a.links }
+
+// AdminSessions returns the admins' browser sessions on the Support
+// Access page, opened from Links.
+func (a *App) AdminSessions() *adminlink.Sessions { return a.sessions }
+
+// Notifier returns the notifier that sends webhooks and emails. It is
+// never nil once provisioned; with no webhook and no smtp it sends
+// nothing.
+func (a *App) Notifier() *notify.Notifier { return a.notifier }
+
+// PublicURL returns the base URL admin links start with: public_url, or
+// without it the origin of the first site using Lockbox (empty until a
+// site is provisioned).
+func (a *App) PublicURL() string {
+	if a.access.publicURL != "" {
+		return a.access.publicURL
+	}
+	origin, _ := a.sites.get()
+	return origin
+}
+
+// LinkPrefix returns the Lockbox prefix of the first site using Lockbox,
+// where admin links lead (the default prefix until a site is
+// provisioned).
+func (a *App) LinkPrefix() string {
+	_, prefix := a.sites.get()
+	return prefix
+}
+
+// LinkTTL returns how long an admin link opens.
+func (a *App) LinkTTL() time.Duration { return a.access.linkTTL }
+
+// AdminRoles returns the registered admin roles that may change support
+// access.
+func (a *App) AdminRoles() []string { return slices.Clone(a.access.rules.Roles) }
+
+// Rules returns what tenant admins may do and choose, shared by the app
+// API and the Support Access page.
+func (a *App) Rules() tenantadmin.Rules { return a.access.rules }
+
+// useSite notes a site's origin and prefix; the first one noted is
+// where admin links lead when no public_url is set.
+func (a *App) useSite(origin, prefix string) { a.sites.note(origin, prefix) }
+
+// firstSite keeps the origin and prefix of the first site noted.
+type firstSite struct {
+	mu             sync.Mutex
+	origin, prefix string
+}
+
+func (f *firstSite) note(origin, prefix string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.origin == "" {
+		f.origin, f.prefix = origin, prefix
+	}
+}
+
+func (f *firstSite) get() (origin, prefix string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.prefix == "" {
+		return f.origin, gateway.DefaultPrefix
+	}
+	return f.origin, f.prefix
+}
