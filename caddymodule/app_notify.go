@@ -2,7 +2,6 @@ package caddymodule
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,6 +24,8 @@ var emailed = map[string]bool{
 	email.KindGrantRevoked:  true,
 	email.KindGrantExpiring: true,
 	email.KindGrantExpired:  true,
+	// Every admin is told of an emergency entry at once.
+	email.KindBreakGlassUsed: true,
 }
 
 // newNotifier builds the app's notifier: a webhook per endpoint and,
@@ -68,7 +69,7 @@ func (a *App) recipients(ctx context.Context, tenant, event string) ([]string, e
 	return out, nil
 }
 
-// adminMailer emails one admin about a grant event, with the admin's own
+// adminMailer emails one admin about a grant or break-glass event, with the admin's own
 // freshly signed link to the Support Access page.
 type adminMailer struct {
 	app    *App
@@ -79,9 +80,9 @@ type adminMailer struct {
 // fix (an admin no longer registered, a message the server refuses for
 // good) is marked permanent.
 func (m *adminMailer) Deliver(ctx context.Context, n store.Notification) error {
-	var data notify.GrantData
-	if err := json.Unmarshal(n.Payload, &data); err != nil {
-		return notify.Permanent(fmt.Errorf("reading the %s notification: %v", n.Event, err))
+	data, err := emailData(n)
+	if err != nil {
+		return notify.Permanent(err)
 	}
 	admin, err := m.app.adminByEmail(ctx, n.Tenant, n.Target)
 	if err != nil {
@@ -91,10 +92,9 @@ func (m *adminMailer) Deliver(ctx context.Context, n store.Notification) error {
 	if err != nil {
 		return err
 	}
-	msg, err := email.Render(n.Event, email.Data{
-		Tenant: n.Tenant, Recipient: email.Recipient{Name: admin.Name, Email: admin.Email},
-		Grant: data.Grant, Link: link,
-	})
+	data.Tenant, data.Link = n.Tenant, link
+	data.Recipient = email.Recipient{Name: admin.Name, Email: admin.Email}
+	msg, err := email.Render(n.Event, data)
 	if err != nil {
 		return notify.Permanent(err)
 	}

@@ -109,6 +109,9 @@ func (h *Handler) route(rest string) (string, http.HandlerFunc) {
 	case "/signout":
 		return http.MethodPost, h.serveSignOut
 	}
+	if id, ok := ackRoute(rest); ok {
+		return http.MethodPost, func(w http.ResponseWriter, r *http.Request) { h.serveAck(w, r, id) }
+	}
 	if id, ok := strings.CutPrefix(rest, "/sessions/"); ok && id != "" && !strings.Contains(id, "/") {
 		return http.MethodGet, func(w http.ResponseWriter, r *http.Request) { h.serveSession(w, r, id) }
 	}

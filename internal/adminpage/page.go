@@ -25,6 +25,8 @@ var flashes = map[string]string{
 	"granted": "Support access granted.",
 	"revoked": "Support access revoked. Agents inside are stopped at their next click.",
 	"none":    "Support had no access to revoke.",
+
+	"acknowledged": "Emergency access acknowledged.",
 }
 
 // servePage shows the page, or opens a link first.
@@ -103,7 +105,12 @@ func (h *Handler) overview(r *http.Request, a *admin) (pages.Admin, error) {
 	case err != nil:
 		return pages.Admin{}, problem.Store(err)
 	}
+	notices, err := h.breakGlassNotices(ctx, t, sessions, sc == "")
+	if err != nil {
+		return pages.Admin{}, err
+	}
 	v := h.view(a, active)
+	v.BreakGlass = notices
 	v.Flash = flashes[q.Get("done")]
 	v.Grants, v.OlderGrants = h.grantRows(history), h.older("grants", nextGrants)
 	v.Sessions, v.OlderSessions = h.sessionRows(sessions), h.older("visits", nextSessions)

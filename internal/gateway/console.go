@@ -74,7 +74,7 @@ func (g *Gateway) serveConsole(w http.ResponseWriter, r *http.Request) {
 		g.unavailable(w, r, err)
 		return
 	}
-	c := pages.Console{Prefix: g.cfg.Prefix, Agent: ags.Agent, Roles: ags.Roles, CSRF: ags.CSRF, Now: g.now()}
+	c := pages.Console{Prefix: g.cfg.Prefix, Agent: ags.Agent, Roles: ags.Roles, CSRF: ags.CSRF, Now: g.now(), BreakGlass: g.breakGlassLimit(ags), MaxReason: MaxBreakGlassReason}
 	for _, gr := range grants {
 		c.Tenants = append(c.Tenants, pages.TenantRow{
 			Tenant: gr.Tenant, Scopes: scope.Intersect(gr.Scopes, ags.Scopes),
@@ -90,19 +90,23 @@ func (g *Gateway) serveConsole(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveEnter starts an impersonation session in the tenant named by the
-// form, if the tenant has an active grant.
+// form, if the tenant has an active grant, or by break-glass when the
+// form asks for it (break_glass).
 func (g *Gateway) serveEnter(w http.ResponseWriter, r *http.Request) {
 	ags, ok := g.signedIn(w, r)
 	if !ok || !g.formOK(w, r, ags) {
 		return
 	}
-	ctx := r.Context()
+	if r.PostForm.Has("break_glass") {
+		g.serveBreakGlass(w, r, ags)
+		return
+	}
 	t := r.PostForm.Get("tenant")
 	if err := tenant.Validate(t); err != nil {
 		pages.RenderError(w, pages.Error{Status: http.StatusBadRequest, Title: "Unknown tenant", Message: problem.As(err).Message, Links: []pages.Link{g.consoleLink()}})
 		return
 	}
-	gr, found, err := g.currentGrant(ctx, t)
+	gr, found, err := g.currentGrant(r.Context(), t)
 	if err != nil {
 		g.unavailable(w, r, err)
 		return
@@ -111,11 +115,20 @@ func (g *Gateway) serveEnter(w http.ResponseWriter, r *http.Request) {
 		g.noGrant(w, r, ags, t)
 		return
 	}
+	g.switchTo(w, r, ags, func(ctx context.Context) (*store.Session, error) {
+		return g.startSession(ctx, ags, gr)
+	})
+}
+
+// switchTo ends the agent's current session, starts the next one and
+// puts the agent into it, then sends the agent to the landing page.
+func (g *Gateway) switchTo(w http.ResponseWriter, r *http.Request, ags *login.AgentSession, start func(context.Context) (*store.Session, error)) {
+	ctx := r.Context()
 	if err := g.endCurrent(ctx, ags, store.SessionExit); err != nil {
 		g.unavailable(w, r, err)
 		return
 	}
-	s, err := g.startSession(ctx, ags, gr)
+	s, err := start(ctx)
 	if err != nil {
 		g.unavailable(w, r, err)
 		return

@@ -28,6 +28,23 @@ type Admin struct {
 	// OlderSessions links to the next page ("" on the last).
 	Sessions      []AdminSession
 	OlderSessions string
+	// BreakGlass are emergency visits no admin has acknowledged yet,
+	// shown at the top until one does.
+	BreakGlass []AdminBreakGlass
+}
+
+// AdminBreakGlass is an agent's entry without a grant (break-glass).
+type AdminBreakGlass struct {
+	// Agent is the agent's name and email; Reason what the agent typed.
+	Agent  string
+	Reason string
+	// At is when the agent entered; Until when the visit ends at the
+	// latest.
+	At    string
+	Until string
+	// URL opens the visit; Ack is where its acknowledge form posts.
+	URL string
+	Ack string
 }
 
 // AdminAccess is the access support has now.

@@ -21,6 +21,12 @@ type Console struct {
 	Tenants []TenantRow
 	// Flash is a one-line message, e.g. why the last session ended.
 	Flash string
+	// BreakGlass is the agent's break-glass limit in words, e.g. "1h";
+	// "" when the agent's roles allow no break-glass entry, and then the
+	// console offers none.
+	BreakGlass string
+	// MaxReason is the most characters a break-glass reason may have.
+	MaxReason int
 }
 
 // TenantRow is one tenant the agent may enter.

@@ -22,6 +22,10 @@ const (
 	KindGrantRevoked  = "grant.revoked"
 	KindGrantExpiring = "grant.expiring"
 	KindGrantExpired  = "grant.expired"
+	// KindBreakGlassUsed tells of an agent who entered the tenant without
+	// a grant; its details are in Data.BreakGlass, and Data.At and
+	// Data.Actor are required.
+	KindBreakGlassUsed = "breakglass.used"
 )
 
 // DefaultProduct names the product when Data.Product is empty.
@@ -52,6 +56,20 @@ type Data struct {
 	Link string
 	// Location is the time zone times are written in. Default UTC.
 	Location *time.Location
+	// BreakGlass is the emergency entry a breakglass.used email is about.
+	BreakGlass *BreakGlass
+}
+
+// BreakGlass is an agent's entry into a tenant without a grant.
+type BreakGlass struct {
+	// Session is the visit's id, for the record.
+	Session string
+	// Reason is what the agent typed.
+	Reason string
+	// Scopes are what the agent may do inside.
+	Scopes []string
+	// Until is when the visit ends at the latest.
+	Until time.Time
 }
 
 // Recipient is a tenant admin.
@@ -71,6 +89,8 @@ type kind struct {
 	action string
 	// needsExpiry refuses a standing grant.
 	needsExpiry bool
+	// breakGlass needs Data.BreakGlass and tells of it, not of a grant.
+	breakGlass bool
 }
 
 var kinds = map[string]kind{
@@ -107,6 +127,23 @@ var kinds = map[string]kind{
 		action:      "Open Support Access",
 		needsExpiry: true,
 	},
+	KindBreakGlassUsed: {
+		at:    func(store.Grant) *time.Time { return nil },
+		actor: func(store.Grant) *store.Actor { return nil },
+		subject: func(v view) string {
+			return "Emergency support access to " + v.Tenant + " by " + or(v.Actor, "a support agent")
+		},
+		action:     "See the visit on Support Access",
+		breakGlass: true,
+	},
+}
+
+// or is s, or else when s is empty.
+func or(s, otherwise string) string {
+	if s == "" {
+		return otherwise
+	}
+	return s
 }
 
 //go:embed templates

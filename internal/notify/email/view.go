@@ -50,6 +50,9 @@ func newView(k kind, d Data) (view, error) {
 	if k.needsExpiry && d.Grant.ExpiresAt == nil {
 		return view{}, errors.New("the grant is standing: it has no expiry")
 	}
+	if k.breakGlass && (d.BreakGlass == nil || d.BreakGlass.Until.IsZero()) {
+		return view{}, errors.New("the break-glass entry is missing")
+	}
 	at := eventTime(k, d)
 	if at.IsZero() {
 		return view{}, errors.New("the event time is missing")
@@ -100,6 +103,11 @@ func fill(k kind, d Data, at time.Time) view {
 	v.Access, v.Meaning = access(d.Grant.Scopes, product)
 	if e := d.Grant.ExpiresAt; e != nil {
 		v.Until, v.UntilDay, v.UntilClock = w.long(*e), w.day(*e), w.clock(*e)
+	}
+	if bg := d.BreakGlass; k.breakGlass {
+		v.Reason = oneLine(bg.Reason)
+		v.Access, v.Meaning = access(bg.Scopes, product)
+		v.Until, v.UntilDay, v.UntilClock = w.long(bg.Until), w.day(bg.Until), w.clock(bg.Until)
 	}
 	v.Subject = oneLine(k.subject(v))
 	return v
