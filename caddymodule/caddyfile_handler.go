@@ -34,10 +34,11 @@ func init() {
 //		header_prefix <prefix>
 //		prefix <path>
 //		deny <METHOD|*> <pattern>
+//		area <name> <pattern...>
 //		landing <path>
 //	}
 //
-// role and deny may be repeated. Without issuer, the token issuer is
+// role, deny and area may be repeated; each area has its own name. Without issuer, the token issuer is
 // derived from the site's address: https://app.example.com/_lockbox for
 // the site app.example.com. Placeholders such as {env.OIDC_CLIENT_SECRET}
 // are kept and replaced when the config is loaded.
@@ -100,6 +101,8 @@ func (p *handlerParser) line() error {
 		return p.role()
 	case "deny":
 		return p.deny()
+	case "area":
+		return p.area()
 	}
 	set, ok := p.settings()[word]
 	if !ok {

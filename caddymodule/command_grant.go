@@ -18,7 +18,7 @@ func grantCommand(cmd *cobra.Command) {
 
 func grantCreateCommand() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "create --tenant <id> (--for <duration> | --standing) [--scopes read,write,pii] [--note <text>] [--by <name>] [--json]",
+		Use:   "create --tenant <id> (--for <duration> | --standing) [--scopes read,write,pii] [--areas <a,b>] [--note <text>] [--by <name>] [--json]",
 		Short: "Grants support access to a tenant, replacing its active grant",
 		Args:  cobra.NoArgs,
 	}
@@ -27,6 +27,7 @@ func grantCreateCommand() *cobra.Command {
 	f.String("for", "", "How long the grant lasts: days like 7d, or hours and minutes like 36h (at most 400d)")
 	f.Bool("standing", false, "Grant until revoked, instead of --for")
 	f.String("scopes", "read", "Scopes to grant, comma-separated: read, write, pii (read is always included)")
+	f.String("areas", "", "Limit the grant to these areas of the app, comma-separated (default: the whole app)")
 	f.String("note", "", "Why access is granted, e.g. a ticket reference")
 	f.String("by", "", "Your name, recorded as ops:<name> (default: your OS user name)")
 	f.Bool("json", false, "Print the created grant as JSON")
@@ -38,7 +39,7 @@ func grantCreateCommand() *cobra.Command {
 		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
 		return c.CreateGrant(cli.CreateOptions{
 			Tenant: fl.String("tenant"), For: fl.String("for"), Standing: fl.Bool("standing"),
-			Scopes: []string{fl.String("scopes")}, Note: fl.String("note"), By: operator(fl), JSON: fl.Bool("json"),
+			Scopes: []string{fl.String("scopes")}, Areas: []string{fl.String("areas")}, Note: fl.String("note"), By: operator(fl), JSON: fl.Bool("json"),
 		})
 	})
 	return cmd

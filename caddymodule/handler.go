@@ -67,6 +67,11 @@ type Handler struct {
 	// Deny lists requests refused to agents whatever the grant allows.
 	Deny []DenyRule `json:"deny,omitempty"`
 
+	// Areas name parts of the app a grant may be limited to: each name
+	// (lowercase letters, digits, _ or -) maps to path patterns matched
+	// like Deny paths. A grant limited to areas refuses every other path.
+	Areas map[string][]string `json:"areas,omitempty"`
+
 	// Landing is where an agent goes after entering a tenant. Default: /.
 	Landing string `json:"landing,omitempty"`
 

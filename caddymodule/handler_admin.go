@@ -30,12 +30,12 @@ func tenantAdmin(app *App, s settings, logger *zap.Logger) (api, page http.Handl
 	rules := app.Rules()
 	apiHandler, err := appapi.New(appapi.Config{
 		APIKeys: app.access.apiKeys, AdminRoles: rules.Roles, Durations: rules.Durations, NoStanding: rules.NoStanding,
-		LinkTTL: app.access.linkTTL, PublicURL: base, Prefix: prefix,
+		LinkTTL: app.access.linkTTL, PublicURL: base, Prefix: prefix, Areas: s.gateway.Areas,
 	}, appapi.Deps{Grants: app.Grants(), Admins: app.Admins(), Links: app.Links(), Logger: logger})
 	if err != nil {
 		return nil, nil, fmt.Errorf("lockbox: %v", err)
 	}
-	pageHandler, err := adminpage.New(adminpage.Config{Prefix: prefix, Rules: rules}, adminpage.Deps{
+	pageHandler, err := adminpage.New(adminpage.Config{Prefix: prefix, Rules: rules, Areas: s.gateway.Areas}, adminpage.Deps{
 		Grants: app.Grants(), Admins: app.Admins(), Links: app.Links(), Sessions: app.AdminSessions(), Logger: logger,
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
 	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -52,6 +53,7 @@ func (h *Handler) resolve(repl *caddy.Replacer) (settings, error) {
 		},
 		gateway: gateway.Config{
 			Prefix: prefix, HeaderPrefix: h.HeaderPrefix, Landing: h.Landing, Rules: rules,
+			Areas:      policy.Areas(h.Areas),
 			SessionMax: time.Duration(h.SessionMax), IdleTimeout: time.Duration(h.IdleTimeout),
 			Issuer: issuer.String(),
 		},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
 	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/scope"
 )
 
@@ -29,7 +30,7 @@ var errNoIssuer = errors.New("lockbox issuer is required: the URL of the token i
 
 // Validate checks the settings that need no placeholders replaced.
 func (h *Handler) Validate() error {
-	checks := []func() error{h.validateOIDC, h.validateRoles, h.validateDurations, h.validatePaths, h.validateDeny}
+	checks := []func() error{h.validateOIDC, h.validateRoles, h.validateDurations, h.validatePaths, h.validateDeny, h.validateAreas}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return err
@@ -118,6 +119,10 @@ func (h *Handler) validatePaths() error {
 func (h *Handler) validateDeny() error {
 	_, err := denyRules(h.Deny)
 	return err
+}
+
+func (h *Handler) validateAreas() error {
+	return policy.Areas(h.Areas).Validate()
 }
 
 // orDefault returns d, or def when d is zero.

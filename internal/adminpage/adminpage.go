@@ -22,6 +22,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
@@ -36,6 +37,9 @@ type Config struct {
 	// Rules say which admin roles may act and which grant lengths are
 	// offered; the app API must get the same.
 	Rules tenantadmin.Rules
+	// Areas are the site's configured areas, which grants may be
+	// limited to by name.
+	Areas policy.Areas
 }
 
 // Deps are the parts the page works with; all but Notify and Logger are
@@ -56,6 +60,7 @@ type Deps struct {
 type Handler struct {
 	base  string // <prefix>/admin
 	rules tenantadmin.Rules
+	areas policy.Areas
 	d     Deps
 }
 
@@ -76,7 +81,7 @@ func New(cfg Config, d Deps) (*Handler, error) {
 		d.Logger = zap.NewNop()
 	}
 	base := strings.TrimSuffix("/"+strings.Trim(prefix, "/"), "/") + adminlink.PagePath
-	return &Handler{base: base, rules: rules, d: d}, nil
+	return &Handler{base: base, rules: rules, areas: cfg.Areas, d: d}, nil
 }
 
 // ServeHTTP answers one request under <prefix>/admin.

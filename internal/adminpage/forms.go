@@ -51,6 +51,12 @@ func (h *Handler) grantRequest(a *admin, f url.Values) (grant.CreateRequest, err
 			"choose read-only or read and write, and whether personal data is masked or visible")
 	}
 	req.Scopes = scopes
+	// Checkboxes: none checked is the whole app, unless the link that
+	// opened the page limits its holder to some areas.
+	req.Areas = f["area"]
+	if err := grant.CheckAreas(req.Areas, h.areas, a.session.Areas); err != nil {
+		return grant.CreateRequest{}, err
+	}
 	return req, nil
 }
 

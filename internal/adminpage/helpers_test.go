@@ -82,7 +82,7 @@ func newEnv(t *testing.T, rules tenantadmin.Rules) *env {
 	t.Cleanup(func() { _ = st.Close() })
 	c := &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
 	e := &env{t: t, clock: c, store: st, grants: grant.New(st, c.Now), admins: admins.New(st, c.Now), links: adminlink.NewLinks(st, c.Now)}
-	h, err := adminpage.New(adminpage.Config{Rules: rules}, adminpage.Deps{
+	h, err := adminpage.New(adminpage.Config{Rules: rules, Areas: testAreas}, adminpage.Deps{
 		Grants: e.grants, Admins: e.admins, Links: e.links,
 		Sessions: adminlink.NewSessions(st, e.links, 0, c.Now), Notify: e.notify,
 	})

@@ -1,6 +1,8 @@
 package adminpage
 
 import (
+	"slices"
+
 	"github.com/lockbox-gw/lockbox/internal/pages"
 	"github.com/lockbox-gw/lockbox/internal/scope"
 	"github.com/lockbox-gw/lockbox/internal/store"
@@ -22,13 +24,14 @@ func (h *Handler) view(a *admin, active *store.Grant) pages.Admin {
 		Base: h.base, Tenant: a.session.Tenant, Admin: adminWords(a.record), CSRF: a.session.CSRF,
 		Scopes: []pages.Option{{Value: accessRead, Label: "Read-only", Checked: true}, {Value: accessWrite, Label: "Read and write"}},
 		PII:    []pages.Option{{Value: piiMasked, Label: "Masked", Checked: true}, {Value: piiVisible, Label: "Visible"}},
+		Areas:  h.areaOptions(a.session.Areas), AreasRequired: len(a.session.Areas) > 0,
 	}
 	for i, c := range h.rules.Choices() {
 		v.Durations = append(v.Durations, pages.Option{Value: c.Value(), Label: choiceLabel(c), Checked: i == 0})
 	}
 	if active != nil {
 		v.Access = &pages.AdminAccess{
-			Until: untilWords(*active, now), Scopes: scopeWords(active.Scopes),
+			Until: untilWords(*active, now), Scopes: scopeWords(active.Scopes), Areas: areaWords(active.Areas),
 			GrantedBy: actorWords(active.CreatedBy), GrantedAt: at(active.CreatedAt), Note: active.Note,
 		}
 	}
@@ -41,11 +44,24 @@ func (h *Handler) grantRows(gs []store.Grant) []pages.AdminGrant {
 	for _, g := range gs {
 		ended := endedWords(g, now)
 		rows = append(rows, pages.AdminGrant{
-			GrantedAt: at(g.CreatedAt), GrantedBy: actorWords(g.CreatedBy), Scopes: scopeWords(g.Scopes),
+			GrantedAt: at(g.CreatedAt), GrantedBy: actorWords(g.CreatedBy), Scopes: scopeWords(g.Scopes), Areas: areaWords(g.Areas),
 			Length: lengthWords(g), Note: g.Note, Active: ended == "", Ended: ended, EndNote: g.EndNote,
 		})
 	}
 	return rows
+}
+
+// areaOptions are the area checkboxes: the site's areas, or only those
+// of allowed when the admin's link carries areas. An allowed area the
+// site no longer configures is left out, as it could not be granted.
+func (h *Handler) areaOptions(allowed []string) []pages.Option {
+	var opts []pages.Option
+	for _, name := range h.areas.Names() {
+		if len(allowed) == 0 || slices.Contains(allowed, name) {
+			opts = append(opts, pages.Option{Value: name, Label: name})
+		}
+	}
+	return opts
 }
 
 func (h *Handler) sessionRows(ss []store.Session) []pages.AdminSession {

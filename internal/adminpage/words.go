@@ -3,6 +3,7 @@ package adminpage
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/admins"
@@ -30,6 +31,15 @@ func scopeWords(scopes []string) string {
 		pii = "personal data visible"
 	}
 	return access + ", " + pii
+}
+
+// areaWords says which parts of the app a grant covers: "only:
+// planning, calendar", or "" for the whole app.
+func areaWords(areas []string) string {
+	if len(areas) == 0 {
+		return ""
+	}
+	return "only: " + strings.Join(areas, ", ")
 }
 
 // lengthWords says how long a grant was given for.

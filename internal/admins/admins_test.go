@@ -104,7 +104,7 @@ func TestSetAuditsChangesOnly(t *testing.T) {
 	if len(es) != 1 || es[0].Type != admins.EventUpdated || es[0].Actor.ID != "app" {
 		t.Fatalf("events = %+v; want one admins.updated by app", es)
 	}
-	want := `{"admins":[{"email":"ana@acme.test","id":"u_1","role":"owner"}]}`
+	want := `{"admins":[{"id":"u_1","email":"ana@acme.test","role":"owner"}]}` // as encoded, in field order
 	if string(es[0].Data) != want {
 		t.Fatalf("event data %s, want %s (no names)", es[0].Data, want)
 	}

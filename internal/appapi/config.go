@@ -12,6 +12,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
@@ -49,6 +50,9 @@ type Config struct {
 	PublicURL string
 	// Prefix is Lockbox's path prefix; default /_lockbox.
 	Prefix string
+	// Areas are the site's configured areas, which grants may be
+	// limited to by name.
+	Areas policy.Areas
 }
 
 // disabled reports whether no key can ever be accepted.

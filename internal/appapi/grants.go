@@ -15,6 +15,8 @@ type createBody struct {
 	Standing bool      `json:"standing"`
 	Note     string    `json:"note"`
 	Admin    *adminRef `json:"admin"`
+	// Areas limit the grant to configured areas; none is the whole app.
+	Areas []string `json:"areas"`
 }
 
 // revokeBody is the body of DELETE .../grants/{id}.
@@ -57,7 +59,10 @@ func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
 	if err := httpjson.Decode(w, r, &body); err != nil {
 		return err
 	}
-	req := grant.CreateRequest{Tenant: t, Scopes: body.Scopes, Standing: body.Standing, Note: body.Note}
+	if err := grant.CheckAreas(body.Areas, h.cfg.Areas, nil); err != nil {
+		return err
+	}
+	req := grant.CreateRequest{Tenant: t, Scopes: body.Scopes, Standing: body.Standing, Note: body.Note, Areas: body.Areas}
 	if req.Duration, err = h.cfg.rules().Duration(body.Duration, body.Standing); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
+	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 )
@@ -13,6 +14,9 @@ import (
 // linkBody is the body of POST .../admin-links.
 type linkBody struct {
 	AdminID string `json:"admin_id"`
+	// Areas are the only areas the link's holder may grant; none means
+	// any, the whole app included.
+	Areas []string `json:"areas"`
 }
 
 // adminLink answers POST .../admin-links.
@@ -40,7 +44,14 @@ func (h *Handler) createLink(w http.ResponseWriter, r *http.Request) error {
 	if err := h.cfg.rules().RoleAllowed(a); err != nil {
 		return err
 	}
-	c := adminlink.Claims{Tenant: t, AdminID: a.ID, Role: a.Role, ExpiresAt: h.d.Grants.Now().Add(h.cfg.LinkTTL)}
+	areas, err := grant.CanonicalAreas(body.Areas)
+	if err != nil {
+		return err
+	}
+	if err := grant.CheckAreas(areas, h.cfg.Areas, nil); err != nil {
+		return err
+	}
+	c := adminlink.Claims{Tenant: t, AdminID: a.ID, Role: a.Role, ExpiresAt: h.d.Grants.Now().Add(h.cfg.LinkTTL), Areas: areas}
 	u, signed, err := h.d.Links.Link(r.Context(), h.cfg.PublicURL, h.cfg.Prefix, c)
 	if err != nil {
 		return err

@@ -35,6 +35,10 @@ func (w *Writer) Run(ctx context.Context) {
 		} else {
 			backoff = min(max(2*backoff, 50*time.Millisecond), 2*time.Second)
 		}
+		// The interval counts from the last write, so under load writes
+		// are full batches rather than full batches mixed with whatever a
+		// tick finds just after one.
+		tick.Reset(w.opt.Interval)
 	}
 }
 
@@ -52,12 +56,14 @@ func (w *Writer) sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // flush writes everything pending; it reports whether the store took all.
+// Only one flush runs at a time (Run's loop, then Close), so the buffers
+// it reuses from one flush to the next need no lock.
 func (w *Writer) flush(ctx context.Context) bool {
 	w.mu.Lock()
 	batch := w.pending
-	w.pending = nil
+	w.pending = w.spare
 	touches := w.touches
-	w.touches = map[touchKey]store.Touch{}
+	w.touches = w.spareTouches
 	w.mu.Unlock()
 
 	ok := true
@@ -72,6 +78,9 @@ func (w *Writer) flush(ctx context.Context) bool {
 	if !w.writeTouches(ctx, touches) {
 		ok = false
 	}
+	clear(touches)
+	w.spareTouches = touches
+	w.spare = reuse(batch)
 	if len(retry) > 0 {
 		w.mu.Lock()
 		w.pending = append(retry, w.pending...)
@@ -80,14 +89,32 @@ func (w *Writer) flush(ctx context.Context) bool {
 	return ok
 }
 
+// reuse empties a written batch for the next one to fill, unless a
+// backlog made it too big to keep.
+func reuse(batch []item) []item {
+	if cap(batch) > maxKept {
+		return nil
+	}
+	clear(batch) // drop the events for the collector
+	return batch[:0]
+}
+
+// maxKept is the largest batch array kept for reuse.
+const maxKept = 8192
+
 func (w *Writer) append(ctx context.Context, group []item) error {
 	c, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	events := make([]store.Event, len(group))
-	for i, it := range group {
-		events[i] = it.event
+	events := w.events[:0]
+	for _, it := range group {
+		events = append(events, it.event)
 	}
-	if _, err := w.store.AppendEvents(c, group[0].tenant, events...); err != nil {
+	_, err := w.store.AppendEvents(c, group[0].tenant, events...)
+	clear(events)
+	if cap(events) <= maxKept {
+		w.events = events
+	}
+	if err != nil {
 		return err
 	}
 	for _, it := range group {
@@ -139,8 +166,15 @@ func (w *Writer) writeTouches(ctx context.Context, touches map[touchKey]store.To
 	return true
 }
 
-// byTenant splits a batch into per-tenant groups, keeping order.
+// byTenant splits a batch into per-tenant groups, keeping order. A batch
+// of one tenant is its own group.
 func byTenant(batch []item) [][]item {
+	if len(batch) == 0 {
+		return nil
+	}
+	if oneTenant(batch) {
+		return [][]item{batch}
+	}
 	index := map[string]int{}
 	var groups [][]item
 	for _, it := range batch {
@@ -153,6 +187,15 @@ func byTenant(batch []item) [][]item {
 		groups[i] = append(groups[i], it)
 	}
 	return groups
+}
+
+func oneTenant(batch []item) bool {
+	for _, it := range batch[1:] {
+		if it.tenant != batch[0].tenant {
+			return false
+		}
+	}
+	return true
 }
 
 // Close stops taking events and writes what is pending, retrying until

@@ -16,6 +16,10 @@ import (
 )
 
 func openRedis(t *testing.T) (*redistest.Server, store.Store) {
+	return openRedisTB(t)
+}
+
+func openRedisTB(t testing.TB) (*redistest.Server, store.Store) {
 	t.Helper()
 	srv := redistest.Start(t)
 	s, err := redisstore.Open(srv.URL())
@@ -119,6 +123,31 @@ func TestStoreDownLosesNothing(t *testing.T) {
 	closeWriter(t, w)
 	if n := len(chain(t, s, "acme")); n != 50 {
 		t.Fatalf("%d of 50 events written after the store came back", n)
+	}
+}
+
+// TestBacklogWrittenInOneBatch has the writer append a backlog larger
+// than the append script takes in one command, in one batch, in order.
+func TestBacklogWrittenInOneBatch(t *testing.T) {
+	srv, s := openRedis(t)
+	w := start(t, s, audit.Options{Interval: 10 * time.Millisecond, Batch: 5000})
+	srv.Stop()
+	const n = 1300
+	for i := range n {
+		if err := w.Record(context.Background(), "acme", req(i), nil); err != nil {
+			t.Fatalf("Record: %v", err)
+		}
+	}
+	srv.Restart()
+	closeWriter(t, w)
+	events := chain(t, s, "acme")
+	if len(events) != n {
+		t.Fatalf("%d of %d events written", len(events), n)
+	}
+	for i, e := range events {
+		if string(e.Data) != fmt.Sprintf(`{"i":%d}`, i) {
+			t.Fatalf("event %d is %s: order lost", i, e.Data)
+		}
 	}
 }
 

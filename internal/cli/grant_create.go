@@ -18,7 +18,10 @@ type CreateOptions struct {
 	// Scopes are names, each possibly a comma-separated list; none means
 	// read only.
 	Scopes []string
-	Note   string
+	// Areas are area names, each possibly a comma-separated list; none
+	// means the whole app.
+	Areas []string
+	Note  string
 	// By is the operator's name, recorded as ops:<by>.
 	By   string
 	JSON bool
@@ -31,6 +34,7 @@ type createBody struct {
 	Standing bool     `json:"standing"`
 	Note     string   `json:"note,omitempty"`
 	By       string   `json:"by"`
+	Areas    []string `json:"areas,omitempty"`
 }
 
 // CreateGrant makes a new grant the tenant's active one.
@@ -42,7 +46,7 @@ func (c *Client) CreateGrant(o CreateOptions) error {
 	if err := checkCreate(o); err != nil {
 		return err
 	}
-	body := createBody{Scopes: splitScopes(o.Scopes), Duration: o.For, Standing: o.Standing, Note: o.Note, By: o.By}
+	body := createBody{Scopes: splitScopes(o.Scopes), Duration: o.For, Standing: o.Standing, Note: o.Note, By: o.By, Areas: splitList(o.Areas)}
 	var g store.Grant
 	raw, err := c.call(http.MethodPost, path, body, &g)
 	if err != nil {
@@ -75,12 +79,17 @@ func checkBy(by string) error {
 // splitScopes splits comma- or space-separated scope lists, defaulting to
 // read, which every grant has.
 func splitScopes(in []string) []string {
+	if out := splitList(in); len(out) > 0 {
+		return out
+	}
+	return []string{"read"}
+}
+
+// splitList splits comma- or space-separated lists into their names.
+func splitList(in []string) []string {
 	var out []string
 	for _, s := range in {
 		out = append(out, strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })...)
-	}
-	if len(out) == 0 {
-		return []string{"read"}
 	}
 	return out
 }
@@ -90,6 +99,9 @@ func (c *Client) grantSummary(g store.Grant) error {
 	t := newTable(c.Out)
 	t.row("  grant", cell(g.ID, maxCell))
 	t.row("  scopes", cell(strings.Join(g.Scopes, ", "), maxCell))
+	if len(g.Areas) > 0 {
+		t.row("  areas", cell("only "+strings.Join(g.Areas, ", "), maxCell))
+	}
 	if g.Standing() {
 		t.row("  expires", "never (standing grant, until revoked)")
 	} else {

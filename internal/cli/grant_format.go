@@ -38,7 +38,15 @@ func status(g store.Grant, now time.Time) string {
 	return "active, expires " + Relative(*g.ExpiresAt, now)
 }
 
-func scopes(g store.Grant) string { return cell(strings.Join(g.Scopes, ","), maxCell) }
+// scopes lists a grant's scopes and, when it has any, the areas it is
+// limited to: "read,write" or "read,write only planning,calendar".
+func scopes(g store.Grant) string {
+	s := strings.Join(g.Scopes, ",")
+	if len(g.Areas) > 0 {
+		s += " only " + strings.Join(g.Areas, ",")
+	}
+	return cell(s, maxCell)
+}
 
 // actor names who acted: the id, with the email when it adds something.
 func actor(a *store.Actor) string {

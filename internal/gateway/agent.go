@@ -28,7 +28,7 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 	case ags.Impersonation == nil:
 		return next(w, r)
 	}
-	sess, err := g.session(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session)
+	sess, err := g.liveSession(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			g.leaveTenant(ctx, ags)
@@ -37,7 +37,7 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 		g.unavailable(w, r, err)
 		return nil
 	}
-	if !g.sessionUsable(w, r, ags, sess) {
+	if !g.sessionUsable(w, r, ags, sess.Session) {
 		return nil
 	}
 	return g.proxy(w, r, sess, next)
@@ -72,24 +72,27 @@ func (g *Gateway) sessionUsable(w http.ResponseWriter, r *http.Request, ags *log
 
 // proxy applies the deny rules and scopes, then sends the request on with
 // identity headers and records it.
-func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *store.Session, next Next) error {
+func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSession, next Next) error {
 	clean, err := policy.CheckPath(r.URL.EscapedPath(), r.URL.Path)
 	if err != nil {
 		var pe *policy.PathError
 		if errors.As(err, &pe) {
-			g.refuse(w, r, sess, http.StatusBadRequest, pe.Decision())
+			g.refuse(w, r, sess.Session, http.StatusBadRequest, pe.Decision())
 			return nil
 		}
-		g.refuse(w, r, sess, http.StatusBadRequest, policy.Decision{Code: "ambiguous_path", Message: "This address is written in a way Lockbox does not let agents use."})
+		g.refuse(w, r, sess.Session, http.StatusBadRequest, policy.Decision{Code: "ambiguous_path", Message: "This address is written in a way Lockbox does not let agents use."})
+		return nil
+	}
+	if g.outsideAreas(w, r, sess.Session, clean) {
 		return nil
 	}
 	if d := policy.Decide(sess.Scopes, r.Method, clean, g.cfg.Rules); !d.Allowed() {
-		g.refuse(w, r, sess, http.StatusForbidden, d)
+		g.refuse(w, r, sess.Session, http.StatusForbidden, d)
 		return nil
 	}
-	tok, _, err := g.d.Minter.Token(*sess)
+	tok, _, err := g.d.Minter.Token(*sess.Session)
 	if errors.Is(err, token.ErrSessionOver) {
-		g.endOverSession(w, r, sess)
+		g.endOverSession(w, r, sess.Session)
 		return nil
 	}
 	if err != nil {

@@ -28,7 +28,7 @@ type cache struct {
 
 	mu       sync.RWMutex
 	grants   map[string]grantEntry          // by tenant
-	sessions map[string]*store.Session      // by session id
+	sessions map[string]*liveSession        // by session id
 	agents   map[string]*login.AgentSession // by agent record id
 	gen      uint64                         // bumped on every invalidation
 }
@@ -40,7 +40,7 @@ type grantEntry struct {
 }
 
 func newCache() *cache {
-	return &cache{grants: map[string]grantEntry{}, sessions: map[string]*store.Session{}, agents: map[string]*login.AgentSession{}}
+	return &cache{grants: map[string]grantEntry{}, sessions: map[string]*liveSession{}, agents: map[string]*login.AgentSession{}}
 }
 
 // fresh reports whether the feed has been heard from recently enough to
@@ -114,7 +114,7 @@ func (c *cache) putGrant(gen uint64, tenant string, e grantEntry) {
 	}
 }
 
-func (c *cache) session(id string) (*store.Session, bool) {
+func (c *cache) session(id string) (*liveSession, bool) {
 	if !c.fresh() {
 		return nil, false
 	}
@@ -124,7 +124,7 @@ func (c *cache) session(id string) (*store.Session, bool) {
 	return s, ok
 }
 
-func (c *cache) putSession(gen uint64, s *store.Session) {
+func (c *cache) putSession(gen uint64, s *liveSession) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen == c.gen && len(c.sessions) < maxEntries {

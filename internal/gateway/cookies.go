@@ -16,18 +16,8 @@ func stripCookies(r *http.Request) {
 	}
 	var kept []string
 	for _, line := range lines {
-		var parts []string
-		for _, part := range strings.Split(line, ";") {
-			name, _, _ := strings.Cut(strings.TrimSpace(part), "=")
-			if isLockboxCookie(name) {
-				continue
-			}
-			if p := strings.TrimSpace(part); p != "" {
-				parts = append(parts, p)
-			}
-		}
-		if len(parts) > 0 {
-			kept = append(kept, strings.Join(parts, "; "))
+		if line = stripCookieLine(line); line != "" {
+			kept = append(kept, line)
 		}
 	}
 	if len(kept) == 0 {
@@ -35,6 +25,31 @@ func stripCookies(r *http.Request) {
 		return
 	}
 	r.Header["Cookie"] = kept
+}
+
+// stripCookieLine returns a Cookie line without Lockbox's cookies and
+// empty parts, the rest joined by "; ". It allocates only when the line
+// changes and keeps something.
+func stripCookieLine(line string) string {
+	var buf [256]byte
+	out := buf[:0]
+	for rest := line; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ";")
+		part = strings.TrimSpace(part)
+		name, _, _ := strings.Cut(part, "=")
+		if part == "" || isLockboxCookie(name) {
+			continue
+		}
+		if len(out) > 0 {
+			out = append(out, "; "...)
+		}
+		out = append(out, part...)
+	}
+	if string(out) == line {
+		return line
+	}
+	return string(out)
 }
 
 func isLockboxCookie(name string) bool {

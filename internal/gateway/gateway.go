@@ -45,6 +45,8 @@ type Config struct {
 	Landing string
 	// Rules are actions refused to agents whatever the grant says.
 	Rules policy.Rules
+	// Areas name parts of the app a grant may be limited to.
+	Areas policy.Areas
 	// Issuer is the token issuer published in the discovery document.
 	Issuer string
 }

@@ -1,12 +1,6 @@
 package gateway
 
-import (
-	"net/http"
-	"strings"
-
-	"github.com/lockbox-gw/lockbox/internal/scope"
-	"github.com/lockbox-gw/lockbox/internal/store"
-)
+import "net/http"
 
 // headerNames are the identity headers for one configured prefix, built
 // once so requests do not concatenate strings.
@@ -24,24 +18,29 @@ func newHeaderNames(prefix string) headerNames {
 
 // set writes the contract's identity headers for s. The request's
 // prefixed headers have been scrubbed before, so these are the only ones.
-func (n headerNames) set(h http.Header, s *store.Session, token string) {
-	h.Set(n.tenant, s.Tenant)
-	h.Set(n.agent, s.Agent.Email)
-	h.Set(n.agentSub, s.Agent.Subject)
-	h.Set(n.scopes, strings.Join(s.Scopes, " "))
-	h.Set(n.session, s.ID)
+// One array holds all the values, rather than one allocation per header;
+// each header gets its own capped slice of it, so changing one header
+// downstream cannot touch another.
+func (n headerNames) set(h http.Header, s *liveSession, token string) {
+	v := make([]string, 0, maxIdentityHeaders)
+	put := func(name, value string) {
+		v = append(v, value)
+		h[name] = v[len(v)-1 : len(v) : len(v)]
+	}
+	put(n.tenant, s.Tenant)
+	put(n.agent, s.Agent.Email)
+	put(n.agentSub, s.Agent.Subject)
+	put(n.scopes, s.scopes)
+	put(n.session, s.ID)
 	if s.Grant != "" {
-		h.Set(n.grant, s.Grant)
+		put(n.grant, s.Grant)
 	}
-	pii := "masked"
-	for _, sc := range s.Scopes {
-		if sc == scope.PII {
-			pii = "visible"
-		}
-	}
-	h.Set(n.pii, pii)
+	put(n.pii, s.pii)
 	if s.BreakGlass {
-		h.Set(n.breakGlass, "true")
+		put(n.breakGlass, "true")
 	}
-	h.Set(n.token, token)
+	put(n.token, token)
 }
+
+// maxIdentityHeaders is how many headers set writes at most.
+const maxIdentityHeaders = 9

@@ -208,6 +208,7 @@ func (e *env) startGateway(in *instance, o options) {
 	})
 	gw, err := gateway.New(gateway.Config{
 		Rules:       denyRules(t),
+		Areas:       testAreas,
 		Issuer:      issuer,
 		SessionMax:  o.sessionMax,
 		IdleTimeout: o.idleTimeout,

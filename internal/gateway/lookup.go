@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/scope"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
@@ -43,8 +46,19 @@ func (g *Gateway) forgetAgent(ctx context.Context, id string) {
 // session returns an impersonation session, from the cache when the feed
 // is live.
 func (g *Gateway) session(ctx context.Context, tenant, id string) (*store.Session, error) {
-	if s, ok := g.cache.session(id); ok && s.Tenant == tenant {
-		return s, nil
+	ls, err := g.liveSession(ctx, tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	return ls.Session, nil
+}
+
+// liveSession returns an impersonation session with what its requests
+// derive from it, worked out once per read from the store; from the cache
+// when the feed is live.
+func (g *Gateway) liveSession(ctx context.Context, tenant, id string) (*liveSession, error) {
+	if ls, ok := g.cache.session(id); ok && ls.Tenant == tenant {
+		return ls, nil
 	}
 	gen := g.cache.generation()
 	s, err := g.d.Store.GetSession(ctx, tenant, id)
@@ -54,8 +68,26 @@ func (g *Gateway) session(ctx context.Context, tenant, id string) (*store.Sessio
 	case err != nil:
 		return nil, problem.Store(err)
 	}
-	g.cache.putSession(gen, &s)
-	return &s, nil
+	ls := newLiveSession(&s)
+	g.cache.putSession(gen, ls)
+	return ls, nil
+}
+
+// liveSession is a session as its requests use it. Its fields are shared
+// by every request of the session and never changed.
+type liveSession struct {
+	*store.Session
+	actor  *store.Actor // who the session's events name
+	scopes string       // the scopes header
+	pii    string       // the PII header
+}
+
+func newLiveSession(s *store.Session) *liveSession {
+	pii := "masked"
+	if slices.Contains(s.Scopes, scope.PII) {
+		pii = "visible"
+	}
+	return &liveSession{Session: s, actor: agentActor(s.Agent), scopes: strings.Join(s.Scopes, " "), pii: pii}
 }
 
 // currentGrant returns the tenant's active grant, or ok=false when it has

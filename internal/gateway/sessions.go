@@ -38,7 +38,7 @@ func (g *Gateway) startSession(ctx context.Context, ags *login.AgentSession, gr 
 	s := &store.Session{
 		ID: "s_" + rand.Text(), Tenant: gr.Tenant, Grant: gr.ID,
 		Agent: ags.Agent, Roles: ags.Roles, Scopes: scope.Intersect(gr.Scopes, ags.Scopes),
-		StartedAt: now, EndsAt: ends, LastSeen: now,
+		Areas: gr.Areas, StartedAt: now, EndsAt: ends, LastSeen: now,
 	}
 	if err := g.d.Store.PutSession(ctx, *s); err != nil {
 		return nil, problem.Store(err)

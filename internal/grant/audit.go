@@ -20,6 +20,7 @@ const (
 // details is the data of a grant event.
 type details struct {
 	Scopes     []string   `json:"scopes,omitempty"`
+	Areas      []string   `json:"areas,omitempty"`
 	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
 	Standing   bool       `json:"standing,omitempty"`
 	Note       string     `json:"note,omitempty"`
@@ -34,7 +35,7 @@ func grantEvent(typ string, g store.Grant, at time.Time, by *store.Actor, d deta
 
 func createdEvent(g store.Grant) store.Event {
 	by := g.CreatedBy
-	return grantEvent(EventCreated, g, g.CreatedAt, &by, details{Scopes: g.Scopes, ExpiresAt: g.ExpiresAt, Standing: g.Standing(), Note: g.Note})
+	return grantEvent(EventCreated, g, g.CreatedAt, &by, details{Scopes: g.Scopes, Areas: g.Areas, ExpiresAt: g.ExpiresAt, Standing: g.Standing(), Note: g.Note})
 }
 
 func replacedEvent(old, by store.Grant) store.Event {

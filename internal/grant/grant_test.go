@@ -166,6 +166,8 @@ func TestBadInputWritesNothing(t *testing.T) {
 		{"nobody", grant.CreateRequest{Tenant: "acme", Duration: day}, "invalid_actor"},
 		{"note too long", grant.CreateRequest{Tenant: "acme", Duration: day, By: dana, Note: strings.Repeat("n", 501)}, "invalid_note"},
 		{"note with newline", grant.CreateRequest{Tenant: "acme", Duration: day, By: dana, Note: "a\r\nb"}, "invalid_note"},
+		{"bad area name", grant.CreateRequest{Tenant: "acme", Duration: day, By: dana, Areas: []string{"Planning"}}, "invalid_area"},
+		{"empty area name", grant.CreateRequest{Tenant: "acme", Duration: day, By: dana, Areas: []string{""}}, "invalid_area"},
 		{"actor with control", grant.CreateRequest{Tenant: "acme", Duration: day, By: store.Actor{ID: "ops:x\x1b[31m"}}, "invalid_actor_id"},
 	}
 	svc, _, s := newService(t)

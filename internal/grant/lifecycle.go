@@ -16,12 +16,16 @@ func (s *Service) Create(ctx context.Context, r CreateRequest) (store.Grant, err
 	if err != nil {
 		return store.Grant{}, err
 	}
+	areas, err := CanonicalAreas(r.Areas)
+	if err != nil {
+		return store.Grant{}, err
+	}
 	// Record an expiry first, so history says "expired", not "replaced".
 	if _, err := s.Current(ctx, r.Tenant); err != nil && problem.As(err).Kind != problem.NotFound {
 		return store.Grant{}, err
 	}
 	now := s.Now()
-	g := store.Grant{ID: newID(), Tenant: r.Tenant, Scopes: scopes, CreatedBy: r.By, CreatedAt: now, Note: r.Note}
+	g := store.Grant{ID: newID(), Tenant: r.Tenant, Scopes: scopes, CreatedBy: r.By, CreatedAt: now, Note: r.Note, Areas: areas}
 	if !r.Standing {
 		exp := now.Add(r.Duration)
 		g.ExpiresAt = &exp

@@ -29,6 +29,9 @@ type CreateRequest struct {
 	Standing bool
 	By       store.Actor
 	Note     string
+	// Areas limit the grant to configured parts of the app, by name;
+	// empty means the whole app. Checked here by form only.
+	Areas []string
 }
 
 // validate checks every field and returns the canonical scopes.

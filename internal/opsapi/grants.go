@@ -22,6 +22,11 @@ type createBody struct {
 	Standing bool     `json:"standing"`
 	Note     string   `json:"note"`
 	By       string   `json:"by"`
+	// Areas limit the grant to parts of the app, by name; none is the
+	// whole app. The ops API serves every site and knows none's areas, so
+	// names are checked by form only: a name no site configures covers
+	// nothing and the gateway refuses every path under it.
+	Areas []string `json:"areas"`
 }
 
 // revokeBody is the optional body of DELETE .../grants/{id}.
@@ -93,7 +98,7 @@ func (b createBody) request(t string) (grant.CreateRequest, error) {
 	if err != nil {
 		return grant.CreateRequest{}, err
 	}
-	req := grant.CreateRequest{Tenant: t, Scopes: b.Scopes, Standing: b.Standing, By: by, Note: b.Note}
+	req := grant.CreateRequest{Tenant: t, Scopes: b.Scopes, Standing: b.Standing, By: by, Note: b.Note, Areas: b.Areas}
 	if b.Duration != "" {
 		if req.Duration, err = grant.ParseDuration(b.Duration); err != nil {
 			return grant.CreateRequest{}, err

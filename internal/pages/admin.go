@@ -20,6 +20,13 @@ type Admin struct {
 	Durations []Option
 	Scopes    []Option
 	PII       []Option
+	// Areas are the parts of the app a grant may be limited to, as
+	// checkboxes; none checked is the whole app. Empty when the site
+	// names no areas.
+	Areas []Option
+	// AreasRequired is true when the admin may grant only the areas
+	// offered: at least one must be checked.
+	AreasRequired bool
 	// Grants is the grant history, newest first; OlderGrants links to
 	// the next page ("" on the last).
 	Grants      []AdminGrant
@@ -53,7 +60,10 @@ type AdminAccess struct {
 	// days left)".
 	Until string
 	// Scopes says what it allows, e.g. "Read-only, personal data masked".
-	Scopes    string
+	Scopes string
+	// Areas says which parts of the app it covers, e.g. "only:
+	// planning, calendar"; empty for the whole app.
+	Areas     string
 	GrantedBy string
 	GrantedAt string
 	Note      string
@@ -70,6 +80,8 @@ type AdminGrant struct {
 	GrantedAt string
 	GrantedBy string
 	Scopes    string
+	// Areas is as in AdminAccess.
+	Areas string
 	// Length is e.g. "7 days" or "standing".
 	Length string
 	Note   string

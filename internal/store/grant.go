@@ -29,6 +29,9 @@ type Grant struct {
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"` // nil: standing
 	Note      string     `json:"note,omitempty"`
+	// Areas are the configured parts of the app the grant covers, by name;
+	// empty means the whole app.
+	Areas []string `json:"areas,omitempty"`
 
 	EndedAt   *time.Time `json:"ended_at,omitempty"`
 	EndedBy   *Actor     `json:"ended_by,omitempty"`

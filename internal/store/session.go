@@ -26,10 +26,13 @@ type Session struct {
 	ID     string `json:"id"`
 	Tenant string `json:"tenant"`
 	// Grant is the grant the session runs under; empty for break-glass.
-	Grant      string    `json:"grant,omitempty"`
-	Agent      Agent     `json:"agent"`
-	Roles      []string  `json:"roles,omitempty"`
-	Scopes     []string  `json:"scopes"`
+	Grant  string   `json:"grant,omitempty"`
+	Agent  Agent    `json:"agent"`
+	Roles  []string `json:"roles,omitempty"`
+	Scopes []string `json:"scopes"`
+	// Areas are the grant's areas, copied at the start; empty means the
+	// whole app.
+	Areas      []string  `json:"areas,omitempty"`
 	BreakGlass bool      `json:"break_glass,omitempty"`
 	Reason     string    `json:"reason,omitempty"` // why, for break-glass
 	StartedAt  time.Time `json:"started_at"`

@@ -53,7 +53,7 @@ func appendEvents(tx *bolt.Tx, tenant string, events []store.Event) ([]store.Eve
 	if err != nil {
 		return nil, err
 	}
-	linked, head, err := store.LinkAll(head, tenant, events)
+	linked, encoded, head, err := store.LinkAllJSON(head, tenant, events)
 	if err != nil {
 		return nil, err
 	}
@@ -65,8 +65,8 @@ func appendEvents(tx *bolt.Tx, tenant string, events []store.Event) ([]store.Eve
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range linked {
-		if err := putJSON(audit, seqKey(e.Seq), e); err != nil {
+	for i, e := range linked {
+		if err := audit.Put(seqKey(e.Seq), encoded[i]); err != nil {
 			return nil, err
 		}
 		if err := times.Put(timeKey(e.Time, e.Seq), nil); err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -56,7 +57,7 @@ func (s *Store) appendLocked(ctx context.Context, tenant string, events []store.
 	}
 	writer := token()
 	for attempt := range maxAttempts {
-		linked, next, err := store.LinkAll(cur.head, tenant, events)
+		linked, encoded, next, err := store.LinkAllJSON(cur.head, tenant, events)
 		if err != nil {
 			return nil, err
 		}
@@ -64,7 +65,7 @@ func (s *Store) appendLocked(ctx context.Context, tenant string, events []store.
 		if err != nil {
 			return nil, err
 		}
-		stored, conflict, err := s.tryAppend(ctx, k, cur.raw, string(nextRaw), linked)
+		stored, conflict, err := s.tryAppend(ctx, k, appendArgs(cur.raw, string(nextRaw), linked, encoded))
 		if err != nil {
 			s.heads.forget(tenant) // the write may or may not have happened
 			return nil, err
@@ -86,18 +87,9 @@ func (s *Store) appendLocked(ctx context.Context, tenant string, events []store.
 	return nil, fmt.Errorf("the chain head kept moving; gave up after %d attempts", maxAttempts)
 }
 
-// tryAppend runs the append script. On a conflict it returns the current
-// head JSON and true.
-func (s *Store) tryAppend(ctx context.Context, k tenantKeys, expected, next string, linked []store.Event) (string, bool, error) {
-	args := make([]any, 0, 2+4*len(linked))
-	args = append(args, expected, next)
-	for _, e := range linked {
-		raw, err := json.Marshal(e)
-		if err != nil {
-			return "", false, err
-		}
-		args = append(args, e.Seq, e.Time.UnixMicro(), timeMember(e.Seq), raw)
-	}
+// tryAppend runs the append script with args from appendArgs. On a
+// conflict it returns the current head JSON and true.
+func (s *Store) tryAppend(ctx context.Context, k tenantKeys, args []any) (string, bool, error) {
 	res, err := appendScript.Run(ctx, s.c, []string{k.audit(), k.auditTime(), k.auditHead()}, args...).StringSlice()
 	switch {
 	case err != nil:
@@ -110,9 +102,58 @@ func (s *Store) tryAppend(ctx context.Context, k tenantKeys, expected, next stri
 	return "", false, fmt.Errorf("unexpected append reply %q", res)
 }
 
-// timeMember is the time index's member for seq, zero-padded so equal
-// times list in seq order.
-func timeMember(seq int64) string { return fmt.Sprintf("%020d", seq) }
+// appendArgs are the append script's arguments: the expected and the new
+// head, the event count, every event's seq and JSON, then every event's
+// time score and time index member. All but the first three are pointers
+// into a few arrays, which go-redis writes without boxing each value, so
+// a batch costs a handful of allocations however many events it holds,
+// and the event JSON is written from where LinkAllJSON encoded it.
+func appendArgs(expected, next string, linked []store.Event, encoded [][]byte) []any {
+	n := len(linked)
+	nums := make([]int64, 2*n) // seqs, then time scores
+	raws := make([]rawArg, n)
+	members := make([]string, n)
+	var text strings.Builder
+	text.Grow(n * timeMemberWidth)
+	for i, e := range linked {
+		nums[i], nums[n+i] = e.Seq, e.Time.UnixMicro()
+		raws[i] = encoded[i]
+		writeTimeMember(&text, e.Seq)
+	}
+	all := text.String()
+	for i := range members {
+		members[i] = all[i*timeMemberWidth : (i+1)*timeMemberWidth]
+	}
+	args := make([]any, 0, 3+4*n)
+	args = append(args, expected, next, n)
+	for i := range n {
+		args = append(args, &nums[i], &raws[i])
+	}
+	for i := range n {
+		args = append(args, &nums[n+i], &members[i])
+	}
+	return args
+}
+
+// rawArg is a script argument go-redis writes as it is.
+type rawArg []byte
+
+// MarshalBinary returns the argument.
+func (a *rawArg) MarshalBinary() ([]byte, error) { return *a, nil }
+
+// timeMemberWidth is the width of a time index member: a seq, zero-padded
+// so equal times list in seq order.
+const timeMemberWidth = 20
+
+// writeTimeMember writes the time index's member for seq.
+func writeTimeMember(b *strings.Builder, seq int64) {
+	var digits [timeMemberWidth]byte
+	d := strconv.AppendInt(digits[:0], seq, 10)
+	for range timeMemberWidth - len(d) {
+		b.WriteByte('0')
+	}
+	b.Write(d)
+}
 
 // readHead reads the stored head; the zero head if the chain is empty.
 func (s *Store) readHead(ctx context.Context, k tenantKeys) (cachedHead, error) {

@@ -73,20 +73,35 @@ func testAuditTimeRange(t *testing.T, a, _ store.Store) {
 	verifyOK(t, a, "acme", 11)
 }
 
+// testAuditCanonicalData checks that data is stored compact, in its key
+// order, HTML-escaped as encoding/json writes it and with invalid UTF-8
+// replaced, and that events read back through the other client are the
+// events returned by the append and hash to their stored hashes.
 func testAuditCanonicalData(t *testing.T, a, b store.Store) {
 	t0 := now()
-	out := appendEvents(t, a, "acme", event("http.request", t0, `{ "status": 200, "method":"GET", "path": "/a?<b>&c" }`))
-	if string(out[0].Data) != `{"method":"GET","path":"/a?\u003cb\u003e\u0026c","status":200}` {
+	odd := event("http.request", t0, `{ "status": 200, "method":"GET", "path": "/a?<b>&c`+"\xff\u2028"+`" }`)
+	odd.Session = "s_\xfe"
+	out := appendEvents(t, a, "acme",
+		event("http.request", t0, `{ "status": 200, "method":"GET", "path": "/a?<b>&c" }`), odd)
+	if string(out[0].Data) != `{"status":200,"method":"GET","path":"/a?\u003cb\u003e\u0026c"}` {
 		t.Fatalf("data not canonical: %s", out[0].Data)
 	}
+	if string(out[1].Data) != `{"status":200,"method":"GET","path":"/a?\u003cb\u003e\u0026c`+"\uFFFD"+`\u2028"}` || out[1].Session != "s_\uFFFD" {
+		t.Fatalf("invalid UTF-8 not replaced: %s, session %q", out[1].Data, out[1].Session)
+	}
 	back, err := b.Events(ctx(t), "acme", store.EventQuery{})
-	if err != nil || len(back) != 1 {
-		t.Fatalf("Events: %v", err)
+	if err != nil || len(back) != 2 {
+		t.Fatalf("Events: %d events, %v", len(back), err)
 	}
-	if h, _ := back[0].ComputeHash(); h != back[0].Hash {
-		t.Fatal("event read back does not hash to its stored hash")
+	for i, e := range back {
+		if h, _ := e.ComputeHash(); h != e.Hash {
+			t.Fatalf("event %d read back does not hash to its stored hash", e.Seq)
+		}
+		if string(e.Data) != string(out[i].Data) || e.Session != out[i].Session || e.Hash != out[i].Hash {
+			t.Fatalf("event %d read back as %+v, appended as %+v", e.Seq, e, out[i])
+		}
 	}
-	verifyOK(t, b, "acme", 1)
+	verifyOK(t, b, "acme", 2)
 }
 
 func testAuditBadData(t *testing.T, a, _ store.Store) {

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"AuditVerifyWhileAppending", testVerifyWhileAppending},
 		{"WatchDeliversGrantChanges", testWatch},
 		{"SessionLifecycle", testSessionLifecycle},
+		{"AreasRoundTrip", testAreasRoundTrip},
 		{"SessionList", testSessionList},
 		{"SessionConcurrentTouchAndEnd", testSessionConcurrentTouchAndEnd},
 		{"Records", testRecords},

@@ -1,0 +1,47 @@
+package audit_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/audit"
+	"github.com/lockbox-gw/lockbox/internal/store"
+)
+
+// BenchmarkRecordToRedis records http.request events with their session
+// touches from parallel callers, as proxied agent requests do, and
+// includes writing them all to a real Redis.
+func BenchmarkRecordToRedis(b *testing.B) {
+	_, s := openRedisTB(b)
+	t0 := time.Now().UTC().Truncate(time.Second)
+	sess := store.Session{ID: "s_1", Tenant: "acme", Scopes: []string{"read"}, StartedAt: t0, EndsAt: t0.Add(time.Hour), LastSeen: t0}
+	if err := s.PutSession(context.Background(), sess); err != nil {
+		b.Fatal(err)
+	}
+	w := audit.NewWriter(s, audit.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.Run(ctx)
+	data, _ := json.Marshal(map[string]any{"method": "GET", "path": "/api/orders", "status": 200, "bytes": 1024, "duration_ms": 3})
+	actor := &store.Actor{ID: "agent:248289761001", Email: "bob@vendor.example"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			now := time.Now()
+			e := store.Event{Type: "http.request", Time: now, Actor: actor, Grant: "g_01JD6W7Q1Z8C7V5N2M4K3H9TQX", Session: "s_1", Data: data}
+			touch := &store.Touch{Tenant: "acme", ID: "s_1", LastSeen: now, Requests: 1}
+			if err := w.Record(context.Background(), "acme", e, touch); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	c, done := context.WithTimeout(context.Background(), time.Minute)
+	defer done()
+	if err := w.Close(c); err != nil {
+		b.Fatal(err)
+	}
+}
