@@ -143,61 +143,9 @@ func (s *Store) GetGrant(ctx context.Context, tenant, id string) (store.Grant, e
 	return g, nil
 }
 
-// GrantHistory lists the tenant's grants newest first. The cursor names
-// the last grant returned, so grants added meanwhile do not shift pages.
+// GrantHistory lists the tenant's grants newest first.
 func (s *Store) GrantHistory(ctx context.Context, tenant string, p store.Page) ([]store.Grant, string, error) {
-	var after []byte
-	if p.Cursor != "" {
-		var err error
-		if after, err = decodeCursor(p.Cursor); err != nil {
-			return nil, "", fmt.Errorf("grant history of tenant %s: %w", tenant, err)
-		}
-	}
-	var page []store.Grant
-	var next string
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		tb := tenantBucket(tx, tenant)
-		var err error
-		page, next, err = readHistory(child(tb, bucketGrants), child(tb, bucketOrder), after, p.Size())
-		return err
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("grant history of tenant %s: %w", tenant, err)
-	}
-	return page, next, nil
-}
-
-// readHistory walks grant_order backwards from just before the key after
-// (from the end if nil) and returns up to size grants and the next cursor.
-// Grants are never deleted, so a cursor the store handed out always names
-// an existing key; any other is rejected rather than silently paged from.
-func readHistory(grants, order *bolt.Bucket, after []byte, size int) ([]store.Grant, string, error) {
-	if after != nil && (order == nil || order.Get(after) == nil) {
-		return nil, "", store.ErrInvalidCursor
-	}
-	if grants == nil || order == nil {
-		return nil, "", nil
-	}
-	c := order.Cursor()
-	k, id := c.Last()
-	if after != nil {
-		c.Seek(after)
-		k, id = c.Prev()
-	}
-	var page []store.Grant
-	var last []byte
-	for ; k != nil && len(page) < size; k, id = c.Prev() {
-		var g store.Grant
-		if err := getJSON(grants, id, &g); err != nil {
-			return nil, "", fmt.Errorf("history entry %s: %w", id, err)
-		}
-		page = append(page, g)
-		last = k
-	}
-	if k == nil {
-		return page, "", nil
-	}
-	return page, encodeCursor(last), nil
+	return newestFirst[store.Grant](ctx, s, "grant history", tenant, bucketGrants, bucketOrder, p)
 }
 
 // Tenants lists every tenant that has had a grant, in byte order, which

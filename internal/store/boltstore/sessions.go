@@ -125,62 +125,9 @@ func touchSession(tx *bolt.Tx, t store.Touch) error {
 	return putJSON(sessions, []byte(t.ID), sess)
 }
 
-// Sessions lists the tenant's sessions newest first. Like grant history,
-// the cursor names the last session returned, so sessions started
-// meanwhile do not shift pages.
+// Sessions lists the tenant's sessions newest first.
 func (s *Store) Sessions(ctx context.Context, tenant string, p store.Page) ([]store.Session, string, error) {
-	var after []byte
-	if p.Cursor != "" {
-		var err error
-		if after, err = decodeCursor(p.Cursor); err != nil {
-			return nil, "", fmt.Errorf("sessions of tenant %s: %w", tenant, err)
-		}
-	}
-	var page []store.Session
-	var next string
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		tb := tenantBucket(tx, tenant)
-		var err error
-		page, next, err = readSessions(child(tb, bucketSessions), child(tb, bucketSessionOrder), after, p.Size())
-		return err
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("sessions of tenant %s: %w", tenant, err)
-	}
-	return page, next, nil
-}
-
-// readSessions walks session_order backwards from just before the key
-// after (from the end if nil) and returns up to size sessions and the
-// next cursor. Sessions are never deleted, so any cursor naming no key is
-// one the store did not hand out.
-func readSessions(sessions, order *bolt.Bucket, after []byte, size int) ([]store.Session, string, error) {
-	if after != nil && (order == nil || order.Get(after) == nil) {
-		return nil, "", store.ErrInvalidCursor
-	}
-	if sessions == nil || order == nil {
-		return nil, "", nil
-	}
-	c := order.Cursor()
-	k, id := c.Last()
-	if after != nil {
-		c.Seek(after)
-		k, id = c.Prev()
-	}
-	var page []store.Session
-	var last []byte
-	for ; k != nil && len(page) < size; k, id = c.Prev() {
-		var sess store.Session
-		if err := getJSON(sessions, id, &sess); err != nil {
-			return nil, "", fmt.Errorf("session list entry %s: %w", id, err)
-		}
-		page = append(page, sess)
-		last = k
-	}
-	if k == nil {
-		return page, "", nil
-	}
-	return page, encodeCursor(last), nil
+	return newestFirst[store.Session](ctx, s, "sessions", tenant, bucketSessions, bucketSessionOrder, p)
 }
 
 // normalTime is t as sessions keep it: UTC, whole microseconds, like the
