@@ -134,6 +134,18 @@ func readAnswer(resp *http.Response) (int, []byte, error) {
 	return resp.StatusCode, b, nil
 }
 
+// withClient is runE for commands that talk to the running instance: the
+// body gets a client of its admin API and the command's flags.
+func withClient(body func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error) func(*cobra.Command, []string) error {
+	return runE(func(cmd *cobra.Command) error {
+		c, err := newClient(cmd)
+		if err != nil {
+			return err
+		}
+		return body(cmd, c, caddycmd.Flags{FlagSet: cmd.Flags()})
+	})
+}
+
 // runE adapts a command body to cobra. An error is printed as the one
 // line "lockbox: ..." with no usage dump; a usage problem also names the
 // help to read. Caddy's main then exits with status 1, which is

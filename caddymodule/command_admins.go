@@ -49,12 +49,7 @@ func adminsListCommand() *cobra.Command {
 	}
 	cmd.Flags().StringP("tenant", "t", "", "Tenant whose admins to list (required)")
 	cmd.Flags().Bool("json", false, "Print the API's JSON")
-	cmd.RunE = runE(func(cmd *cobra.Command) error {
-		c, err := newClient(cmd)
-		if err != nil {
-			return err
-		}
-		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
 		return c.ListAdmins(cli.AdminsListOptions{Tenant: fl.String("tenant"), JSON: fl.Bool("json")})
 	})
 	return cmd
@@ -75,12 +70,7 @@ func adminsSetCommand() *cobra.Command {
 	f.Bool("clear", false, "Remove every admin of the tenant")
 	f.String("by", "", "Your name, recorded as ops:<name> (default: your OS user name)")
 	f.Bool("json", false, "Print the API's JSON")
-	cmd.RunE = runE(func(cmd *cobra.Command) error {
-		c, err := newClient(cmd)
-		if err != nil {
-			return err
-		}
-		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
 		specs, err := cmd.Flags().GetStringArray("admin")
 		if err != nil {
 			return err

@@ -23,12 +23,7 @@ func auditCommand(cmd *cobra.Command) {
 	f.Int("limit", cli.DefaultAuditLimit, "Most events to show")
 	f.Bool("json", false, "Print the events as the API's JSON (with --follow: one JSON object per line)")
 	f.BoolP("follow", "f", false, "Keep printing new events as they are appended, until interrupted")
-	cmd.RunE = runE(func(cmd *cobra.Command) error {
-		c, err := newClient(cmd)
-		if err != nil {
-			return err
-		}
-		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
 		o := cli.AuditOptions{Tenant: fl.String("tenant"), Since: fl.String("since"), Limit: fl.Int("limit"), JSON: fl.Bool("json")}
 		if !fl.Bool("follow") {
 			return c.Audit(o)
@@ -47,12 +42,7 @@ func auditVerifyCommand() *cobra.Command {
 	}
 	cmd.Flags().StringP("tenant", "t", "", "Tenant whose audit chain to verify (required)")
 	cmd.Flags().Bool("json", false, "Print the verification as the API's JSON")
-	cmd.RunE = runE(func(cmd *cobra.Command) error {
-		c, err := newClient(cmd)
-		if err != nil {
-			return err
-		}
-		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
 		return c.VerifyAudit(cli.VerifyOptions{Tenant: fl.String("tenant"), JSON: fl.Bool("json")})
 	})
 	return cmd

@@ -31,12 +31,7 @@ func grantCreateCommand() *cobra.Command {
 	f.String("note", "", "Why access is granted, e.g. a ticket reference")
 	f.String("by", "", "Your name, recorded as ops:<name> (default: your OS user name)")
 	f.Bool("json", false, "Print the created grant as JSON")
-	cmd.RunE = runE(func(cmd *cobra.Command) error {
-		c, err := newClient(cmd)
-		if err != nil {
-			return err
-		}
-		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
 		return c.CreateGrant(cli.CreateOptions{
 			Tenant: fl.String("tenant"), For: fl.String("for"), Standing: fl.Bool("standing"),
 			Scopes: []string{fl.String("scopes")}, Areas: []string{fl.String("areas")}, Note: fl.String("note"), By: operator(fl), JSON: fl.Bool("json"),
@@ -53,12 +48,7 @@ func grantListCommand() *cobra.Command {
 	}
 	cmd.Flags().StringP("tenant", "t", "", "Show this tenant's active grant and history")
 	cmd.Flags().Bool("json", false, "Print the API's JSON")
-	cmd.RunE = runE(func(cmd *cobra.Command) error {
-		c, err := newClient(cmd)
-		if err != nil {
-			return err
-		}
-		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
 		return c.ListGrants(cli.ListOptions{Tenant: fl.String("tenant"), JSON: fl.Bool("json")})
 	})
 	return cmd
@@ -76,12 +66,7 @@ func grantRevokeCommand() *cobra.Command {
 	f.String("reason", "", "Why access is revoked")
 	f.String("by", "", "Your name, recorded as ops:<name> (default: your OS user name)")
 	f.Bool("json", false, "Print the revoked grant as JSON")
-	cmd.RunE = runE(func(cmd *cobra.Command) error {
-		c, err := newClient(cmd)
-		if err != nil {
-			return err
-		}
-		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
 		return c.RevokeGrant(cli.RevokeOptions{
 			Tenant: fl.String("tenant"), ID: fl.String("id"), Reason: fl.String("reason"), By: operator(fl), JSON: fl.Bool("json"),
 		})

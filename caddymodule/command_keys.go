@@ -23,12 +23,7 @@ func keysRotateCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.Flags().Bool("json", false, "Print the API's JSON")
-	cmd.RunE = runE(func(cmd *cobra.Command) error {
-		c, err := newClient(cmd)
-		if err != nil {
-			return err
-		}
-		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
 		return c.RotateKeys(cli.RotateOptions{JSON: fl.Bool("json")})
 	})
 	return cmd

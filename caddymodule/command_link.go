@@ -38,12 +38,7 @@ func linkCommand(cmd *cobra.Command) {
 	f.String("admin", "", "Id of the registered admin the link is for (required)")
 	f.String("ttl", "", "How long the link opens: hours and minutes like 24h, or days like 7d (default: link_ttl)")
 	f.Bool("json", false, "Print the API's JSON (url and expires_at)")
-	cmd.RunE = runE(func(cmd *cobra.Command) error {
-		c, err := newClient(cmd)
-		if err != nil {
-			return err
-		}
-		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
 		return c.Link(cli.LinkOptions{
 			Tenant: fl.String("tenant"), Admin: fl.String("admin"), TTL: fl.String("ttl"),
 			JSON: fl.Bool("json"), Info: cmd.ErrOrStderr(),

@@ -15,12 +15,7 @@ func sessionsCommand(cmd *cobra.Command) {
 	f.StringP("tenant", "t", "", "Tenant whose sessions to list (required)")
 	f.Int("limit", cli.DefaultSessionLimit, "Most sessions to show, newest first")
 	f.Bool("json", false, "Print the sessions as the API's JSON")
-	cmd.RunE = runE(func(cmd *cobra.Command) error {
-		c, err := newClient(cmd)
-		if err != nil {
-			return err
-		}
-		fl := caddycmd.Flags{FlagSet: cmd.Flags()}
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
 		return c.Sessions(cli.SessionsOptions{Tenant: fl.String("tenant"), Limit: fl.Int("limit"), JSON: fl.Bool("json")})
 	})
 }
