@@ -192,35 +192,11 @@ func (s *Store) Notifications(ctx context.Context, state string, p store.Page) (
 	if err != nil {
 		return nil, "", fmt.Errorf("redis: %s notifications: %w", state, err)
 	}
-	page, next, err := notificationPage(rows, size)
+	page, next, err := rowPage(rows, size, "notification", decodeNotification)
 	if err != nil {
 		return nil, "", fmt.Errorf("redis: %s notifications: %w", state, err)
 	}
 	return page, next, nil
-}
-
-// notificationPage decodes the list script's rows into at most size
-// notifications and the cursor of the next page.
-func notificationPage(rows []any, size int) ([]store.Notification, string, error) {
-	n := min(len(rows), size)
-	page := make([]store.Notification, 0, n)
-	last := ""
-	for _, r := range rows[:n] {
-		row, _ := r.([]any)
-		last, _ = first(row).(string)
-		note, err := decodeNotification(row[min(len(row), 1):])
-		if errors.Is(err, store.ErrNotFound) {
-			continue // listed but missing: skip rather than fail the page
-		}
-		if err != nil {
-			return nil, "", err
-		}
-		page = append(page, note)
-	}
-	if len(rows) <= size {
-		return page, "", nil
-	}
-	return page, base64.RawURLEncoding.EncodeToString([]byte(last)), nil
 }
 
 // decodeNotification assembles a notification from the values of

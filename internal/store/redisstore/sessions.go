@@ -191,36 +191,11 @@ func (s *Store) Sessions(ctx context.Context, tenant string, p store.Page) ([]st
 	if err != nil {
 		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
 	}
-	page, next, err := sessionPage(rows, size)
+	page, next, err := rowPage(rows, size, "session", decodeSession)
 	if err != nil {
 		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
 	}
 	return page, next, nil
-}
-
-// sessionPage decodes the script's rows into at most size sessions and
-// the cursor of the next page.
-func sessionPage(rows []any, size int) ([]store.Session, string, error) {
-	n := min(len(rows), size)
-	page := make([]store.Session, 0, n)
-	last := ""
-	for _, r := range rows[:n] {
-		row, _ := r.([]any)
-		id, _ := first(row).(string)
-		last = id
-		sess, err := decodeSession(row[min(len(row), 1):])
-		if errors.Is(err, store.ErrNotFound) {
-			continue // listed but missing: skip rather than fail the page
-		}
-		if err != nil {
-			return nil, "", fmt.Errorf("session %s: %w", id, err)
-		}
-		page = append(page, sess)
-	}
-	if len(rows) <= size {
-		return page, "", nil
-	}
-	return page, encodeCursor(last), nil
 }
 
 // decodeSession assembles a session from the values of sessionFields;
