@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -188,28 +187,21 @@ func (g *gatewayProc) issuer() string { return g.site + "/_lockbox" }
 
 // launch writes the Caddyfile and runs lockbox until the admin API and
 // the site (through to the app) answer.
-func (g *gatewayProc) launch(cfg siteConfig) {
+func (g *gatewayProc) launch(cfg siteConfig) { g.launchWith(agentCaddyfile, cfg) }
+
+// launchWith writes the Caddyfile tmpl makes of cfg and runs lockbox until
+// it is ready.
+func (g *gatewayProc) launchWith(tmpl *template.Template, cfg any) {
 	s := g.instance
 	s.t.Helper()
 	var buf bytes.Buffer
-	if err := agentCaddyfile.Execute(&buf, cfg); err != nil {
+	if err := tmpl.Execute(&buf, cfg); err != nil {
 		s.t.Fatal(err)
 	}
 	if err := os.WriteFile(s.caddyfile, buf.Bytes(), 0o600); err != nil {
 		s.t.Fatal(err)
 	}
-	s.out = &syncBuffer{}
-	s.cmd = exec.Command(s.bin, "run", "--config", s.caddyfile)
-	s.cmd.Env = s.env
-	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	s.exited = make(chan struct{})
-	go func(cmd *exec.Cmd, exited chan struct{}) {
-		_ = cmd.Wait()
-		close(exited)
-	}(s.cmd, s.exited)
+	s.spawn()
 	g.waitReady()
 }
 

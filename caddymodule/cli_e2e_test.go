@@ -173,6 +173,13 @@ func startInstance(t *testing.T, bin, storage string) *instance {
 // the site answer.
 func (s *instance) start() {
 	s.t.Helper()
+	s.spawn()
+	s.waitReady()
+}
+
+// spawn runs `lockbox run` on the instance's Caddyfile in the background.
+func (s *instance) spawn() {
+	s.t.Helper()
 	s.out = &syncBuffer{}
 	s.cmd = exec.Command(s.bin, "run", "--config", s.caddyfile)
 	s.cmd.Env = s.env
@@ -185,7 +192,6 @@ func (s *instance) start() {
 		_ = cmd.Wait()
 		close(exited)
 	}(s.cmd, s.exited)
-	s.waitReady()
 }
 
 func (s *instance) waitReady() {

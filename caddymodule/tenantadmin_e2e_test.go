@@ -13,8 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
-	"os"
-	"os/exec"
 	"regexp"
 	"slices"
 	"strings"
@@ -53,7 +51,7 @@ func TestTenantAdminThroughCaddy(t *testing.T) {
 	g := newGatewayProc(t, bin)
 	idp := startIdP(t, []*gatewayProc{g})
 	g.env = append(g.env, "LOCKBOX_API_KEY="+e2eAPIKey, "LOCKBOX_WEBHOOK_SECRET="+secret)
-	launchTenantAdmin(g, tenantAdminConfig{
+	g.launchWith(tenantAdminCaddyfile, tenantAdminConfig{
 		Admin: g.admin, Port: g.port, IdP: idp.Issuer(), Upstream: upstream.hostport(),
 		DB: t.TempDir() + "/lockbox.db", Hook: hooks.srv.URL + "/hooks/lockbox", SMTP: box.addr,
 	})
@@ -136,33 +134,6 @@ http://127.0.0.1:{{.Port}} {
 	reverse_proxy {{.Upstream}}
 }
 `))
-
-// launchTenantAdmin writes the Caddyfile and runs lockbox until it is
-// ready.
-func launchTenantAdmin(g *gatewayProc, cfg tenantAdminConfig) {
-	s := g.instance
-	s.t.Helper()
-	var buf bytes.Buffer
-	if err := tenantAdminCaddyfile.Execute(&buf, cfg); err != nil {
-		s.t.Fatal(err)
-	}
-	if err := os.WriteFile(s.caddyfile, buf.Bytes(), 0o600); err != nil {
-		s.t.Fatal(err)
-	}
-	s.out = &syncBuffer{}
-	s.cmd = exec.Command(s.bin, "run", "--config", s.caddyfile)
-	s.cmd.Env = s.env
-	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	s.exited = make(chan struct{})
-	go func(cmd *exec.Cmd, exited chan struct{}) {
-		_ = cmd.Wait()
-		close(exited)
-	}(s.cmd, s.exited)
-	g.waitReady()
-}
 
 // appAPI calls the app API through Caddy, as the upstream app would.
 type appAPI struct {
