@@ -3,6 +3,7 @@ package caddymodule
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -316,6 +317,18 @@ var adminClient = &http.Client{
 func send(t *testing.T, req *http.Request) (int, string) {
 	t.Helper()
 	resp, err := adminClient.Do(req)
+	// A config load swaps caddytest's admin server; a connection the old
+	// one accepted while shutting down is closed unanswered (nothing was
+	// processed), so send it again.
+	for try := 0; try < 5 && errors.Is(err, io.EOF); try++ {
+		time.Sleep(20 * time.Millisecond)
+		if req.GetBody != nil {
+			if req.Body, err = req.GetBody(); err != nil {
+				break
+			}
+		}
+		resp, err = adminClient.Do(req)
+	}
 	if err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
