@@ -33,10 +33,34 @@ type Grant struct {
 	// empty means the whole app.
 	Areas []string `json:"areas,omitempty"`
 
+	// Extensions record each time the expiry was moved later, oldest
+	// first.
+	Extensions []Extension `json:"extensions,omitempty"`
+
 	EndedAt   *time.Time `json:"ended_at,omitempty"`
 	EndedBy   *Actor     `json:"ended_by,omitempty"`
 	EndReason string     `json:"end_reason,omitempty"` // EndRevoked, EndExpired, EndReplaced
 	EndNote   string     `json:"end_note,omitempty"`   // e.g. why it was revoked
+}
+
+// Extension is more time given to an active grant.
+type Extension struct {
+	At time.Time `json:"at"`
+	By Actor     `json:"by"`
+	// From is the expiry before, To the expiry after.
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Request is the access request the extension answers, if any.
+	Request string `json:"request,omitempty"`
+}
+
+// Extend returns g with its expiry moved to e.To and e recorded.
+func (g Grant) Extend(e Extension) Grant {
+	to := e.To.UTC()
+	e.At, e.From, e.To = e.At.UTC(), e.From.UTC(), to
+	g.ExpiresAt = &to
+	g.Extensions = append(append([]Extension(nil), g.Extensions...), e)
+	return g
 }
 
 // Ending says how a grant ends.

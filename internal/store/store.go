@@ -35,6 +35,11 @@ type Store interface {
 	// returns it as ended. ErrEnded if it was already ended (so only one of
 	// several racing callers wins), ErrNotFound if there is no such grant.
 	EndGrant(ctx context.Context, tenant, id string, end Ending) (Grant, error)
+	// ExtendGrant moves the expiry of grant id, which must be the tenant's
+	// active, expiring grant, to ext.To and records ext (see
+	// Grant.Extend). ErrEnded if the grant is no longer active,
+	// ErrNotFound if there is no such grant.
+	ExtendGrant(ctx context.Context, tenant, id string, ext Extension) (Grant, error)
 	// GetGrant returns one grant of the tenant, active or ended.
 	GetGrant(ctx context.Context, tenant, id string) (Grant, error)
 	// GrantHistory lists the tenant's grants, newest first, one page at a
