@@ -1,10 +1,10 @@
 // Package appapi is the JSON API the upstream app calls, server to
 // server, from its own settings pages: a tenant's grants, impersonation
-// sessions, audit trail and admins, and signed links to Lockbox's hosted
-// Support Access page. It is served under <prefix>/api/v1/ as a plain
-// http.Handler, authenticated with Authorization: Bearer <api key>, and
-// describes itself at <prefix>/api/v1/openapi.json. Nothing here depends
-// on Caddy.
+// sessions, audit trail, admins and agents' access requests, and signed
+// links to Lockbox's hosted Support Access page. It is served under
+// <prefix>/api/v1/ as a plain http.Handler, authenticated with
+// Authorization: Bearer <api key>, and describes itself at
+// <prefix>/api/v1/openapi.json. Nothing here depends on Caddy.
 package appapi
 
 import (
@@ -19,6 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
@@ -27,15 +28,20 @@ const Path = "/api/v1"
 
 // Notifier is told of a change the tenant's admins should hear about,
 // after it is stored: event is an audit type such as "grant.created" and
-// payload the changed record (a store.Grant for grant events).
+// payload the changed record (a store.Grant for grant events, a
+// request.Request for request events).
 type Notifier func(ctx context.Context, tenant, event string, payload any)
 
-// Deps are the parts the API works with. Grants, Admins and Links are
-// required when the API is enabled; the store is Grants.Store().
+// Deps are the parts the API works with. Grants, Admins, Links and
+// Requests are required when the API is enabled; the store is
+// Grants.Store().
 type Deps struct {
 	Grants *grant.Service
 	Admins *admins.Registry
 	Links  *adminlink.Links
+	// Requests are the agents' access requests the tenant's admins
+	// approve or deny; its clock is the grant service's.
+	Requests *request.Service
 	// Notify may be nil.
 	Notify Notifier
 	// Logger gets the cause of every 5xx answer; nil logs nothing.
@@ -64,8 +70,8 @@ func New(cfg Config, d Deps) (*Handler, error) {
 	if cfg.disabled() {
 		return h, nil
 	}
-	if d.Grants == nil || d.Admins == nil || d.Links == nil {
-		return nil, errors.New("app api: grants, admins and links are required")
+	if d.Grants == nil || d.Admins == nil || d.Links == nil || d.Requests == nil {
+		return nil, errors.New("app api: grants, admins, links and requests are required")
 	}
 	h.resp = httpjson.Responder{API: "app api", Logger: d.Logger}
 	h.keys = newKeyring(cfg.APIKeys)

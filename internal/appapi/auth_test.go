@@ -10,6 +10,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/appapi"
 	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/request"
 )
 
 func TestBothKeysAreAccepted(t *testing.T) {
@@ -84,7 +85,14 @@ func TestDisabledWithoutKeys(t *testing.T) {
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	st := openBolt(t)
-	deps := appapi.Deps{Grants: grant.New(st, nil), Admins: admins.New(st, nil), Links: adminlink.NewLinks(st, nil)}
+	grants := grant.New(st, nil)
+	requests, err := request.New(grants, request.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := appapi.Deps{Grants: grants, Admins: admins.New(st, nil), Links: adminlink.NewLinks(st, nil), Requests: requests}
+	noRequests := deps
+	noRequests.Requests = nil
 	good := func() appapi.Config { return appapi.Config{APIKeys: []string{keyOne}, PublicURL: publicURL} }
 	tests := []struct {
 		name     string
@@ -106,6 +114,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"long link", func(c *appapi.Config) { c.LinkTTL = 31 * 24 * time.Hour }, deps, "out of range"},
 		{"empty role", func(c *appapi.Config) { c.AdminRoles = []string{""} }, deps, "admin role"},
 		{"no deps", nil, appapi.Deps{}, "required"},
+		{"no requests", nil, noRequests, "requests are required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/appapi"
 	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
 )
@@ -65,13 +66,15 @@ type notification struct {
 
 // env is the API served over a real HTTP server on a store the test owns.
 type env struct {
-	t      *testing.T
-	clock  *clock
-	store  store.Store
-	links  *adminlink.Links
-	admins *admins.Registry
-	srv    *httptest.Server
-	logs   *observer.ObservedLogs
+	t        *testing.T
+	clock    *clock
+	store    store.Store
+	links    *adminlink.Links
+	admins   *admins.Registry
+	grants   *grant.Service
+	requests *request.Service
+	srv      *httptest.Server
+	logs     *observer.ObservedLogs
 
 	mu    sync.Mutex
 	notes []notification
@@ -94,17 +97,31 @@ func newEnv(t *testing.T, edit func(*appapi.Config)) *env {
 }
 
 func newEnvOn(t *testing.T, st store.Store, edit func(*appapi.Config)) *env {
+	return newEnvWith(t, st, edit, request.Config{})
+}
+
+// newEnvWith is newEnvOn with requests behaving as rc; its areas default
+// to the API's.
+func newEnvWith(t *testing.T, st store.Store, edit func(*appapi.Config), rc request.Config) *env {
 	e := &env{t: t, store: st, clock: &clock{t: time.Now().UTC().Truncate(time.Second)}}
 	e.links = adminlink.NewLinks(st, e.clock.Now)
 	e.admins = admins.New(st, e.clock.Now)
+	e.grants = grant.New(st, e.clock.Now)
 	cfg := appapi.Config{APIKeys: []string{keyOne, keyTwo}, PublicURL: publicURL}
 	if edit != nil {
 		edit(&cfg)
 	}
+	if rc.Areas == nil {
+		rc.Areas = cfg.Areas
+	}
+	var err error
+	if e.requests, err = request.New(e.grants, rc); err != nil {
+		t.Fatalf("request.New: %v", err)
+	}
 	core, logs := observer.New(zap.DebugLevel)
 	e.logs = logs
 	h, err := appapi.New(cfg, appapi.Deps{
-		Grants: grant.New(st, e.clock.Now), Admins: e.admins, Links: e.links,
+		Grants: e.grants, Admins: e.admins, Links: e.links, Requests: e.requests,
 		Notify: e.notify, Logger: zap.New(core),
 	})
 	if err != nil {

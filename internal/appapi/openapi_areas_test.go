@@ -13,7 +13,7 @@ func TestOpenAPIDocumentsAreas(t *testing.T) {
 		Components struct {
 			Schemas map[string]struct {
 				Properties map[string]struct {
-					Type  string          `json:"type"`
+					Type  any             `json:"type"`
 					Items json.RawMessage `json:"items"`
 				} `json:"properties"`
 			} `json:"schemas"`

@@ -32,7 +32,7 @@ func TestOpenAPIIsPublic(t *testing.T) {
 
 func TestUnknownPath(t *testing.T) {
 	e := newEnv(t, nil)
-	for _, p := range []string{"/", "/tenants", "/tenants/acme", "/tenants/acme/requests", "/requests/r1/approve", "/tenants/acme/grants/g/x"} {
+	for _, p := range []string{"/", "/tenants", "/tenants/acme", "/requests", "/requests/", "/requests/r1/approve/x", "/tenants/acme/grants/g/x"} {
 		e.callError(http.MethodGet, p, "", 404, "not_found")
 	}
 }
@@ -48,11 +48,16 @@ func TestStoreDown(t *testing.T) {
 		{"GET", "/tenants/acme/audit", ""},
 		{"PUT", "/tenants/acme/admins", `{"admins":[]}`},
 		{"POST", "/tenants/acme/admin-links", `{"admin_id":"u_ana"}`},
+		{"GET", "/tenants/acme/requests", ""},
+		{"GET", "/tenants/acme/requests?state=pending", ""},
+		{"GET", "/requests/r_1", ""},
+		{"POST", "/requests/r_1/approve", `{` + asAna + `}`},
+		{"POST", "/requests/r_1/deny", `{` + asAna + `}`},
 	} {
 		e.callError(tt.method, tt.path, tt.body, 503, "store_unavailable")
 	}
-	if n := e.logs.FilterMessage("app api request failed").Len(); n != 7 {
-		t.Fatalf("%d failures logged, want 7", n)
+	if n := e.logs.FilterMessage("app api request failed").Len(); n != 12 {
+		t.Fatalf("%d failures logged, want 12", n)
 	}
 	for _, l := range e.logs.All() {
 		if strings.Contains(fmt.Sprint(l.ContextMap()), keyOne) {

@@ -17,8 +17,7 @@ type route struct {
 // openAPIPath is the public description of the API.
 const openAPIPath = "/openapi.json"
 
-// table lists the API. Access requests (GET .../requests, POST
-// /requests/{id}/approve|deny) join it as rows of their own.
+// table lists the API.
 func (h *Handler) table() []route {
 	return []route{
 		{http.MethodGet, "/tenants/{tenant}/grants", h.listGrants},
@@ -30,6 +29,10 @@ func (h *Handler) table() []route {
 		{http.MethodGet, "/tenants/{tenant}/admins", h.getAdmins},
 		{http.MethodPut, "/tenants/{tenant}/admins", h.putAdmins},
 		{http.MethodPost, "/tenants/{tenant}/admin-links", h.createLink},
+		{http.MethodGet, "/tenants/{tenant}/requests", h.listRequests},
+		{http.MethodGet, "/requests/{id}", h.getRequest},
+		{http.MethodPost, "/requests/{id}/approve", h.approveRequest},
+		{http.MethodPost, "/requests/{id}/deny", h.denyRequest},
 		{http.MethodGet, openAPIPath, h.openAPI},
 	}
 }

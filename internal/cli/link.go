@@ -17,8 +17,12 @@ type LinkOptions struct {
 	Admin string
 	// TTL is how long the link opens, as typed ("24h", "7d"); empty means
 	// the instance's link_ttl. The API bounds it.
-	TTL  string
-	JSON bool
+	TTL string
+	// Areas are area names, each possibly a comma-separated list: the only
+	// areas of the app the link's holder may grant. None means any, the
+	// whole app included.
+	Areas []string
+	JSON  bool
 	// Info receives the line saying until when the link opens. It is kept
 	// apart from Out, which gets the URL alone so scripts can take it;
 	// nil drops the line.
@@ -27,8 +31,9 @@ type LinkOptions struct {
 
 // linkBody is the API's request for a link.
 type linkBody struct {
-	AdminID string `json:"admin_id"`
-	TTL     string `json:"ttl,omitempty"`
+	AdminID string   `json:"admin_id"`
+	TTL     string   `json:"ttl,omitempty"`
+	Areas   []string `json:"areas,omitempty"`
 }
 
 // adminLink is the API's answer.
@@ -48,7 +53,8 @@ func (c *Client) Link(o LinkOptions) error {
 		return err
 	}
 	var l adminLink
-	raw, err := c.call(http.MethodPost, path, linkBody{AdminID: o.Admin, TTL: o.TTL}, &l)
+	areas := splitList(o.Areas)
+	raw, err := c.call(http.MethodPost, path, linkBody{AdminID: o.Admin, TTL: o.TTL, Areas: areas}, &l)
 	if err != nil {
 		return err
 	}
@@ -60,10 +66,18 @@ func (c *Client) Link(o LinkOptions) error {
 		return err
 	}
 	if o.Info != nil {
-		fmt.Fprintf(o.Info, "The link opens the Support Access page of tenant %s for admin %s until %s (%s).\n",
-			o.Tenant, cell(o.Admin, maxCell), Absolute(l.ExpiresAt), Relative(l.ExpiresAt, c.now()))
+		fmt.Fprintf(o.Info, "The link opens the Support Access page of tenant %s for admin %s until %s (%s)%s.\n",
+			o.Tenant, cell(o.Admin, maxCell), Absolute(l.ExpiresAt), Relative(l.ExpiresAt, c.now()), onlyAreas(areas))
 	}
 	return nil
+}
+
+// onlyAreas tells which areas a link's holder may grant, if limited.
+func onlyAreas(areas []string) string {
+	if len(areas) == 0 {
+		return ""
+	}
+	return "; they may grant access only to " + cell(strings.Join(areas, ", "), maxCell)
 }
 
 func checkLink(o LinkOptions) error {

@@ -82,3 +82,36 @@ func TestLinkRefusedByAPI(t *testing.T) {
 		}
 	}
 }
+
+func TestLinkLimitedToAreas(t *testing.T) {
+	c, f, out := newFake(map[string]answer{"POST /lockbox/tenants/acme/admin-links": {201, linkAnswer}})
+	var info bytes.Buffer
+	if err := c.Link(LinkOptions{Tenant: "acme", Admin: "a1", Areas: []string{"planning, billing", "calendar"}, Info: &info}); err != nil {
+		t.Fatal(err)
+	}
+	wantSent(t, f, "POST", "/lockbox/tenants/acme/admin-links", `{"admin_id":"a1","areas":["planning","billing","calendar"]}`)
+	if !strings.HasPrefix(out.String(), "https://") {
+		t.Fatalf("stdout %q, want the URL", out)
+	}
+	want := "The link opens the Support Access page of tenant acme for admin a1 until 2026-01-03 15:04 UTC (in 1d); they may grant access only to planning, billing, calendar.\n"
+	if info.String() != want {
+		t.Fatalf("info %q, want %q", info.String(), want)
+	}
+}
+
+func TestLinkWithEmptyAreasSendsNone(t *testing.T) {
+	c, f, _ := newFake(map[string]answer{"POST /lockbox/tenants/acme/admin-links": {201, linkAnswer}})
+	if err := c.Link(LinkOptions{Tenant: "acme", Admin: "a1", Areas: []string{""}}); err != nil {
+		t.Fatal(err)
+	}
+	wantSent(t, f, "POST", "/lockbox/tenants/acme/admin-links", `{"admin_id":"a1"}`)
+}
+
+func TestLinkUnknownAreaRefusedByAPI(t *testing.T) {
+	body := `{"error":{"code":"unknown_area","message":"\"payroll\" is not an area of this site; known areas: billing, planning"}}`
+	c, _, out := newFake(map[string]answer{"POST /lockbox/tenants/acme/admin-links": {400, body}})
+	err := c.Link(LinkOptions{Tenant: "acme", Admin: "a1", Areas: []string{"payroll"}})
+	if Line(err) != `lockbox: "payroll" is not an area of this site; known areas: billing, planning` || out.Len() != 0 {
+		t.Fatalf("err = %v, stdout %q", err, out)
+	}
+}

@@ -2,7 +2,9 @@ package notify
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -32,9 +34,9 @@ type Publisher interface {
 
 // notified are the audit event types that become notifications.
 var notified = map[string]bool{
-	GrantCreated: true, GrantRevoked: true, GrantExpired: true,
+	GrantCreated: true, GrantRevoked: true, GrantExpired: true, GrantExtended: true,
 	SessionStarted: true, SessionEnded: true,
-	RequestCreated: true, RequestApproved: true, RequestDenied: true, RequestExpired: true,
+	RequestCreated: true, RequestApproval: true, RequestApproved: true, RequestDenied: true, RequestExpired: true,
 	BreakGlassUsed: true,
 }
 
@@ -47,8 +49,9 @@ type bridge struct {
 
 // Bridge returns st with AppendEvents publishing, after a successful
 // append, every event of a notified type (grant.created, grant.revoked,
-// grant.expired, session.*, request.*, breakglass.used) through p, under
-// the stable id "<tenant>:<seq>". Every other method is st's. Whoever
+// grant.expired, grant.extended, session.*, request.*, breakglass.used)
+// through p, under the stable id "<tenant>:<seq>". Every other method is
+// st's. Whoever
 // writes an event (the CLI, the app API, the hosted page, the gateway,
 // an expiry sweep), its notification goes out; other types, such as the
 // many http.request events, cost one map lookup each.
@@ -108,8 +111,10 @@ func (b *bridge) publishOne(ctx context.Context, e store.Event) error {
 // for grant events, the session for session events, else the event.
 func eventData(ctx context.Context, st store.Store, e store.Event) (any, error) {
 	switch e.Type {
-	case GrantCreated, GrantRevoked, GrantExpired:
+	case GrantCreated, GrantRevoked, GrantExpired, GrantExtended:
 		return grantData(ctx, st, e)
+	case RequestCreated, RequestApproval, RequestApproved, RequestDenied, RequestExpired:
+		return requestData(e)
 	case SessionStarted, SessionEnded:
 		if e.Session == "" {
 			return nil, errors.New("session event without a session id")
@@ -139,8 +144,19 @@ func grantData(ctx context.Context, st store.Store, e store.Event) (GrantData, e
 	return NewGrantData(g), nil
 }
 
+// requestData is the request an event carries: request.* events hold the
+// request as it was right after them, and its review URL.
+func requestData(e store.Event) (RequestData, error) {
+	var d RequestData
+	if err := json.Unmarshal(e.Data, &d); err != nil || len(d.Request) == 0 {
+		return RequestData{}, fmt.Errorf("%s event without its request", e.Type)
+	}
+	d.Tenant = e.Tenant
+	return d, nil
+}
+
 // AuditData is the data of a notified event with no richer shape yet
-// (request.*, breakglass.used): the audit event itself.
+// (breakglass.used): the audit event itself.
 type AuditData struct {
 	Tenant string      `json:"tenant"`
 	Event  store.Event `json:"event"`

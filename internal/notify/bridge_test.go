@@ -200,3 +200,46 @@ func TestExpiring(t *testing.T) {
 		})
 	}
 }
+
+func TestBridgeRequestEventCarriesTheRequestAndReviewURL(t *testing.T) {
+	pub := &recorder{}
+	st, logs := bridged(t, pub)
+	data := `{"request":{"id":"r_1","state":"pending"},"review_url":"https://app.example/_lockbox/admin#request-r_1"}`
+	if _, err := st.AppendEvents(ctx(t), "acme",
+		store.Event{Type: notify.RequestCreated, Data: json.RawMessage(data)},
+		store.Event{Type: notify.RequestDenied, Data: json.RawMessage(`{"other":1}`)},
+	); err != nil {
+		t.Fatal(err)
+	}
+	got := pub.got()
+	if len(got) != 1 {
+		t.Fatalf("published %+v; want the well-formed request event only", got)
+	}
+	d := got[0].Data.(notify.RequestData)
+	if d.Tenant != "acme" || string(d.Request) != `{"id":"r_1","state":"pending"}` || d.ReviewURL != "https://app.example/_lockbox/admin#request-r_1" {
+		t.Fatalf("request.created data is %+v", d)
+	}
+	if logs.FilterMessageSnippet("publishing an audit event failed").Len() != 1 {
+		t.Fatalf("the malformed request event was not logged: %v", logs.All())
+	}
+}
+
+func TestBridgeGrantExtendedCarriesTheGrant(t *testing.T) {
+	pub := &recorder{}
+	st, _ := bridged(t, pub)
+	g := putGrant(t, st, "g_1")
+	to := g.ExpiresAt.Add(24 * time.Hour)
+	if _, err := st.ExtendGrant(ctx(t), "acme", g.ID, store.Extension{At: time.Now(), By: store.Actor{ID: "ben"}, To: to}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AppendEvents(ctx(t), "acme", store.Event{Type: notify.GrantExtended, Grant: g.ID}); err != nil {
+		t.Fatal(err)
+	}
+	got := pub.got()
+	if len(got) != 1 {
+		t.Fatalf("published %+v", got)
+	}
+	if d := got[0].Data.(notify.GrantData); !d.Grant.ExpiresAt.Equal(to) || len(d.Grant.Extensions) != 1 {
+		t.Fatalf("grant.extended data is %+v", d.Grant)
+	}
+}

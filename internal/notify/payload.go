@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
@@ -12,6 +13,8 @@ const (
 	GrantRevoked    = "grant.revoked"
 	GrantExpired    = "grant.expired"
 	GrantReplaced   = "grant.replaced"
+	GrantExtended   = "grant.extended"
+	RequestApproval = "request.approval"
 	RequestCreated  = "request.created"
 	RequestApproved = "request.approved"
 	RequestDenied   = "request.denied"
@@ -78,4 +81,12 @@ func NewSessionData(s store.Session) SessionData {
 			Requests:   s.Requests,
 		},
 	}
+}
+
+// RequestData is the data of the request.* events: the access request as
+// it is after the event, and where an admin reviews it.
+type RequestData struct {
+	Tenant    string          `json:"tenant"`
+	Request   json.RawMessage `json:"request"`
+	ReviewURL string          `json:"review_url,omitempty"`
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
+	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
@@ -38,6 +39,10 @@ type LinkSettings struct {
 	// Roles are the registered admin roles a link may be made for; none
 	// means tenantadmin.DefaultRoles.
 	Roles []string
+	// Areas returns the areas configured on the site links lead to, which
+	// a link limited to areas must name; nil means none, and a link that
+	// names areas is refused. Asked at each request, like PublicURL.
+	Areas func() policy.Areas
 }
 
 // linkBody is the body of POST /lockbox/tenants/{tenant}/admin-links.
@@ -45,6 +50,9 @@ type linkBody struct {
 	AdminID string `json:"admin_id"`
 	// TTL is the link's lifetime, "24h" or "7d"; default the settings'.
 	TTL string `json:"ttl"`
+	// Areas are the only areas the link's holder may grant; none means
+	// any, the whole app included.
+	Areas []string `json:"areas"`
 }
 
 // adminLink answers POST .../admin-links.
@@ -86,6 +94,9 @@ func (h *Handler) createLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if c.Areas, err = h.linkAreas(body.Areas); err != nil {
+		return err
+	}
 	c.ExpiresAt = h.svc.Now().Add(ttl)
 	u, signed, err := h.links.Link(r.Context(), base, h.linkPrefix(), c)
 	if err != nil {
@@ -121,6 +132,23 @@ func (h *Handler) linkBase() (string, error) {
 			"admin links need the public URL of the site that serves the Support Access page: set public_url in the lockbox global options")
 	}
 	return base, nil
+}
+
+// linkAreas checks the areas a link limits its holder to against the
+// site's, and returns them sorted without repeats.
+func (h *Handler) linkAreas(names []string) ([]string, error) {
+	areas, err := grant.CanonicalAreas(names)
+	if err != nil || len(areas) == 0 {
+		return nil, err
+	}
+	var configured policy.Areas
+	if h.linkCfg.Areas != nil {
+		configured = h.linkCfg.Areas()
+	}
+	if err := grant.CheckAreas(areas, configured, nil); err != nil {
+		return nil, err
+	}
+	return areas, nil
 }
 
 // linkPrefix returns the Lockbox prefix links lead under.

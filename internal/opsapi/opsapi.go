@@ -1,6 +1,6 @@
 // Package opsapi is the operators' JSON API over grants, the audit trail,
 // impersonation sessions, the signing keys, tenants' admins and their
-// links to the Support Access page, and webhook tests, served under
+// links to the Support Access page, access requests, and webhook tests, served under
 // /lockbox/ as a plain http.Handler. The Caddy admin module mounts it on
 // the admin endpoint; nothing here depends on Caddy.
 package opsapi
@@ -16,6 +16,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/notify"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -31,6 +32,7 @@ type Handler struct {
 	links    *adminlink.Links
 	linkCfg  LinkSettings
 	notifier *notify.Notifier
+	requests *request.Service
 	resp     httpjson.Responder
 	mux      *http.ServeMux
 }

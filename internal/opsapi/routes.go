@@ -21,6 +21,7 @@ func (h *Handler) routes() []httpjson.Route {
 		rt(http.MethodGet, "/lockbox/tenants/{tenant}/admins", h.getAdmins),
 		rt(http.MethodPut, "/lockbox/tenants/{tenant}/admins", h.putAdmins),
 		rt(http.MethodPost, "/lockbox/tenants/{tenant}/admin-links", h.createLink),
+		rt(http.MethodGet, "/lockbox/tenants/{tenant}/requests", h.listRequests),
 		rt(http.MethodPost, "/lockbox/webhooks/test", h.testWebhooks),
 	}
 }

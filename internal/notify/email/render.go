@@ -26,6 +26,10 @@ const (
 	// a grant; its details are in Data.BreakGlass, and Data.At and
 	// Data.Actor are required.
 	KindBreakGlassUsed = "breakglass.used"
+	// KindRequestCreated asks an admin to approve or deny an agent's
+	// access request; its details are in Data.Request, and Data.At and
+	// Data.Actor are required.
+	KindRequestCreated = "request.created"
 )
 
 // DefaultProduct names the product when Data.Product is empty.
@@ -58,6 +62,26 @@ type Data struct {
 	Location *time.Location
 	// BreakGlass is the emergency entry a breakglass.used email is about.
 	BreakGlass *BreakGlass
+	// Request is the access request a request.created email is about.
+	Request *Request
+}
+
+// Request is an agent's request for access, as an admin decides on it.
+type Request struct {
+	// ID is the request's id, for the record.
+	ID     string
+	Reason string
+	Ticket string
+	// Scopes and Duration ("7d") are what the agent asked for; for an
+	// extension, Duration is the time to add to the current grant.
+	Scopes    []string
+	Duration  string
+	Areas     []string
+	Extension bool
+	// Needed is how many admins must approve.
+	Needed int
+	// ExpiresAt is when the request lapses if nobody decides.
+	ExpiresAt time.Time
 }
 
 // BreakGlass is an agent's entry into a tenant without a grant.
@@ -91,6 +115,8 @@ type kind struct {
 	needsExpiry bool
 	// breakGlass needs Data.BreakGlass and tells of it, not of a grant.
 	breakGlass bool
+	// request needs Data.Request and tells of it, not of a grant.
+	request bool
 }
 
 var kinds = map[string]kind{
@@ -135,6 +161,18 @@ var kinds = map[string]kind{
 		},
 		action:     "See the visit on Support Access",
 		breakGlass: true,
+	},
+	KindRequestCreated: {
+		at:    func(store.Grant) *time.Time { return nil },
+		actor: func(store.Grant) *store.Actor { return nil },
+		subject: func(v view) string {
+			if v.Extension {
+				return or(v.Actor, "A support agent") + " asks for more time in " + v.Tenant
+			}
+			return or(v.Actor, "A support agent") + " asks for support access to " + v.Tenant
+		},
+		action:  "Approve or deny",
+		request: true,
 	},
 }
 

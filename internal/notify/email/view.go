@@ -2,6 +2,7 @@ package email
 
 import (
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -34,6 +35,13 @@ type view struct {
 	// Link is the admin's link; Action labels it.
 	Link   string
 	Action string
+	// Request words: the ticket, how long, which areas, whether it adds
+	// time to the current grant, how many approvals it needs.
+	Ticket    string
+	Duration  string
+	Areas     string
+	Extension bool
+	Needed    int
 }
 
 // newView checks data for kind k and puts it into words.
@@ -52,6 +60,9 @@ func newView(k kind, d Data) (view, error) {
 	}
 	if k.breakGlass && (d.BreakGlass == nil || d.BreakGlass.Until.IsZero()) {
 		return view{}, errors.New("the break-glass entry is missing")
+	}
+	if k.request && (d.Request == nil || d.Request.ExpiresAt.IsZero() || d.Request.Duration == "") {
+		return view{}, errors.New("the access request is missing")
 	}
 	at := eventTime(k, d)
 	if at.IsZero() {
@@ -108,6 +119,12 @@ func fill(k kind, d Data, at time.Time) view {
 		v.Reason = oneLine(bg.Reason)
 		v.Access, v.Meaning = access(bg.Scopes, product)
 		v.Until, v.UntilDay, v.UntilClock = w.long(bg.Until), w.day(bg.Until), w.clock(bg.Until)
+	}
+	if rq := d.Request; k.request {
+		v.Reason, v.Ticket, v.Duration = oneLine(rq.Reason), oneLine(rq.Ticket), oneLine(rq.Duration)
+		v.Areas, v.Extension, v.Needed = oneLine(strings.Join(rq.Areas, ", ")), rq.Extension, rq.Needed
+		v.Access, v.Meaning = access(rq.Scopes, product)
+		v.Until, v.UntilDay, v.UntilClock = w.long(rq.ExpiresAt), w.day(rq.ExpiresAt), w.clock(rq.ExpiresAt)
 	}
 	v.Subject = oneLine(k.subject(v))
 	return v
