@@ -13,6 +13,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/notify/email"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
@@ -34,6 +35,7 @@ type accessSettings struct {
 	endpoints []notify.Endpoint
 	smtp      *email.Config // nil: no email
 	backoff   []time.Duration
+	requests  request.Config // without a site's areas and review links
 }
 
 // resolveAccess replaces the placeholders of the tenant admin and
@@ -59,8 +61,16 @@ func (a *App) resolveAccess(repl *caddy.Replacer) (accessSettings, error) {
 	if s.smtp, err = a.smtpConfig(repl); err != nil {
 		return s, err
 	}
-	s.backoff, err = backoff(a.NotifyBackoff)
-	return s, err
+	if s.backoff, err = backoff(a.NotifyBackoff); err != nil {
+		return s, err
+	}
+	s.requests, err = request.Config{
+		TTL: time.Duration(a.RequestTTL), Needed: a.ApprovalsNeeded, Durations: s.rules.Durations,
+	}.Normalized()
+	if err != nil {
+		return s, fmt.Errorf("access requests: %v", err)
+	}
+	return s, nil
 }
 
 // apiKeys replaces placeholders in the keys; a key that resolves to

@@ -67,8 +67,10 @@ func opsOptions(app *App, logger *zap.Logger) []opsapi.Option {
 			Prefix:    app.LinkPrefix,
 			TTL:       app.LinkTTL(),
 			Roles:     app.AdminRoles(),
+			Areas:     app.LinkAreas,
 		}),
 		opsapi.WithNotifier(app.Notifier()),
+		opsapi.WithRequests(app.requests),
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/notify"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
@@ -66,6 +67,14 @@ type App struct {
 	// Default: 1d, 7d, 28d and standing.
 	GrantDurations []string `json:"grant_durations,omitempty"`
 
+	// ApprovalsNeeded is how many different tenant admins must approve an
+	// agent's access request before the grant exists. Default: 1.
+	ApprovalsNeeded int `json:"approvals_needed,omitempty"`
+
+	// RequestTTL is how long an access request waits for a decision
+	// before it ends as expired. Default: 72h.
+	RequestTTL caddy.Duration `json:"request_ttl,omitempty"`
+
 	// Webhooks receive every support-access event, signed as Standard
 	// Webhooks.
 	Webhooks []Webhook `json:"webhooks,omitempty"`
@@ -83,6 +92,7 @@ type App struct {
 	rawStore store.Store // the store as opened
 	store    store.Store // rawStore, publishing appended events
 	grants   *grant.Service
+	requests *request.Service // the app's own, without a site's areas: sweeps
 	audit    *audit.Writer
 	keys     *token.Keys
 	key      poolKey
@@ -178,6 +188,9 @@ func (a *App) provisionAccess() error {
 	}
 	a.notifier = n
 	a.publisher.useFirst(n)
+	if a.requests, err = a.Requests(nil); err != nil {
+		return err
+	}
 	return nil
 }
 

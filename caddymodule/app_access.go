@@ -9,6 +9,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/gateway"
 	"github.com/lockbox-gw/lockbox/internal/notify"
+	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
@@ -46,6 +47,10 @@ func (a *App) LinkPrefix() string {
 	return prefix
 }
 
+// LinkAreas returns the areas of the first site using Lockbox, where
+// admin links lead: the areas a link may limit its holder to.
+func (a *App) LinkAreas() policy.Areas { return a.sites.areas() }
+
 // LinkTTL returns how long an admin link opens.
 func (a *App) LinkTTL() time.Duration { return a.access.linkTTL }
 
@@ -57,22 +62,31 @@ func (a *App) AdminRoles() []string { return slices.Clone(a.access.rules.Roles) 
 // API and the Support Access page.
 func (a *App) Rules() tenantadmin.Rules { return a.access.rules }
 
-// useSite notes a site's origin and prefix; the first one noted is
-// where admin links lead when no public_url is set.
-func (a *App) useSite(origin, prefix string) { a.sites.note(origin, prefix) }
+// useSite notes a site's origin, prefix and areas; the first one noted
+// is where admin links lead (its origin when no public_url is set).
+func (a *App) useSite(origin, prefix string, areas policy.Areas) {
+	a.sites.note(origin, prefix, areas)
+}
 
-// firstSite keeps the origin and prefix of the first site noted.
+// firstSite keeps the origin, prefix and areas of the first site noted.
 type firstSite struct {
 	mu             sync.Mutex
 	origin, prefix string
+	areaList       policy.Areas
 }
 
-func (f *firstSite) note(origin, prefix string) {
+func (f *firstSite) note(origin, prefix string, areas policy.Areas) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.origin == "" {
-		f.origin, f.prefix = origin, prefix
+		f.origin, f.prefix, f.areaList = origin, prefix, areas
 	}
+}
+
+func (f *firstSite) areas() policy.Areas {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.areaList
 }
 
 func (f *firstSite) get() (origin, prefix string) {

@@ -26,6 +26,8 @@ var emailed = map[string]bool{
 	email.KindGrantExpired:  true,
 	// Every admin is told of an emergency entry at once.
 	email.KindBreakGlassUsed: true,
+	// Every admin is asked to decide.
+	email.KindRequestCreated: true,
 }
 
 // newNotifier builds the app's notifier: a webhook per endpoint and,
@@ -91,6 +93,9 @@ func (m *adminMailer) Deliver(ctx context.Context, n store.Notification) error {
 	link, err := m.app.adminLink(ctx, n.Tenant, admin)
 	if err != nil {
 		return err
+	}
+	if data.Request != nil && link != "" {
+		link += "#request-" + data.Request.ID // the page opens at the request
 	}
 	data.Tenant, data.Link = n.Tenant, link
 	data.Recipient = email.Recipient{Name: admin.Name, Email: admin.Email}

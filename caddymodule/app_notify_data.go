@@ -7,6 +7,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/notify/email"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
@@ -14,8 +15,11 @@ import (
 // payload: the grant of a grant event, or the audit event of a
 // breakglass.used.
 func emailData(n store.Notification) (email.Data, error) {
-	if n.Event == email.KindBreakGlassUsed {
+	switch n.Event {
+	case email.KindBreakGlassUsed:
 		return breakGlassEmailData(n.Payload)
+	case email.KindRequestCreated:
+		return requestEmailData(n.Payload)
 	}
 	var data notify.GrantData
 	if err := json.Unmarshal(n.Payload, &data); err != nil {
@@ -45,5 +49,25 @@ func breakGlassEmailData(payload []byte) (email.Data, error) {
 	return email.Data{
 		Actor: data.Event.Actor, At: data.Event.Time,
 		BreakGlass: &email.BreakGlass{Session: data.Event.Session, Reason: bg.Reason, Scopes: bg.Scopes, Until: bg.EndsAt},
+	}, nil
+}
+
+// requestEmailData reads a request.created notification: who asks, why,
+// for what, and until when the request waits.
+func requestEmailData(payload []byte) (email.Data, error) {
+	var data notify.RequestData
+	if err := json.Unmarshal(payload, &data); err != nil {
+		return email.Data{}, fmt.Errorf("reading the request.created notification: %v", err)
+	}
+	var r request.Request
+	if err := json.Unmarshal(data.Request, &r); err != nil {
+		return email.Data{}, fmt.Errorf("reading the request of a request.created notification: %v", err)
+	}
+	return email.Data{
+		Actor: &store.Actor{ID: r.Agent.Subject, Email: r.Agent.Email}, At: r.CreatedAt,
+		Request: &email.Request{
+			ID: r.ID, Reason: r.Reason, Ticket: r.Ticket, Scopes: r.Scopes, Duration: r.Duration,
+			Areas: r.Areas, Extension: r.Extension, Needed: r.Needed, ExpiresAt: r.ExpiresAt,
+		},
 	}, nil
 }

@@ -43,3 +43,33 @@ func TestBreakGlassIsEmailedToAdmins(t *testing.T) {
 		t.Fatal("a broken payload was read")
 	}
 }
+
+func TestRequestIsEmailedToAdmins(t *testing.T) {
+	if !emailed[email.KindRequestCreated] {
+		t.Fatal("request.created is not emailed to admins")
+	}
+	at := time.Date(2030, 1, 2, 3, 4, 0, 0, time.UTC)
+	payload := `{"tenant":"acme","request":{"id":"r_1","tenant":"acme","agent":{"sub":"a-1","iss":"https://idp","email":"carol@support.example"},` +
+		`"reason":"invoice totals wrong","ticket":"T-9","scopes":["read","write"],"duration":"7d","approvals_needed":2,"approvals":[],` +
+		`"created_at":"2030-01-02T03:04:00Z","expires_at":"2030-01-05T03:04:00Z","state":"pending"},"review_url":"https://app.example/_lockbox/admin#request-r_1"}`
+	d, err := emailData(store.Notification{Event: notify.RequestCreated, Payload: []byte(payload)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Tenant = "acme"
+	m, err := email.Render(notify.RequestCreated, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.At.Equal(at) {
+		t.Errorf("event time %v, want %v", d.At, at)
+	}
+	for _, want := range []string{"carol@support.example", "invoice totals wrong", "T-9", "7d", "2 different admins", "Sat 5 Jan 2030, 03:04 UTC"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("email lacks %q:\n%s", want, m.Text)
+		}
+	}
+	if _, err := emailData(store.Notification{Event: notify.RequestCreated, Payload: []byte(`{"request":7}`)}); err == nil {
+		t.Fatal("a broken payload was read")
+	}
+}

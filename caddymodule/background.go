@@ -92,6 +92,7 @@ func (a *App) sweepOnce(ctx context.Context) {
 		return
 	}
 	a.warnExpiring(c, active)
+	a.expireRequests(c)
 }
 
 // warnExpiring publishes grant.expiring for each grant in its warning

@@ -25,6 +25,8 @@ func init() {
 //			admin_roles <role...>
 //			link_ttl <duration>
 //			grant_durations <duration|standing...>
+//			approvals_needed <n>
+//			request_ttl <duration>
 //			webhook <url> {
 //				secret <whsec_...>
 //			}
@@ -89,6 +91,8 @@ var appOptions = map[string]func(*App, *caddyfile.Dispenser) error{
 	"admin_roles":      (*App).unmarshalAdminRoles,
 	"link_ttl":         (*App).unmarshalLinkTTL,
 	"grant_durations":  (*App).unmarshalGrantDurations,
+	"approvals_needed": (*App).unmarshalApprovalsNeeded,
+	"request_ttl":      (*App).unmarshalRequestTTL,
 	"webhook":          (*App).unmarshalWebhook,
 	"smtp":             (*App).unmarshalSMTP,
 	"notify_backoff":   (*App).unmarshalNotifyBackoff,

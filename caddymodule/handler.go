@@ -116,8 +116,8 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	return nil
 }
 
-// build wires the login service, the token minter, the app API, the
-// Support Access page and the gateway.
+// build wires the login service, the token minter, the site's access
+// requests, the app API, the Support Access page and the gateway.
 func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gateway, error) {
 	lg, err := login.New(s.login, app.Store())
 	if err != nil {
@@ -127,12 +127,16 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 	if err != nil {
 		return nil, err
 	}
-	api, page, err := tenantAdmin(app, s, logger)
+	requests, err := app.Requests(s.gateway.Areas)
+	if err != nil {
+		return nil, fmt.Errorf("lockbox: %v", err)
+	}
+	api, page, err := tenantAdmin(app, s, requests, logger)
 	if err != nil {
 		return nil, err
 	}
 	gw, err := gateway.New(s.gateway, gateway.Deps{
-		Store: app.Store(), Grants: app.Grants(), Login: lg, Keys: app.Keys(),
+		Store: app.Store(), Grants: app.Grants(), Requests: requests, Login: lg, Keys: app.Keys(),
 		Minter: minter, Audit: app.Audit(), Logger: logger, API: api, AdminPage: page,
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/adminpage"
 	"github.com/lockbox-gw/lockbox/internal/appapi"
+	"github.com/lockbox-gw/lockbox/internal/request"
 )
 
 // tenantAdmin builds the site's app API and hosted Support Access page
@@ -16,13 +17,13 @@ import (
 // API hands out start with public_url, or else the site's origin. Neither
 // is given a Notify hook: the app's store publishes every grant event
 // appended to it, whoever appends it.
-func tenantAdmin(app *App, s settings, logger *zap.Logger) (api, page http.Handler, err error) {
+func tenantAdmin(app *App, s settings, requests *request.Service, logger *zap.Logger) (api, page http.Handler, err error) {
 	prefix := s.gateway.Prefix
 	origin, err := issuerOrigin(s.minter.Issuer)
 	if err != nil {
 		return nil, nil, err
 	}
-	app.useSite(origin, prefix)
+	app.useSite(origin, prefix, s.gateway.Areas)
 	base := app.access.publicURL
 	if base == "" {
 		base = origin
@@ -31,12 +32,12 @@ func tenantAdmin(app *App, s settings, logger *zap.Logger) (api, page http.Handl
 	apiHandler, err := appapi.New(appapi.Config{
 		APIKeys: app.access.apiKeys, AdminRoles: rules.Roles, Durations: rules.Durations, NoStanding: rules.NoStanding,
 		LinkTTL: app.access.linkTTL, PublicURL: base, Prefix: prefix, Areas: s.gateway.Areas,
-	}, appapi.Deps{Grants: app.Grants(), Admins: app.Admins(), Links: app.Links(), Logger: logger})
+	}, appapi.Deps{Grants: app.Grants(), Requests: requests, Admins: app.Admins(), Links: app.Links(), Logger: logger})
 	if err != nil {
 		return nil, nil, fmt.Errorf("lockbox: %v", err)
 	}
 	pageHandler, err := adminpage.New(adminpage.Config{Prefix: prefix, Rules: rules, Areas: s.gateway.Areas}, adminpage.Deps{
-		Grants: app.Grants(), Admins: app.Admins(), Links: app.Links(), Sessions: app.AdminSessions(), Logger: logger,
+		Grants: app.Grants(), Requests: requests, Admins: app.Admins(), Links: app.Links(), Sessions: app.AdminSessions(), Logger: logger,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("lockbox: %v", err)

@@ -53,6 +53,11 @@ func TestTenantAdminCaddyfileErrors(t *testing.T) {
 		{name: "smtp unknown word", lines: "smtp smtp.example.com:587 {\n\t\t\tfrom support@example.com\n\t\t\tpass hunter2\n\t\t}", want: `unknown smtp option "pass"`},
 		{name: "smtp twice", lines: "smtp 127.0.0.1:25 {\n\t\t\tfrom a@example.com\n\t\t}\n\t\tsmtp 127.0.0.1:25 {\n\t\t\tfrom a@example.com\n\t\t}", want: "smtp is already set"},
 		{name: "notify_backoff bad", lines: "notify_backoff 1s never", want: `notify_backoff "never" is not a positive duration`},
+		{name: "approvals_needed zero", lines: "approvals_needed 0", want: `approvals_needed "0" must be a whole number from 1 to 10`},
+		{name: "approvals_needed word", lines: "approvals_needed two", want: `approvals_needed "two" must be a whole number`},
+		{name: "approvals_needed twice", lines: "approvals_needed 2\n\t\tapprovals_needed 3", want: "approvals_needed is already set"},
+		{name: "request_ttl bad", lines: "request_ttl later", want: `request_ttl "later" is not a positive duration`},
+		{name: "request_ttl too short", lines: "request_ttl 10s", want: "request lifetime 10s is out of range"},
 	}
 	adapter := caddyconfig.GetAdapter("caddyfile")
 	for _, tt := range tests {
@@ -131,8 +136,8 @@ func TestTenantAdminDefaults(t *testing.T) {
 	if app.LinkTTL() != 24*time.Hour || app.PublicURL() != "" || app.LinkPrefix() != "/_lockbox" {
 		t.Errorf("link ttl %s, public url %q, prefix %q", app.LinkTTL(), app.PublicURL(), app.LinkPrefix())
 	}
-	app.useSite("https://app.example.com", "/support")
-	app.useSite("https://other.example.com", "/_lockbox")
+	app.useSite("https://app.example.com", "/support", nil)
+	app.useSite("https://other.example.com", "/_lockbox", nil)
 	if app.PublicURL() != "https://app.example.com" || app.LinkPrefix() != "/support" {
 		t.Errorf("links lead to %q %q; want the first site", app.PublicURL(), app.LinkPrefix())
 	}
@@ -145,7 +150,7 @@ func TestPublicURLWinsOverSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = app.Cleanup() })
-	app.useSite("http://127.0.0.1:8080", "/_lockbox")
+	app.useSite("http://127.0.0.1:8080", "/_lockbox", nil)
 	if app.PublicURL() != "https://support.example.com" {
 		t.Errorf("public url %q", app.PublicURL())
 	}
