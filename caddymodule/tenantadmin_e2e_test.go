@@ -259,6 +259,11 @@ type hook struct {
 			ID    string `json:"id"`
 			Grant string `json:"grant"`
 		} `json:"session"`
+		Request struct {
+			ID    string `json:"id"`
+			State string `json:"state"`
+		} `json:"request"`
+		ReviewURL string `json:"review_url"`
 	} `json:"data"`
 }
 

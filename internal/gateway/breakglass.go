@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/lockbox-gw/lockbox/internal/grant"
@@ -19,6 +18,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/tenant"
+	"github.com/lockbox-gw/lockbox/internal/words"
 )
 
 // EventBreakGlassUsed is audited when an agent enters a tenant without a
@@ -81,17 +81,10 @@ func breakGlassReason(f url.Values) (reason, why string) {
 		return "", "The reason is not valid text."
 	case utf8.RuneCountInString(reason) > MaxBreakGlassReason:
 		return "", fmt.Sprintf("The reason is too long: write at most %d characters.", MaxBreakGlassReason)
-	case strings.IndexFunc(reason, unprintable) >= 0:
+	case strings.IndexFunc(reason, words.Unprintable) >= 0:
 		return "", "The reason must be one line: no line breaks, tabs or other control characters."
 	}
 	return reason, ""
-}
-
-// unprintable is a control character, a line or paragraph separator, or
-// a bidirectional override, any of which could disguise the reason.
-func unprintable(c rune) bool {
-	return unicode.IsControl(c) || unicode.In(c, unicode.Zl, unicode.Zp) ||
-		(c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069')
 }
 
 // startBreakGlass puts the agent into tenant t with no grant: the scopes

@@ -69,24 +69,40 @@ func (g *Gateway) serveConsole(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	grants, err := g.d.Grants.Active(r.Context())
+	c, err := g.consoleView(r.Context(), ags)
 	if err != nil {
 		g.unavailable(w, r, err)
 		return
+	}
+	pages.Render(w, "console.html", c)
+}
+
+// consoleView gathers what the agent's console shows.
+func (g *Gateway) consoleView(ctx context.Context, ags *login.AgentSession) (pages.Console, error) {
+	grants, err := g.d.Grants.Active(ctx)
+	if err != nil {
+		return pages.Console{}, err
+	}
+	mine, err := g.myRequests(ctx, ags)
+	if err != nil {
+		return pages.Console{}, err
 	}
 	c := pages.Console{Prefix: g.cfg.Prefix, Agent: ags.Agent, Roles: ags.Roles, CSRF: ags.CSRF, Now: g.now(), BreakGlass: g.breakGlassLimit(ags), MaxReason: MaxBreakGlassReason}
 	for _, gr := range grants {
 		c.Tenants = append(c.Tenants, pages.TenantRow{
 			Tenant: gr.Tenant, Scopes: scope.Intersect(gr.Scopes, ags.Scopes),
 			GrantedBy: displayActor(gr.CreatedBy), ExpiresAt: gr.ExpiresAt, Note: gr.Note,
+			Extend: g.extendForm(gr, mine, c.Now),
 		})
 	}
+	c.Requests = g.requestRows(mine, grants, c.Now)
+	c.Ask = g.askForm(ags)
 	if imp := ags.Impersonation; imp != nil {
-		if s, err := g.session(r.Context(), imp.Tenant, imp.Session); err == nil && !s.Ended() {
+		if s, err := g.session(ctx, imp.Tenant, imp.Session); err == nil && !s.Ended() {
 			c.Current = s
 		}
 	}
-	pages.Render(w, "console.html", c)
+	return c, nil
 }
 
 // serveEnter starts an impersonation session in the tenant named by the

@@ -34,8 +34,12 @@ func TestConsoleFormsNeedCSRFAndSameOrigin(t *testing.T) {
 		{name: "no origin or referer", form: url.Values{"tenant": {"acme"}, "csrf": {c.csrf}}, origin: "-"},
 	}
 	for _, tt := range tests {
-		for _, route := range []string{"/_lockbox/sessions", "/_lockbox/exit", "/_lockbox/logout"} {
-			p := b.do(req{method: http.MethodPost, url: route, form: tt.form, origin: tt.origin})
+		for _, route := range []string{"/_lockbox/sessions", "/_lockbox/exit", "/_lockbox/logout", askPath} {
+			form := url.Values{"reason": {"Customer reports missing invoices"}, "duration": {"1d"}}
+			for k, v := range tt.form {
+				form[k] = v
+			}
+			p := b.do(req{method: http.MethodPost, url: route, form: form, origin: tt.origin})
 			if p.status != http.StatusForbidden || !strings.Contains(p.body, "Form refused") {
 				t.Errorf("%s to %s: %d %.300s", tt.name, route, p.status, p.body)
 			}
@@ -43,6 +47,9 @@ func TestConsoleFormsNeedCSRFAndSameOrigin(t *testing.T) {
 	}
 	if n := len(e.sessions("acme")); n != 0 {
 		t.Fatalf("%d sessions started by refused forms", n)
+	}
+	if n := len(e.stored("acme")); n != 0 {
+		t.Fatalf("%d access requests sent by refused forms", n)
 	}
 	if b.cookie() == "" {
 		t.Fatal("a refused logout form signed the agent out")

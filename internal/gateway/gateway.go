@@ -19,6 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/policy"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
@@ -68,6 +69,9 @@ type Deps struct {
 	// API serves the app API, <prefix>/api/v1 and below, given full
 	// paths; nil answers those paths 404.
 	API http.Handler
+	// Requests lets agents ask tenants for access from the console
+	// (POST <prefix>/requests); nil hides the feature.
+	Requests *request.Service
 }
 
 // Next is the rest of the handler chain (the app, via reverse_proxy).

@@ -24,6 +24,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
 	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
@@ -57,6 +58,10 @@ type options struct {
 	loginMax    time.Duration // agent login lifetime
 	// wrap wraps the store the gateway side uses (not the audit writer's).
 	wrap func(store.Store) store.Store
+	// noRequests leaves access requests out of the gateways.
+	noRequests bool
+	// requests configures access requests (areas: testAreas).
+	requests request.Config
 }
 
 // env is a development provider, an upstream app and one or more
@@ -68,6 +73,7 @@ type env struct {
 	clock    *clock
 	store    store.Store // for seeding and reading back
 	grants   *grant.Service
+	requests *request.Service // approves and denies as the tenant's admins
 	idp      *devidp.Server
 	upstream *upstream
 	insts    []*instance
@@ -93,6 +99,7 @@ func newEnv(t testing.TB, o options) *env {
 	}
 	e.store = e.openStore(o)
 	e.grants = grant.New(e.store, e.clock.Now)
+	e.requests = newRequests(t, e.grants, o)
 	for range o.instances {
 		e.insts = append(e.insts, e.newServer())
 	}
@@ -206,6 +213,11 @@ func (e *env) startGateway(in *instance, o options) {
 		defer cancel()
 		_ = in.audit.Close(ctx)
 	})
+	grants := grant.New(in.store, e.clock.Now)
+	var requests *request.Service
+	if !o.noRequests {
+		requests = newRequests(t, grants, o)
+	}
 	gw, err := gateway.New(gateway.Config{
 		Rules:       denyRules(t),
 		Areas:       testAreas,
@@ -213,14 +225,27 @@ func (e *env) startGateway(in *instance, o options) {
 		SessionMax:  o.sessionMax,
 		IdleTimeout: o.idleTimeout,
 	}, gateway.Deps{
-		Store: in.store, Grants: grant.New(in.store, e.clock.Now), Login: svc,
+		Store: in.store, Grants: grants, Login: svc,
 		Keys: keys, Minter: minter, Audit: in.audit, Logger: zap.NewNop(), Now: e.clock.Now,
+		Requests: requests,
 	})
 	if err != nil {
 		t.Fatalf("gateway.New: %v", err)
 	}
 	in.gw.Store(gw)
 	go gw.Run(e.ctx)
+}
+
+// newRequests is a request service over grants, as the options say.
+func newRequests(t testing.TB, grants *grant.Service, o options) *request.Service {
+	t.Helper()
+	cfg := o.requests
+	cfg.Areas = testAreas
+	svc, err := request.New(grants, cfg)
+	if err != nil {
+		t.Fatalf("request.New: %v", err)
+	}
+	return svc
 }
 
 // denyRules are the example configuration's deny rules.

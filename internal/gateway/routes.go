@@ -29,6 +29,7 @@ var routes = map[string]route{
 	"/logout":                           {http.MethodPost, (*Gateway).serveLogout},
 	"/sessions":                         {http.MethodPost, (*Gateway).serveEnter},
 	"/exit":                             {http.MethodPost, (*Gateway).serveExit},
+	"/requests":                         {http.MethodPost, (*Gateway).serveRequests},
 	"/jwks.json":                        {http.MethodGet, (*Gateway).serveJWKS},
 	"/.well-known/openid-configuration": {http.MethodGet, (*Gateway).serveDiscovery},
 }
@@ -40,8 +41,8 @@ func (g *Gateway) serveOwn(w http.ResponseWriter, r *http.Request, path string) 
 		return
 	}
 	rt, ok := routes[path]
-	if !ok {
-		pages.RenderError(w, pages.Error{Status: http.StatusNotFound, Title: "Not found", Message: "There is no such Lockbox page.", Links: []pages.Link{g.consoleLink()}})
+	if !ok || (path == "/requests" && g.d.Requests == nil) {
+		g.notFound(w)
 		return
 	}
 	if r.Method != rt.method && !(rt.method == http.MethodGet && r.Method == http.MethodHead) {
@@ -69,6 +70,10 @@ func (g *Gateway) mounted(path string) (http.Handler, bool) {
 func under(path, base string) bool {
 	rest, ok := strings.CutPrefix(path, base)
 	return ok && (rest == "" || rest[0] == '/')
+}
+
+func (g *Gateway) notFound(w http.ResponseWriter) {
+	pages.RenderError(w, pages.Error{Status: http.StatusNotFound, Title: "Not found", Message: "There is no such Lockbox page.", Links: []pages.Link{g.consoleLink()}})
 }
 
 func (g *Gateway) serveConsoleRedirect(w http.ResponseWriter, r *http.Request) {

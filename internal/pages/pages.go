@@ -47,6 +47,12 @@ func Render(w http.ResponseWriter, name string, data any) {
 	render(w, http.StatusOK, name, data)
 }
 
+// RenderStatus writes the named template with status, e.g. the console
+// again with why a form was refused.
+func RenderStatus(w http.ResponseWriter, status int, name string, data any) {
+	render(w, status, name, data)
+}
+
 func render(w http.ResponseWriter, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := templates.ExecuteTemplate(&buf, name, data); err != nil {

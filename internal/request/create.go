@@ -5,13 +5,13 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/scope"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/tenant"
+	"github.com/lockbox-gw/lockbox/internal/words"
 )
 
 // Ask is what an agent sends to ask a tenant for access.
@@ -154,8 +154,8 @@ func Text(field, v string, max int, required bool) (string, error) {
 		return "", problem.New(problem.Invalid, code, "a %s is required", field)
 	case n > max:
 		return "", problem.New(problem.Invalid, code, "the %s is too long (%d characters, at most %d)", field, n, max)
-	case strings.IndexFunc(v, unicode.IsControl) >= 0:
-		return "", problem.New(problem.Invalid, code, "the %s must be one line without control characters", field)
+	case strings.IndexFunc(v, words.Unprintable) >= 0:
+		return "", problem.New(problem.Invalid, code, "the %s must be one line, without control characters, line separators or direction overrides", field)
 	}
 	return v, nil
 }
