@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"go.uber.org/zap"
@@ -95,7 +96,7 @@ func (m *adminMailer) Deliver(ctx context.Context, n store.Notification) error {
 		return err
 	}
 	if data.Request != nil && link != "" {
-		link += "#request-" + data.Request.ID // the page opens at the request
+		link += "&request=" + url.QueryEscape(data.Request.ID) // the page opens at the request
 	}
 	data.Tenant, data.Link = n.Tenant, link
 	data.Recipient = email.Recipient{Name: admin.Name, Email: admin.Email}

@@ -51,7 +51,7 @@ func TestRequestIsEmailedToAdmins(t *testing.T) {
 	at := time.Date(2030, 1, 2, 3, 4, 0, 0, time.UTC)
 	payload := `{"tenant":"acme","request":{"id":"r_1","tenant":"acme","agent":{"sub":"a-1","iss":"https://idp","email":"carol@support.example"},` +
 		`"reason":"invoice totals wrong","ticket":"T-9","scopes":["read","write"],"duration":"7d","approvals_needed":2,"approvals":[],` +
-		`"created_at":"2030-01-02T03:04:00Z","expires_at":"2030-01-05T03:04:00Z","state":"pending"},"review_url":"https://app.example/_lockbox/admin#request-r_1"}`
+		`"created_at":"2030-01-02T03:04:00Z","expires_at":"2030-01-05T03:04:00Z","state":"pending"},"review_url":"https://app.example/_lockbox/admin?request=r_1#request-r_1"}`
 	d, err := emailData(store.Notification{Event: notify.RequestCreated, Payload: []byte(payload)})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package caddymodule
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 
 	"go.uber.org/zap"
@@ -65,13 +66,14 @@ func (a *App) Requests(areas policy.Areas) (*request.Service, error) {
 }
 
 // reviewURL is where an admin reviews a request: the Support Access
-// page, which shows it once the admin has opened their signed link.
+// page at the request, which opens once the admin has signed in with
+// their link.
 func (a *App) reviewURL(_, id string) string {
 	base := a.PublicURL()
 	if base == "" {
 		return ""
 	}
-	return base + a.LinkPrefix() + "/admin#request-" + id
+	return base + a.LinkPrefix() + "/admin?request=" + url.QueryEscape(id) + "#request-" + id
 }
 
 // expireRequests records the expiry of access requests past their

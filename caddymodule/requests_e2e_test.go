@@ -88,7 +88,7 @@ func TestAccessRequestsThroughCaddy(t *testing.T) {
 	mails := box.waitFor(t, "asks for support access to acme", 3)
 	links := requestLinks(t, mails, req.ID)
 	created := hooks.waitFor(t, "request.created", 1)
-	if d := created[0].Data; d.Request.ID != req.ID || d.ReviewURL != g.site+"/_lockbox/admin#request-"+req.ID {
+	if d := created[0].Data; d.Request.ID != req.ID || d.ReviewURL != g.site+"/_lockbox/admin?request="+req.ID+"#request-"+req.ID {
 		t.Fatalf("request.created webhook: %+v", d)
 	}
 
@@ -211,10 +211,10 @@ func requestLinks(t *testing.T, mails []receivedMail, id string) map[string]stri
 	links := map[string]string{}
 	for _, m := range mails {
 		link := adminLinkPattern.FindString(m.text)
-		if !strings.HasSuffix(link, "#request-"+id) {
+		if !strings.HasSuffix(link, "&request="+id) {
 			t.Fatalf("the email to %s has no link to request %s:\n%s", m.to, id, m.text)
 		}
-		if c := linkClaims(t, strings.TrimSuffix(link, "#request-"+id)); c.Sub != ids[strings.ToLower(m.to)] || c.Tenant != "acme" {
+		if c := linkClaims(t, strings.TrimSuffix(link, "&request="+id)); c.Sub != ids[strings.ToLower(m.to)] || c.Tenant != "acme" {
 			t.Fatalf("the link mailed to %s is for %q of %q", m.to, c.Sub, c.Tenant)
 		}
 		wantContains(t, m.text, "INC-7: invoices show wrong totals", "T-7", "2 different admins")

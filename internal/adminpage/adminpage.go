@@ -1,7 +1,8 @@
 // Package adminpage is Lockbox's hosted Support Access page: a tenant
 // admin opens it from a signed link (see package adminlink) and, without
 // any JavaScript, sees whether support may enter the tenant, grants or
-// revokes that access, and reads every support visit and its requests.
+// revokes that access, approves or denies agents' access requests, and
+// reads every support visit and its requests.
 //
 // Opening a link starts the admin's own browser session; a GET never
 // changes a grant (mail scanners fetch links). Every form checks the
@@ -23,6 +24,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/policy"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
@@ -42,15 +44,20 @@ type Config struct {
 	Areas policy.Areas
 }
 
-// Deps are the parts the page works with; all but Notify and Logger are
-// required. Sessions must use the same Links.
+// Deps are the parts the page works with; all but Requests, Notify and
+// Logger are required. Sessions must use the same Links, and Requests
+// the same Grants.
 type Deps struct {
 	Grants   *grant.Service
 	Admins   *admins.Registry
 	Links    *adminlink.Links
 	Sessions *adminlink.Sessions
-	// Notify is told of a stored grant change ("grant.created" or
-	// "grant.revoked", with the store.Grant), as the app API tells it.
+	// Requests lets admins approve or deny agents' access requests on
+	// the page; nil leaves requests off the page.
+	Requests *request.Service
+	// Notify is told of a stored grant change ("grant.created",
+	// "grant.revoked" or "grant.extended", with the store.Grant), as the
+	// app API tells it.
 	Notify func(ctx context.Context, tenant, event string, payload any)
 	// Logger gets the cause of every 5xx answer; nil logs nothing.
 	Logger *zap.Logger
@@ -113,6 +120,9 @@ func (h *Handler) route(rest string) (string, http.HandlerFunc) {
 		return http.MethodPost, h.serveRevoke
 	case "/signout":
 		return http.MethodPost, h.serveSignOut
+	}
+	if serve := h.requestRoute(rest); serve != nil {
+		return http.MethodPost, serve
 	}
 	if id, ok := ackRoute(rest); ok {
 		return http.MethodPost, func(w http.ResponseWriter, r *http.Request) { h.serveAck(w, r, id) }

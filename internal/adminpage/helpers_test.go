@@ -19,6 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminpage"
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
@@ -61,19 +62,34 @@ type notification struct {
 // env is the page alone, served over a real HTTP server on loopback, on
 // a bolt store the test owns.
 type env struct {
-	t      *testing.T
-	clock  *clock
-	store  store.Store
-	grants *grant.Service
-	admins *admins.Registry
-	links  *adminlink.Links
-	srv    *httptest.Server
+	t        *testing.T
+	clock    *clock
+	store    store.Store
+	grants   *grant.Service
+	requests *request.Service
+	admins   *admins.Registry
+	links    *adminlink.Links
+	srv      *httptest.Server
 
 	mu    sync.Mutex
 	notes []notification
 }
 
+// envOptions vary the page of an env.
+type envOptions struct {
+	rules tenantadmin.Rules
+	// requests configure the request service (its areas default to
+	// testAreas); noRequests leaves requests off the page.
+	requests   request.Config
+	noRequests bool
+}
+
 func newEnv(t *testing.T, rules tenantadmin.Rules) *env {
+	t.Helper()
+	return newEnvWith(t, envOptions{rules: rules})
+}
+
+func newEnvWith(t *testing.T, o envOptions) *env {
 	t.Helper()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
 	if err != nil {
@@ -82,8 +98,16 @@ func newEnv(t *testing.T, rules tenantadmin.Rules) *env {
 	t.Cleanup(func() { _ = st.Close() })
 	c := &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
 	e := &env{t: t, clock: c, store: st, grants: grant.New(st, c.Now), admins: admins.New(st, c.Now), links: adminlink.NewLinks(st, c.Now)}
-	h, err := adminpage.New(adminpage.Config{Rules: rules, Areas: testAreas}, adminpage.Deps{
-		Grants: e.grants, Admins: e.admins, Links: e.links,
+	if !o.noRequests {
+		if o.requests.Areas == nil {
+			o.requests.Areas = testAreas
+		}
+		if e.requests, err = request.New(e.grants, o.requests); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := adminpage.New(adminpage.Config{Rules: o.rules, Areas: testAreas}, adminpage.Deps{
+		Grants: e.grants, Admins: e.admins, Links: e.links, Requests: e.requests,
 		Sessions: adminlink.NewSessions(st, e.links, 0, c.Now), Notify: e.notify,
 	})
 	if err != nil {

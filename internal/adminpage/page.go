@@ -27,6 +27,11 @@ var flashes = map[string]string{
 	"none":    "Support had no access to revoke.",
 
 	"acknowledged": "Emergency access acknowledged.",
+
+	"approved": "Access request approved. Support has the access you approved.",
+	"extended": "Access request approved. The current grant has more time.",
+	"approval": "Your approval is recorded. Another admin must approve too before support has access.",
+	"denied":   "Access request denied.",
 }
 
 // servePage shows the page, or opens a link first.
@@ -79,6 +84,9 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
 	if len(q) > 0 {
 		to += "?" + q.Encode()
 	}
+	if id := q.Get("request"); validRequestID(id) {
+		to += "#request-" + id // the browser scrolls to the request
+	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
@@ -110,6 +118,9 @@ func (h *Handler) overview(r *http.Request, a *admin) (pages.Admin, error) {
 		return pages.Admin{}, err
 	}
 	v := h.view(a, active)
+	if err := h.requestViews(ctx, a, q, &v); err != nil {
+		return pages.Admin{}, err
+	}
 	v.BreakGlass = notices
 	v.Flash = flashes[q.Get("done")]
 	v.Grants, v.OlderGrants = h.grantRows(history), h.older("grants", nextGrants)

@@ -38,7 +38,7 @@ func (e *env) append(events ...store.Event) {
 	}
 }
 
-func request(session, method, path string, status int, at time.Time) store.Event {
+func httpRequest(session, method, path string, status int, at time.Time) store.Event {
 	return store.Event{Type: "http.request", Time: at, Session: session,
 		Data: fmt.Appendf(nil, `{"method":%q,"path":%q,"status":%d,"bytes":10,"duration_ms":3}`, method, path, status)}
 }
@@ -74,8 +74,8 @@ func TestVisitsAreListedWithTheirRequests(t *testing.T) {
 	live := e.visit("s_live", "")
 	e.append(
 		store.Event{Type: "session.started", Time: now, Session: "s_old", Data: []byte(`{"scopes":["read","write"]}`)},
-		request("s_old", "GET", "/customers/42", 200, now.Add(time.Minute)),
-		request("s_other", "GET", "/elsewhere", 200, now.Add(2*time.Minute)),
+		httpRequest("s_old", "GET", "/customers/42", 200, now.Add(time.Minute)),
+		httpRequest("s_other", "GET", "/elsewhere", 200, now.Add(2*time.Minute)),
 		store.Event{Type: "access.denied", Time: now.Add(3 * time.Minute), Session: "s_old",
 			Data: []byte(`{"reason":"denied_rule","message":"Billing settings are off limits to support.","method":"POST","path":"/settings/billing"}`)},
 		store.Event{Type: "session.ended", Time: now.Add(time.Hour), Session: "s_old", Data: []byte(`{"reason":"logout","requests":1}`)},
@@ -114,7 +114,7 @@ func TestLongVisitsArePaged(t *testing.T) {
 	e.visit("s_1", "")
 	var events []store.Event
 	for i := range 250 {
-		events = append(events, request("s_1", "GET", fmt.Sprintf("/page/%d", i), 200, e.clock.Now()))
+		events = append(events, httpRequest("s_1", "GET", fmt.Sprintf("/page/%d", i), 200, e.clock.Now()))
 	}
 	e.append(events...)
 	p := c.get(page + "/sessions/s_1")

@@ -28,6 +28,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/gateway"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
 	"github.com/lockbox-gw/lockbox/internal/token"
@@ -153,13 +154,18 @@ func (s *site) consent(grants *grant.Service) (http.Handler, http.Handler) {
 	s.t.Helper()
 	reg := admins.New(s.store, nil)
 	links := adminlink.NewLinks(s.store, nil)
+	requests, err := request.New(grants, request.Config{})
+	if err != nil {
+		s.t.Fatal(err)
+	}
 	page, err := adminpage.New(adminpage.Config{}, adminpage.Deps{
-		Grants: grants, Admins: reg, Links: links, Sessions: adminlink.NewSessions(s.store, links, 0, nil),
+		Grants: grants, Admins: reg, Links: links, Requests: requests, Sessions: adminlink.NewSessions(s.store, links, 0, nil),
 	})
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	api, err := appapi.New(appapi.Config{APIKeys: []string{apiKey}, PublicURL: s.srv.URL}, appapi.Deps{Grants: grants, Admins: reg, Links: links})
+	api, err := appapi.New(appapi.Config{APIKeys: []string{apiKey}, PublicURL: s.srv.URL},
+		appapi.Deps{Grants: grants, Admins: reg, Links: links, Requests: requests})
 	if err != nil {
 		s.t.Fatal(err)
 	}

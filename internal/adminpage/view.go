@@ -45,7 +45,7 @@ func (h *Handler) grantRows(gs []store.Grant) []pages.AdminGrant {
 		ended := endedWords(g, now)
 		rows = append(rows, pages.AdminGrant{
 			GrantedAt: at(g.CreatedAt), GrantedBy: actorWords(g.CreatedBy), Scopes: scopeWords(g.Scopes), Areas: areaWords(g.Areas),
-			Length: lengthWords(g), Note: g.Note, Active: ended == "", Ended: ended, EndNote: g.EndNote,
+			Length: lengthWords(g), Note: g.Note, Extensions: extensionWords(g), Active: ended == "", Ended: ended, EndNote: g.EndNote,
 		})
 	}
 	return rows

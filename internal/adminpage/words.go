@@ -42,12 +42,27 @@ func areaWords(areas []string) string {
 	return "only: " + strings.Join(areas, ", ")
 }
 
-// lengthWords says how long a grant was given for.
+// lengthWords says how long a grant was given for at first; its
+// extensions are told apart.
 func lengthWords(g store.Grant) string {
 	if g.Standing() {
 		return "standing (until revoked)"
 	}
-	return "for " + durationWords(g.ExpiresAt.Sub(g.CreatedAt))
+	end := *g.ExpiresAt
+	if len(g.Extensions) > 0 {
+		end = g.Extensions[0].From
+	}
+	return "for " + durationWords(end.Sub(g.CreatedAt))
+}
+
+// extensionWords says each time a grant got more time.
+func extensionWords(g store.Grant) []string {
+	out := make([]string, 0, len(g.Extensions))
+	for _, e := range g.Extensions {
+		out = append(out, fmt.Sprintf("extended by %s on %s until %s (%s more)",
+			actorWords(e.By), at(e.At), at(e.To), durationWords(e.To.Sub(e.From))))
+	}
+	return out
 }
 
 // durationWords says a length as "7 days", "36 hours" or "90 minutes".

@@ -38,6 +38,19 @@ type Admin struct {
 	// BreakGlass are emergency visits no admin has acknowledged yet,
 	// shown at the top until one does.
 	BreakGlass []AdminBreakGlass
+	// RequestsOn is true when the site takes access requests; the
+	// request fields below stay empty otherwise.
+	RequestsOn bool
+	// Pending are agents' access requests waiting for a decision, shown
+	// near the top; the one a link named comes first.
+	Pending []AdminPending
+	// Focused is the ended request a link named, shown at the top; nil
+	// when the link named a pending one or none.
+	Focused *AdminEnded
+	// FocusMissing says the request a link named was not found.
+	FocusMissing bool
+	// Ended are the latest decided or expired requests, newest first.
+	Ended []AdminEnded
 }
 
 // AdminBreakGlass is an agent's entry without a grant (break-glass).
@@ -85,6 +98,10 @@ type AdminGrant struct {
 	// Length is e.g. "7 days" or "standing".
 	Length string
 	Note   string
+	// Extensions say each time the grant got more time, e.g. "extended
+	// by ana@acme.example on 2030-01-02 03:04 UTC until 2030-01-10 03:04
+	// UTC (1 day more)", oldest first.
+	Extensions []string
 	// Active is true for the grant in force; Ended says how and when
 	// any other one ended, and EndNote why, if the admin said.
 	Active  bool
@@ -134,4 +151,79 @@ type AdminRequest struct {
 	// What describes lines that are not answered requests.
 	What    string
 	Refused bool
+}
+
+// AdminAsk is what an agent asked a tenant for, in words.
+type AdminAsk struct {
+	// ID is the request's id; Anchor the id of its element on the page
+	// ("request-<id>"), so a link can end in #<Anchor>.
+	ID     string
+	Anchor string
+	// Agent is the agent's name and email; Roles their support roles.
+	Agent string
+	Roles string
+	// At is when the agent asked.
+	At     string
+	Reason string
+	Ticket string
+	// Extension is true when the agent asks for more time on the
+	// current grant rather than for a new one.
+	Extension bool
+	// Scopes says what was asked, e.g. "Read and write, personal data
+	// masked"; Areas e.g. "only: planning", empty for the whole app.
+	Scopes string
+	Areas  string
+	// Duration is e.g. "7 days": the grant's length, or for an extension
+	// the time to add.
+	Duration string
+}
+
+// AdminPending is an access request waiting for the tenant's admins,
+// with the signed-in admin's forms to decide it.
+type AdminPending struct {
+	AdminAsk
+	// Focus marks the request a link named.
+	Focus bool
+	// Approvals counts them, e.g. "1 of 2 approvals"; ApprovedBy says
+	// who approved and what, one line each; SoFar what the approvals so
+	// far would grant, empty before the first.
+	Approvals  string
+	ApprovedBy []string
+	SoFar      string
+	// Expires says when the request ends if nobody decides.
+	Expires string
+	// Own is true when the signed-in admin is the agent who asked;
+	// YouApproved says when they approved it already. Either way the
+	// page shows no forms.
+	Own         bool
+	YouApproved string
+	// Blocked, when set, says why this admin cannot approve (their link
+	// allows none of the areas asked); the deny form remains.
+	Blocked string
+	// Approve and Deny are where the two forms post.
+	Approve string
+	Deny    string
+	// ScopeChoices are the scopes beyond read an approval may keep
+	// (checked) or drop; DurationChoices the lengths it may give, the
+	// asked one selected; AreaChoices the areas it may keep.
+	ScopeChoices    []Option
+	DurationChoices []Option
+	AreaChoices     []Option
+	// AreasRequired is true when at least one area must stay checked.
+	AreasRequired bool
+}
+
+// AdminEnded is an access request that was decided or expired.
+type AdminEnded struct {
+	AdminAsk
+	// State is "approved", "denied" or "expired"; DecidedBy and
+	// DecidedAt say who ended it and when (when it expired, for those).
+	State     string
+	DecidedBy string
+	DecidedAt string
+	// Message is the denying admin's message to the agent.
+	Message string
+	// Granted says what the approval gave, e.g. "Read-only, personal
+	// data masked, for 1 day" or "1 day more on the current grant".
+	Granted string
 }
