@@ -226,8 +226,8 @@ func requestLinks(t *testing.T, mails []receivedMail, id string) map[string]stri
 	return links
 }
 
-// requestsCaddyfile is tenantAdminCaddyfile with two approvals needed
-// and a role that may write.
+// requestsCaddyfile is tenantAdminCaddyfile with two approvals needed,
+// a role that may write and one that may break the glass.
 var requestsCaddyfile = template.Must(template.New("Caddyfile").Parse(`{
 	admin {{.Admin}}
 	default_bind 127.0.0.1
@@ -254,6 +254,7 @@ http://127.0.0.1:{{.Port}} {
 			client_secret {env.OIDC_CLIENT_SECRET}
 		}
 		role support groups support scopes read write
+		role oncall groups sec-oncall scopes read write break_glass 30m
 	}
 	reverse_proxy {{.Upstream}}
 }

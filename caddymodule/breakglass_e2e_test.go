@@ -1,0 +1,76 @@
+package caddymodule_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/lockbox-gw/lockbox/internal/notify"
+)
+
+// TestBreakGlassThroughCaddy: through a real lockbox process, an on-call
+// agent's emergency entry is refused for every bad reason without a
+// trace of a session, and with a good one the agent enters a tenant that
+// granted nothing, the app sees the entry marked, every admin is emailed
+// and the app webhooked at once, and the Support Access page shows it.
+func TestBreakGlassThroughCaddy(t *testing.T) {
+	t.Parallel()
+	bin := lockboxBinary(t)
+	secret := notify.NewSecret()
+	hooks := startHookReceiver(t, secret, 0)
+	box := startMailbox(t)
+	upstream := startEchoApp(t)
+	g := newGatewayProc(t, bin)
+	idp := startIdP(t, []*gatewayProc{g})
+	g.env = append(g.env, "LOCKBOX_API_KEY="+e2eAPIKey, "LOCKBOX_WEBHOOK_SECRET="+secret)
+	g.launchWith(requestsCaddyfile, tenantAdminConfig{
+		Admin: g.admin, Port: g.port, IdP: idp.Issuer(), Upstream: upstream.hostport(),
+		DB: t.TempDir() + "/lockbox.db", Hook: hooks.srv.URL + "/hooks/lockbox", SMTP: box.addr,
+	})
+	api := appAPI{t: t, base: g.site + "/_lockbox/api/v1", key: e2eAPIKey}
+	api.must(http.MethodPut, "/tenants/acme/admins", http.StatusOK, nil, map[string]any{"admins": []map[string]string{
+		{"id": "ana", "email": "ana@example.com", "role": "owner"},
+		{"id": "ben", "email": "ben@example.com", "role": "admin"},
+	}})
+
+	carol := newAgentBrowser(t, g.site)
+	carol.loginConsole("carol")
+	enter := func(reason string) reply {
+		return carol.do(call{method: http.MethodPost, url: "/_lockbox/sessions", form: url.Values{
+			"csrf": {carol.console().csrf}, "tenant": {"acme"}, "break_glass": {"1"}, "reason": {reason},
+		}})
+	}
+	for name, reason := range map[string]string{
+		"empty":               "",
+		"only spaces":         "   \t ",
+		"too long":            strings.Repeat("x", 501),
+		"two lines":           "outage\nrm -rf",
+		"control character":   "outage\x07",
+		"direction override":  "outage \u202egnp.exe",
+		"paragraph separator": "outage\u2029more",
+		"not UTF-8":           "outage \xff",
+	} {
+		wantRefusal(t, "break-glass with a reason that is "+name, enter(reason), http.StatusBadRequest)
+	}
+	if events := g.audit("acme"); countEvents(events, "breakglass.used", "") != 0 || countEvents(events, "session.started", "") != 0 {
+		t.Fatalf("refused break-glass entries left events: %+v", events)
+	}
+
+	if p := enter("  INC-99: payments down for every customer  "); p.status != http.StatusSeeOther {
+		t.Fatalf("break-glass with a good reason: %s", p.summary())
+	}
+	got := carol.get("/orders").echo(t)
+	if got.Header.Get("X-Lockbox-Break-Glass") != "true" || got.Header.Get("X-Lockbox-Tenant") != "acme" {
+		t.Fatalf("the app saw %v; want the entry marked as break-glass", got.Header)
+	}
+	mails := box.waitFor(t, "Emergency support access to acme", 2)
+	for _, m := range mails {
+		wantContains(t, m.text, "carol@support.example", "INC-99: payments down for every customer")
+	}
+	hooks.waitFor(t, "breakglass.used", 1)
+	link := adminLinkPattern.FindString(mails[0].text)
+	page := newAgentBrowser(t, g.site).do(call{url: link, follow: true})
+	wantContains(t, page.body, "INC-99: payments down for every customer", "carol@support.example")
+	wantContains(t, g.ok("audit", "verify", "--tenant", "acme"), "Audit chain of tenant acme is intact")
+}
