@@ -227,7 +227,7 @@ func requestLinks(t *testing.T, mails []receivedMail, id string) map[string]stri
 }
 
 // requestsCaddyfile is tenantAdminCaddyfile with two approvals needed,
-// a role that may write and one that may break the glass.
+// a role that may write, one that may break the glass, and an area.
 var requestsCaddyfile = template.Must(template.New("Caddyfile").Parse(`{
 	admin {{.Admin}}
 	default_bind 127.0.0.1
@@ -255,6 +255,7 @@ http://127.0.0.1:{{.Port}} {
 		}
 		role support groups support scopes read write
 		role oncall groups sec-oncall scopes read write break_glass 30m
+		area planning /planning* /calendar*
 	}
 	reverse_proxy {{.Upstream}}
 }
