@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/lockbox-gw/lockbox/internal/chromiumtest"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
@@ -18,32 +19,32 @@ import (
 // request at the top, approves it without write and for a day only, and
 // the grant in force is exactly that.
 func TestApproveARequestInChromium(t *testing.T) {
-	b := newChromium(t)
+	b := chromiumtest.New(t)
 	e := newEnv(t, tenantadmin.Rules{})
 	r := e.ask(request.Ask{Ticket: "T-4711", Reason: "Invoice totals are wrong", Roles: []string{"operations"}, Scopes: []string{"write", "pii"}})
 	card := "#request-" + r.ID
 
-	admin := b.firstTab("admin")
-	admin.do("emulating a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-	admin.navigate(e.link("acme", ana) + "&request=" + r.ID)
-	admin.waitText(card, "Bob Operator (bob@support.example) asks for access to acme", "Invoice totals are wrong", "T-4711",
+	admin := b.Tab("admin")
+	admin.Do("emulating a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	admin.Navigate(e.link("acme", ana) + "&request=" + r.ID)
+	admin.WaitText(card, "Bob Operator (bob@support.example) asks for access to acme", "Invoice totals are wrong", "T-4711",
 		"Read and write, personal data visible, for 7 days", "0 of 1 approval so far")
-	if loc, want := admin.location(), e.srv.URL+page+"?request="+r.ID+"#request-"+r.ID; loc != want {
+	if loc, want := admin.Location(), e.srv.URL+page+"?request="+r.ID+"#request-"+r.ID; loc != want {
 		t.Fatalf("after opening the link the address is %q, want %q", loc, want)
 	}
-	admin.shot("01-admin-sees-the-request")
+	admin.Shot("01-admin-sees-the-request")
 
-	admin.click(card + ` input[name="scope"][value="write"]`)
-	admin.do("choosing one day", chromedp.SetValue(chromedp.CSS(card+` select[name="duration"]`), "1d"))
-	admin.shot("02-admin-narrows-the-request")
-	admin.click(card + " .approve-submit")
-	admin.waitText("#flash", "Access request approved.")
-	admin.waitText("#status", "Support can access acme", "Read-only, personal data visible", "(24 hours left)")
-	admin.waitText("#requests-ended", "approved by ana@acme.test", "Granted: Read-only, personal data visible, for 1 day")
-	if admin.text(card+" form") != "" {
+	admin.Click(card + ` input[name="scope"][value="write"]`)
+	admin.Do("choosing one day", chromedp.SetValue(chromedp.CSS(card+` select[name="duration"]`), "1d"))
+	admin.Shot("02-admin-narrows-the-request")
+	admin.Click(card + " .approve-submit")
+	admin.WaitText("#flash", "Access request approved.")
+	admin.WaitText("#status", "Support can access acme", "Read-only, personal data visible", "(24 hours left)")
+	admin.WaitText("#requests-ended", "approved by ana@acme.test", "Granted: Read-only, personal data visible, for 1 day")
+	if admin.Text(card+" form") != "" {
 		t.Fatal("the approved request still shows its forms")
 	}
-	admin.shot("03-admin-approved")
+	admin.Shot("03-admin-approved")
 
 	g := e.active()
 	if g == nil || !slices.Equal(g.Scopes, []string{"read", "pii"}) || !g.ExpiresAt.Equal(e.clock.Now().Add(24*time.Hour)) ||
