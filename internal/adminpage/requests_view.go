@@ -26,7 +26,7 @@ func (h *Handler) requestViews(ctx context.Context, a *admin, q url.Values, v *p
 		return nil
 	}
 	v.RequestsOn = true
-	list, err := h.d.Requests.List(ctx, a.session.Tenant, requestsRead)
+	list, err := h.d.Requests.List(ctx, a.session.Tenant, request.Filter{Limit: requestsRead})
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package appapi
 
 import (
-	"context"
 	"net/http"
 	"regexp"
 	"slices"
@@ -19,19 +18,10 @@ import (
 // as not found before the store is asked.
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// requestStates are the values ?state= filters by.
-var requestStates = []string{request.Pending, request.Approved, request.Denied, request.Expired}
-
 // requestList answers GET .../requests.
 type requestList struct {
 	// Requests are the tenant's requests, newest first.
 	Requests []request.Request `json:"requests"`
-}
-
-// requestFilter is the query of GET .../requests.
-type requestFilter struct {
-	limit int
-	state string // empty: any
 }
 
 func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) error {
@@ -43,7 +33,7 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.tenantRequests(r.Context(), t, f)
+	list, err := h.d.Requests.List(r.Context(), t, f)
 	if err != nil {
 		return err
 	}
@@ -65,41 +55,25 @@ func (h *Handler) getRequest(w http.ResponseWriter, r *http.Request) error {
 	return h.resp.Reply(w, r, http.StatusOK, rq)
 }
 
-// tenantRequests lists the tenant's requests that pass f. A filtered
-// listing reads every kept request, so a page is full whenever enough
-// match.
-func (h *Handler) tenantRequests(ctx context.Context, tenantID string, f requestFilter) ([]request.Request, error) {
-	if f.state == "" {
-		return h.d.Requests.List(ctx, tenantID, f.limit)
-	}
-	all, err := h.d.Requests.List(ctx, tenantID, store.MaxPageSize)
-	if err != nil {
-		return nil, err
-	}
-	now := h.d.Requests.Now()
-	out := slices.DeleteFunc(all, func(rq request.Request) bool { return rq.StatusAt(now) != f.state })
-	return out[:min(len(out), store.Page{Limit: f.limit}.Size())], nil
-}
-
 // requestQuery reads limit= and state= of a request listing.
-func requestQuery(r *http.Request) (requestFilter, error) {
+func requestQuery(r *http.Request) (request.Filter, error) {
 	q, err := httpjson.Query(r, "limit", "state")
 	if err != nil {
-		return requestFilter{}, err
+		return request.Filter{}, err
 	}
-	var f requestFilter
+	var f request.Filter
 	if v, ok := q["state"]; ok {
-		if !slices.Contains(requestStates, v[0]) {
-			return requestFilter{}, httpjson.BadQuery("state must be one of %s, not %q", strings.Join(requestStates, ", "), httpjson.Clip(v[0]))
+		if !slices.Contains(request.States, v[0]) {
+			return request.Filter{}, httpjson.BadQuery("state must be one of %s, not %q", strings.Join(request.States, ", "), httpjson.Clip(v[0]))
 		}
-		f.state = v[0]
+		f.State = v[0]
 	}
 	if v, ok := q["limit"]; ok {
 		n, err := strconv.Atoi(v[0])
 		if err != nil || n < 1 || n > store.MaxPageSize {
-			return requestFilter{}, httpjson.BadQuery("limit must be a whole number from 1 to %d, not %q", store.MaxPageSize, httpjson.Clip(v[0]))
+			return request.Filter{}, httpjson.BadQuery("limit must be a whole number from 1 to %d, not %q", store.MaxPageSize, httpjson.Clip(v[0]))
 		}
-		f.limit = n
+		f.Limit = n
 	}
 	return f, nil
 }

@@ -19,9 +19,6 @@ const DefaultRequestLimit = 100
 // maxReasonCell clips a request's reason in the table; --json has it whole.
 const maxReasonCell = 40
 
-// requestStates are the values --state takes.
-var requestStates = []string{request.Pending, request.Approved, request.Denied, request.Expired}
-
 // RequestsOptions are the flags of `lockbox requests`.
 type RequestsOptions struct {
 	Tenant string
@@ -74,8 +71,8 @@ func (c *Client) Requests(o RequestsOptions) error {
 }
 
 func checkRequests(o RequestsOptions) error {
-	if o.State != "" && !slices.Contains(requestStates, o.State) {
-		return Usagef("invalid --state %q: use %s", OneLine(o.State, 40), strings.Join(requestStates, ", "))
+	if o.State != "" && !slices.Contains(request.States, o.State) {
+		return Usagef("invalid --state %q: use %s", OneLine(o.State, 40), strings.Join(request.States, ", "))
 	}
 	if o.Limit < 1 || o.Limit > store.MaxPageSize {
 		return Usagef("--limit must be from 1 to %d", store.MaxPageSize)

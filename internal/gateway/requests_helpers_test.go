@@ -89,7 +89,7 @@ func tenantRow(body, tenant string) string {
 // stored returns the tenant's requests as the service has them.
 func (e *env) stored(tenant string) []request.Request {
 	e.t.Helper()
-	rs, err := e.requests.List(e.ctx, tenant, 0)
+	rs, err := e.requests.List(e.ctx, tenant, request.Filter{})
 	if err != nil {
 		e.t.Fatalf("listing %s's requests: %v", tenant, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
@@ -17,9 +16,6 @@ import (
 type requestList struct {
 	Requests []request.Request `json:"requests"`
 }
-
-// requestStates are the values ?state= takes.
-var requestStates = []string{request.Pending, request.Approved, request.Denied, request.Expired}
 
 // WithRequests lets the API list the tenants' access requests in s.
 func WithRequests(s *request.Service) Option {
@@ -38,35 +34,11 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) error {
 	if h.requests == nil {
 		return errNoRequests
 	}
-	// A filtered listing reads the whole index (the service bounds it),
-	// so the limit counts matching requests, not the newest ones read.
-	read := limit
-	if state != "" {
-		read = store.MaxPageSize
-	}
-	rs, err := h.requests.List(r.Context(), t, read)
+	rs, err := h.requests.List(r.Context(), t, request.Filter{State: state, Limit: limit})
 	if err != nil {
 		return err
 	}
-	return h.resp.Reply(w, r, http.StatusOK, requestList{Requests: httpjson.NonNil(filterState(rs, state, limit, h.requests.Now()))})
-}
-
-// filterState keeps, newest first, at most limit requests whose state is
-// state at now; an empty state keeps any.
-func filterState(rs []request.Request, state string, limit int, now time.Time) []request.Request {
-	if state == "" {
-		return rs
-	}
-	out := make([]request.Request, 0, min(limit, len(rs)))
-	for _, rq := range rs {
-		if len(out) == limit {
-			break
-		}
-		if rq.StatusAt(now) == state {
-			out = append(out, rq)
-		}
-	}
-	return out
+	return h.resp.Reply(w, r, http.StatusOK, requestList{Requests: httpjson.NonNil(rs)})
 }
 
 // requestQuery reads state= and limit= of the listing; the limit is
@@ -89,12 +61,12 @@ func stateParam(q url.Values) (string, error) {
 	if !ok {
 		return "", nil
 	}
-	for _, st := range requestStates {
+	for _, st := range request.States {
 		if s[0] == st {
 			return st, nil
 		}
 	}
-	return "", httpjson.BadQuery("state must be one of %s, not %q", strings.Join(requestStates, ", "), httpjson.Clip(s[0]))
+	return "", httpjson.BadQuery("state must be one of %s, not %q", strings.Join(request.States, ", "), httpjson.Clip(s[0]))
 }
 
 // listLimit reads limit=, 1 to store.MaxPageSize.

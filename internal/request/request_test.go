@@ -174,7 +174,7 @@ func TestOnePendingPerTenant(t *testing.T) {
 		t.Fatalf("second pending request: %v", err)
 	}
 	e.ask(t, request.Ask{Tenant: "globex"})
-	list, err := e.svc.List(ctx(), "acme", 0)
+	list, err := e.svc.List(ctx(), "acme", request.Filter{})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("acme's list %+v, %v", list, err)
 	}
@@ -301,4 +301,25 @@ func TestRacingApprovalsGrantOnce(t *testing.T) {
 			t.Fatalf("%d approvals won, %d grants (%v); want exactly one", wins.Load(), len(hist), err)
 		}
 	})
+}
+
+func TestListFiltersByStateBeforeTheLimit(t *testing.T) {
+	e := newEnv(t, openBolt(t), nil, request.Config{})
+	old := e.ask(t, request.Ask{})
+	if _, err := e.svc.Deny(ctx(), "acme", old.ID, request.Decision{By: owner}); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"agent-2", "agent-3"} {
+		e.ask(t, request.Ask{Agent: store.Agent{Subject: who, Issuer: agent.Issuer}})
+	}
+	denied, err := e.svc.List(ctx(), "acme", request.Filter{State: request.Denied, Limit: 1})
+	if err != nil || len(denied) != 1 || denied[0].ID != old.ID {
+		t.Fatalf("denied, limit 1: %+v, %v; want the oldest request, past two newer pending ones", denied, err)
+	}
+	if pending, _ := e.svc.List(ctx(), "acme", request.Filter{State: request.Pending}); len(pending) != 2 {
+		t.Fatalf("pending: %+v", pending)
+	}
+	if _, err := e.svc.List(ctx(), "acme", request.Filter{State: "open"}); code(err) != "invalid_state" {
+		t.Fatalf("unknown state: %v", err)
+	}
 }

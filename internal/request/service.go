@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/grant"
@@ -106,14 +107,30 @@ func (s *Service) Get(ctx context.Context, id string) (Request, error) {
 	return s.observe(ctx, r)
 }
 
-// List returns the tenant's requests, newest first, at most limit (0:
-// store.DefaultPageSize).
-func (s *Service) List(ctx context.Context, tenantID string, limit int) ([]Request, error) {
+// States are the states a listing may be filtered by.
+var States = []string{Pending, Approved, Denied, Expired}
+
+// Filter selects the requests of a listing.
+type Filter struct {
+	// State keeps only requests in that state (one of States); empty
+	// keeps any.
+	State string
+	// Limit is the most requests to return; 0 means
+	// store.DefaultPageSize. It counts requests that pass the filter.
+	Limit int
+}
+
+// List returns the tenant's requests that pass f, newest first.
+func (s *Service) List(ctx context.Context, tenantID string, f Filter) ([]Request, error) {
+	if f.State != "" && !slices.Contains(States, f.State) {
+		return nil, problem.New(problem.Invalid, "invalid_state", "state must be one of %s, not %q", strings.Join(States, ", "), problem.Clip(f.State, 40))
+	}
 	ids, err := s.tenantIndex(ctx, tenantID)
 	if err != nil {
 		return nil, err
 	}
-	return s.loadAll(ctx, ids, limit, func(r Request) bool { return r.Tenant == tenantID })
+	return s.loadAll(ctx, ids, f.Limit, func(r Request) bool { return r.Tenant == tenantID },
+		func(r Request) bool { return f.State == "" || r.State == f.State })
 }
 
 // ForAgent returns the agent's own requests, newest first, at most limit.
@@ -122,12 +139,13 @@ func (s *Service) ForAgent(ctx context.Context, a store.Agent, limit int) ([]Req
 	if err != nil {
 		return nil, err
 	}
-	return s.loadAll(ctx, ids, limit, func(r Request) bool { return sameAgent(r.Agent, a) })
+	return s.loadAll(ctx, ids, limit, func(r Request) bool { return sameAgent(r.Agent, a) }, nil)
 }
 
 // loadAll reads ids in order, skipping ones that are gone or fail keep,
-// and records the expiry of any past due.
-func (s *Service) loadAll(ctx context.Context, ids []string, limit int, keep func(Request) bool) ([]Request, error) {
+// records the expiry of any past due, and returns at most limit of those
+// that then pass want (nil: all).
+func (s *Service) loadAll(ctx context.Context, ids []string, limit int, keep, want func(Request) bool) ([]Request, error) {
 	limit = store.Page{Limit: limit}.Size()
 	out := make([]Request, 0, min(limit, len(ids)))
 	for _, id := range ids {
@@ -147,7 +165,9 @@ func (s *Service) loadAll(ctx context.Context, ids []string, limit int, keep fun
 		if r, err = s.observe(ctx, r); err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		if want == nil || want(r) {
+			out = append(out, r)
+		}
 	}
 	return out, nil
 }
