@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
-
-	"github.com/lockbox-gw/lockbox/internal/notify"
 )
 
 // TestAreaLimitedRequestThroughCaddy: an agent asks for the planning area
@@ -14,23 +12,9 @@ import (
 // however encoded, is refused before the app sees it.
 func TestAreaLimitedRequestThroughCaddy(t *testing.T) {
 	t.Parallel()
-	bin := lockboxBinary(t)
-	secret := notify.NewSecret()
-	hooks := startHookReceiver(t, secret, 0)
-	box := startMailbox(t)
-	upstream := startEchoApp(t)
-	g := newGatewayProc(t, bin)
-	idp := startIdP(t, []*gatewayProc{g})
-	g.env = append(g.env, "LOCKBOX_API_KEY="+e2eAPIKey, "LOCKBOX_WEBHOOK_SECRET="+secret)
-	g.launchWith(requestsCaddyfile, tenantAdminConfig{
-		Admin: g.admin, Port: g.port, IdP: idp.Issuer(), Upstream: upstream.hostport(),
-		DB: t.TempDir() + "/lockbox.db", Hook: hooks.srv.URL + "/hooks/lockbox", SMTP: box.addr,
-	})
-	api := appAPI{t: t, base: g.site + "/_lockbox/api/v1", key: e2eAPIKey}
-	api.must(http.MethodPut, "/tenants/acme/admins", http.StatusOK, nil, map[string]any{"admins": []map[string]string{
-		{"id": "ana", "email": "ana@example.com", "role": "owner"},
-		{"id": "ben", "email": "ben@example.com", "role": "admin"},
-	}})
+	s := startAccessSite(t)
+	g, api, upstream := s.g, s.api, s.app
+	s.admins("acme", "ana", "ana@example.com", "owner", "ben", "ben@example.com", "admin")
 	alice := newAgentBrowser(t, g.site)
 	alice.loginConsole("alice")
 	alice.ask(url.Values{"tenant": {"acme"}, "reason": {"planning board is stuck"}, "duration": {"1d"}, "areas": {"planning"}})

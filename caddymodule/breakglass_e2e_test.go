@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/lockbox-gw/lockbox/internal/notify"
 )
 
 // TestBreakGlassThroughCaddy: through a real lockbox process, an on-call
@@ -16,23 +14,9 @@ import (
 // and the app webhooked at once, and the Support Access page shows it.
 func TestBreakGlassThroughCaddy(t *testing.T) {
 	t.Parallel()
-	bin := lockboxBinary(t)
-	secret := notify.NewSecret()
-	hooks := startHookReceiver(t, secret, 0)
-	box := startMailbox(t)
-	upstream := startEchoApp(t)
-	g := newGatewayProc(t, bin)
-	idp := startIdP(t, []*gatewayProc{g})
-	g.env = append(g.env, "LOCKBOX_API_KEY="+e2eAPIKey, "LOCKBOX_WEBHOOK_SECRET="+secret)
-	g.launchWith(requestsCaddyfile, tenantAdminConfig{
-		Admin: g.admin, Port: g.port, IdP: idp.Issuer(), Upstream: upstream.hostport(),
-		DB: t.TempDir() + "/lockbox.db", Hook: hooks.srv.URL + "/hooks/lockbox", SMTP: box.addr,
-	})
-	api := appAPI{t: t, base: g.site + "/_lockbox/api/v1", key: e2eAPIKey}
-	api.must(http.MethodPut, "/tenants/acme/admins", http.StatusOK, nil, map[string]any{"admins": []map[string]string{
-		{"id": "ana", "email": "ana@example.com", "role": "owner"},
-		{"id": "ben", "email": "ben@example.com", "role": "admin"},
-	}})
+	s := startAccessSite(t)
+	g, hooks, box := s.g, s.hooks, s.box
+	s.admins("acme", "ana", "ana@example.com", "owner", "ben", "ben@example.com", "admin")
 
 	carol := newAgentBrowser(t, g.site)
 	carol.loginConsole("carol")

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"text/template"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -52,28 +51,11 @@ type extendedGrantJSON struct {
 // chains verify.
 func TestAccessRequestsThroughCaddy(t *testing.T) {
 	t.Parallel()
-	bin := lockboxBinary(t)
-	secret := notify.NewSecret()
-	hooks := startHookReceiver(t, secret, 0)
-	box := startMailbox(t)
-	upstream := startEchoApp(t)
-	g := newGatewayProc(t, bin)
-	idp := startIdP(t, []*gatewayProc{g})
-	g.env = append(g.env, "LOCKBOX_API_KEY="+e2eAPIKey, "LOCKBOX_WEBHOOK_SECRET="+secret)
-	g.launchWith(requestsCaddyfile, tenantAdminConfig{
-		Admin: g.admin, Port: g.port, IdP: idp.Issuer(), Upstream: upstream.hostport(),
-		DB: t.TempDir() + "/lockbox.db", Hook: hooks.srv.URL + "/hooks/lockbox", SMTP: box.addr,
-	})
-	api := appAPI{t: t, base: g.site + "/_lockbox/api/v1", key: e2eAPIKey}
-	api.must(http.MethodPut, "/tenants/acme/admins", http.StatusOK, nil, map[string]any{"admins": []map[string]string{
-		{"id": "ana", "email": "ana@example.com", "name": "Ana", "role": "owner"},
-		{"id": "ben", "email": "ben@example.com", "name": "Ben", "role": "admin"},
-		// The agent is an admin of the customer too: still not a second pair of eyes.
-		{"id": "al", "email": "ALICE@support.example", "name": "Alice", "role": "owner"},
-	}})
-	api.must(http.MethodPut, "/tenants/globex/admins", http.StatusOK, nil, map[string]any{"admins": []map[string]string{
-		{"id": "gus", "email": "gus@globex.example", "role": "owner"},
-	}})
+	s := startAccessSite(t)
+	g, hooks, box, api := s.g, s.hooks, s.box, s.api
+	// The agent is an admin of the customer too: still not a second pair of eyes.
+	s.admins("acme", "ana", "ana@example.com", "owner", "ben", "ben@example.com", "admin", "al", "ALICE@support.example", "owner")
+	s.admins("globex", "gus", "gus@globex.example", "owner")
 
 	alice := newAgentBrowser(t, g.site)
 	alice.loginConsole("alice")
@@ -226,37 +208,40 @@ func requestLinks(t *testing.T, mails []receivedMail, id string) map[string]stri
 	return links
 }
 
-// requestsCaddyfile is tenantAdminCaddyfile with two approvals needed,
-// a role that may write, one that may break the glass, and an area.
-var requestsCaddyfile = template.Must(template.New("Caddyfile").Parse(`{
-	admin {{.Admin}}
-	default_bind 127.0.0.1
-	http_port {{.Port}}
-	lockbox {
-		storage bolt {{.DB}}
-		api_key {env.LOCKBOX_API_KEY}
-		approvals_needed 2
-		webhook {{.Hook}} {
-			secret {env.LOCKBOX_WEBHOOK_SECRET}
-		}
-		smtp {{.SMTP}} {
-			from "Support Access <support@example.com>"
-			tls none
-		}
-		notify_backoff 100ms
-	}
+// accessSite is a lockbox process with the app API, two approvals
+// needed, a support role that may write, an on-call role that may break
+// the glass and an area, and the receivers of its webhooks and emails.
+type accessSite struct {
+	g     *gatewayProc
+	hooks *hookReceiver
+	box   *mailbox
+	app   *echoApp
+	api   appAPI
 }
 
-http://127.0.0.1:{{.Port}} {
-	lockbox {
-		oidc {{.IdP}} {
-			client_id ` + e2eClientID + `
-			client_secret {env.OIDC_CLIENT_SECRET}
-		}
-		role support groups support scopes read write
-		role oncall groups sec-oncall scopes read write break_glass 30m
-		area planning /planning* /calendar*
-	}
-	reverse_proxy {{.Upstream}}
+func startAccessSite(t *testing.T) accessSite {
+	t.Helper()
+	bin := lockboxBinary(t)
+	secret := notify.NewSecret()
+	s := accessSite{hooks: startHookReceiver(t, secret, 0), box: startMailbox(t), app: startEchoApp(t), g: newGatewayProc(t, bin)}
+	idp := startIdP(t, []*gatewayProc{s.g})
+	s.g.env = append(s.g.env, "LOCKBOX_API_KEY="+e2eAPIKey, "LOCKBOX_WEBHOOK_SECRET="+secret)
+	s.g.launchWith(tenantAdminCaddyfile, tenantAdminConfig{
+		Admin: s.g.admin, Port: s.g.port, IdP: idp.Issuer(), Upstream: s.app.hostport(),
+		DB: t.TempDir() + "/lockbox.db", Hook: s.hooks.srv.URL + "/hooks/lockbox", SMTP: s.box.addr,
+		Global: "approvals_needed 2", Scopes: "read write",
+		Site: "role oncall groups sec-oncall scopes read write break_glass 30m\n\t\tarea planning /planning* /calendar*",
+	})
+	s.api = appAPI{t: t, base: s.g.site + "/_lockbox/api/v1", key: e2eAPIKey}
+	return s
 }
-`))
+
+// admins registers the tenant's admins through the app API: id, email
+// and role, three strings each.
+func (s accessSite) admins(tenant string, fields ...string) {
+	var list []map[string]string
+	for i := 0; i+2 < len(fields); i += 3 {
+		list = append(list, map[string]string{"id": fields[i], "email": fields[i+1], "role": fields[i+2]})
+	}
+	s.api.must(http.MethodPut, "/tenants/"+tenant+"/admins", http.StatusOK, nil, map[string]any{"admins": list})
+}

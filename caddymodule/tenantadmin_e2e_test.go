@@ -101,6 +101,9 @@ func TestTenantAdminThroughCaddy(t *testing.T) {
 type tenantAdminConfig struct {
 	Admin, IdP, Upstream, DB, Hook, SMTP string
 	Port                                 int
+	// Global and Site are more lines for the lockbox global block and
+	// the site's lockbox block; Scopes are the support role's (read).
+	Global, Site, Scopes string
 }
 
 // tenantAdminCaddyfile turns on the app API, a webhook and email, with
@@ -120,6 +123,7 @@ var tenantAdminCaddyfile = template.Must(template.New("Caddyfile").Parse(`{
 			tls none
 		}
 		notify_backoff 100ms
+		{{.Global}}
 	}
 }
 
@@ -129,7 +133,8 @@ http://127.0.0.1:{{.Port}} {
 			client_id ` + e2eClientID + `
 			client_secret {env.OIDC_CLIENT_SECRET}
 		}
-		role support groups support scopes read
+		role support groups support scopes {{or .Scopes "read"}}
+		{{.Site}}
 	}
 	reverse_proxy {{.Upstream}}
 }
