@@ -2,6 +2,7 @@ package request
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -49,7 +50,12 @@ func (s *Service) Create(ctx context.Context, a Ask) (Request, error) {
 	if err := s.insert(ctx, r); err != nil {
 		return Request{}, err
 	}
-	return r, s.audit(ctx, r, EventCreated, agentActor(r.Agent), r.CreatedAt, "")
+	if err := s.audit(ctx, r, EventCreated, agentActor(r.Agent), r.CreatedAt, ""); err != nil {
+		// Unaudited, nobody would be told of it, yet it would block the
+		// agent from asking again: take it back.
+		return Request{}, errors.Join(err, s.remove(ctx, r))
+	}
+	return r, nil
 }
 
 // build checks a and returns the request it makes.

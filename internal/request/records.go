@@ -86,6 +86,17 @@ func (s *Service) insert(ctx context.Context, r Request) error {
 	return nil
 }
 
+// remove deletes a request that was never announced, and its place in
+// the open list; the other indexes skip ids whose record is gone.
+func (s *Service) remove(ctx context.Context, r Request) error {
+	if err := s.st.DeleteRecord(ctx, kindRequest, r.ID); err != nil {
+		return problem.Store(err)
+	}
+	return s.updateIndex(ctx, kindOpen, openID, func(ids []string) []string {
+		return slices.DeleteFunc(ids, func(id string) bool { return id == r.ID })
+	})
+}
+
 // swap replaces the request read as old with r; errRaced if it changed.
 func (s *Service) swap(ctx context.Context, old []byte, r Request) error {
 	raw, err := json.Marshal(r)

@@ -1,6 +1,8 @@
 package request_test
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -322,4 +324,26 @@ func TestListFiltersByStateBeforeTheLimit(t *testing.T) {
 	if _, err := e.svc.List(ctx(), "acme", request.Filter{State: "open"}); code(err) != "invalid_state" {
 		t.Fatalf("unknown state: %v", err)
 	}
+}
+
+// failingAudit is a real store whose audit appends fail, as when the
+// store goes away between two writes.
+type failingAudit struct{ store.Store }
+
+func (failingAudit) AppendEvents(context.Context, string, ...store.Event) ([]store.Event, error) {
+	return nil, errors.New("store went away")
+}
+
+func TestUnauditedRequestIsTakenBack(t *testing.T) {
+	st := openBolt(t)
+	broken := newEnv(t, failingAudit{st}, nil, request.Config{})
+	if _, err := broken.svc.Create(ctx(), request.Ask{Tenant: "acme", Agent: agent, Reason: "x", Duration: "1d"}); problem.Status(err) != 503 {
+		t.Fatalf("Create with the audit failing: %v, want a 503 problem", err)
+	}
+	e := newEnv(t, st, nil, request.Config{})
+	if list, err := e.svc.List(ctx(), "acme", request.Filter{}); err != nil || len(list) != 0 {
+		t.Fatalf("the unaudited request is listed: %+v, %v", list, err)
+	}
+	// Nothing blocks the agent from asking again once the store is back.
+	e.ask(t, request.Ask{})
 }
