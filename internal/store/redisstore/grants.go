@@ -148,8 +148,9 @@ func (s *Store) activeGrant(ctx context.Context, k tenantKeys) (active, error) {
 }
 
 // EndGrant ends grant id if it is still the tenant's active grant. The
-// script applies the end only while id is active, so exactly one of
-// several racing callers wins.
+// script applies the end only while id is active and unchanged since it
+// was read, so exactly one of several racing callers wins and an
+// extension that lands meanwhile is not overwritten.
 func (s *Store) EndGrant(ctx context.Context, tenant, id string, end store.Ending) (store.Grant, error) {
 	if err := checkTenant(tenant); err != nil {
 		return store.Grant{}, fmt.Errorf("redis: end grant: %w", err)
@@ -157,34 +158,60 @@ func (s *Store) EndGrant(ctx context.Context, tenant, id string, end store.Endin
 	if err := checkGrantID(id); err != nil {
 		return store.Grant{}, fmt.Errorf("redis: end grant: %w", err)
 	}
-	k := keysOf(tenant)
-	g, err := s.getGrant(ctx, k, id)
+	k, tok := keysOf(tenant), token()
+	for attempt := range maxAttempts {
+		g, done, err := s.tryEnd(ctx, k, tenant, id, end, tok)
+		if err != nil || done {
+			return g, err
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return store.Grant{}, fmt.Errorf("redis: end grant %s: %w", id, err)
+		}
+	}
+	return store.Grant{}, fmt.Errorf("redis: end grant %s: it kept changing; gave up after %d attempts", id, maxAttempts)
+}
+
+// tryEnd makes one attempt with the call's token; done is false when the
+// grant changed between the read and the write.
+func (s *Store) tryEnd(ctx context.Context, k tenantKeys, tenant, id string, end store.Ending, tok string) (store.Grant, bool, error) {
+	raw, err := s.c.Get(ctx, k.grant(id)).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, store.ErrNotFound)
+	case err != nil:
+		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, err)
+	}
+	g, err := decodeGrant(raw)
 	if err != nil {
-		return store.Grant{}, fmt.Errorf("redis: end grant %s: %w", id, err)
+		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, err)
 	}
 	if g.Ended() {
-		return store.Grant{}, fmt.Errorf("redis: end grant %s: %w", id, store.ErrEnded)
+		// Ended by this call whose reply was lost, or by another.
+		if s.c.Get(ctx, k.ending(id)).Val() == tok {
+			return g, true, nil
+		}
+		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, store.ErrEnded)
 	}
-	// While the grant is active nobody else changes its JSON, so ending
-	// the copy just read is safe if the script finds it still active.
 	ended := g.End(end)
-	raw, err := json.Marshal(ended)
+	next, err := json.Marshal(ended)
 	if err != nil {
-		return store.Grant{}, fmt.Errorf("redis: end grant %s: %w", id, err)
+		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, err)
 	}
 	res, err := endScript.Run(ctx, s.c,
 		[]string{k.active(), k.grant(id), k.ending(id)},
-		id, raw, token(), endingMarkerTTL.Milliseconds(), changesChannel, changeMessage(tenant, id),
+		id, next, tok, endingMarkerTTL.Milliseconds(), changesChannel, changeMessage(tenant, id), raw,
 	).Text()
 	switch {
 	case err != nil:
-		return store.Grant{}, fmt.Errorf("redis: end grant %s: %w", id, err)
+		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, err)
+	case res == "ok":
+		return ended, true, nil
 	case res == "ended":
-		return store.Grant{}, fmt.Errorf("redis: end grant %s: %w", id, store.ErrEnded)
+		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, store.ErrEnded)
 	case res == "notfound":
-		return store.Grant{}, fmt.Errorf("redis: end grant %s: %w", id, store.ErrNotFound)
+		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, store.ErrNotFound)
 	}
-	return ended, nil
+	return store.Grant{}, false, nil
 }
 
 // GetGrant returns one grant of the tenant, active or ended.

@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -92,5 +93,43 @@ func testGrantConcurrentExtend(t *testing.T, a, b store.Store) {
 	wg.Wait()
 	if got := active(t, b, "acme"); len(got.Extensions) != n {
 		t.Fatalf("after %d racing extensions the grant records %d", n, len(got.Extensions))
+	}
+}
+
+// testGrantEndKeepsExtensions: extensions racing the end of a grant from
+// two clients are either kept on the ended grant or refused, never lost.
+func testGrantEndKeepsExtensions(t *testing.T, a, b store.Store) {
+	t0 := now()
+	for round := range 5 {
+		g := newGrant("acme", round+1, t0.Add(time.Duration(round)*time.Second), time.Hour)
+		put(t, a, g)
+		var landed atomic.Int64
+		var wg sync.WaitGroup
+		for w := range 6 {
+			s := a
+			if w%2 == 1 {
+				s = b
+			}
+			wg.Go(func() {
+				ext := store.Extension{At: t0, By: extender, To: g.ExpiresAt.Add(time.Duration(w+1) * time.Minute)}
+				_, err := s.ExtendGrant(ctx(t), "acme", g.ID, ext)
+				switch {
+				case err == nil:
+					landed.Add(1)
+				case !errors.Is(err, store.ErrEnded):
+					t.Errorf("ExtendGrant: %v", err)
+				}
+			})
+		}
+		wg.Go(func() {
+			if _, err := b.EndGrant(ctx(t), "acme", g.ID, store.Ending{At: t0, Reason: store.EndRevoked}); err != nil {
+				t.Errorf("EndGrant: %v", err)
+			}
+		})
+		wg.Wait()
+		got, err := a.GetGrant(ctx(t), "acme", g.ID)
+		if err != nil || !got.Ended() || int64(len(got.Extensions)) != landed.Load() {
+			t.Fatalf("round %d: the ended grant records %d extensions, %d landed (%v)", round, len(got.Extensions), landed.Load(), err)
+		}
 	}
 }

@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 		{"GrantExtend", testGrantExtend},
 		{"GrantExtendErrors", testGrantExtendErrors},
 		{"GrantConcurrentExtend", testGrantConcurrentExtend},
+		{"GrantEndKeepsExtensions", testGrantEndKeepsExtensions},
 		{"AuditAppendRead", testAuditAppendRead},
 		{"AuditTimeRange", testAuditTimeRange},
 		{"AuditCanonicalData", testAuditCanonicalData},

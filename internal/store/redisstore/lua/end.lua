@@ -1,5 +1,7 @@
--- Ends a grant if it is still the tenant's active one. Returns 'ok',
--- 'ended' (it exists but is not active) or 'notfound'.
+-- Ends a grant if it is still the tenant's active one, unchanged since
+-- the caller read it (an extension may have landed). Returns 'ok',
+-- 'ended' (it exists but is not active), 'conflict' (changed since read)
+-- or 'notfound'.
 -- KEYS[1]  active grant id
 -- KEYS[2]  the grant
 -- KEYS[3]  marker naming the call that ended the grant
@@ -9,6 +11,7 @@
 -- ARGV[4]  marker TTL in milliseconds
 -- ARGV[5]  change channel
 -- ARGV[6]  change message
+-- ARGV[7]  grant JSON as the caller read it
 if redis.call('EXISTS', KEYS[2]) == 0 then
   return 'notfound'
 end
@@ -19,6 +22,9 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then
     return 'ok'
   end
   return 'ended'
+end
+if redis.call('GET', KEYS[2]) ~= ARGV[7] then
+  return 'conflict'
 end
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('DEL', KEYS[1])
