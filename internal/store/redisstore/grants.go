@@ -78,7 +78,7 @@ func (s *Store) tryPut(ctx context.Context, g store.Grant, raw string) (replaced
 	res, err := putScript.Run(ctx, s.c,
 		[]string{k.active(), k.grant(g.ID), k.grants(), replacedKey},
 		cur.id, g.ID, raw, g.CreatedAt.UnixMicro(), activeTTL(g, time.Now()).Milliseconds(),
-		replacedRaw, changesChannel, changeMessage(g.Tenant, g.ID),
+		replacedRaw, changesChannel, changeMessage(g.Tenant, g.ID), cur.raw,
 	).Text()
 	switch {
 	case err != nil:
@@ -121,6 +121,7 @@ func (s *Store) ActiveGrant(ctx context.Context, tenant string) (store.Grant, er
 type active struct {
 	id    string // "" if no active grant
 	grant store.Grant
+	raw   string // the grant's JSON as read
 	found bool
 }
 
@@ -144,7 +145,7 @@ func (s *Store) activeGrant(ctx context.Context, k tenantKeys) (active, error) {
 	if err != nil {
 		return active{}, err
 	}
-	return active{id: id, grant: g, found: true}, nil
+	return active{id: id, grant: g, raw: raw, found: true}, nil
 }
 
 // EndGrant ends grant id if it is still the tenant's active grant. The

@@ -133,3 +133,43 @@ func testGrantEndKeepsExtensions(t *testing.T, a, b store.Store) {
 		}
 	}
 }
+
+// testGrantReplaceKeepsExtensions: extensions racing a new grant that
+// replaces the extended one are kept on the replaced grant or refused.
+func testGrantReplaceKeepsExtensions(t *testing.T, a, b store.Store) {
+	t0 := now()
+	prev := newGrant("acme", 1, t0, time.Hour)
+	put(t, a, prev)
+	for round := range 5 {
+		next := newGrant("acme", round+2, t0.Add(time.Duration(round+1)*time.Second), time.Hour)
+		var landed atomic.Int64
+		var wg sync.WaitGroup
+		for w := range 6 {
+			s := a
+			if w%2 == 1 {
+				s = b
+			}
+			wg.Go(func() {
+				ext := store.Extension{At: t0, By: extender, To: prev.ExpiresAt.Add(time.Duration(w+1) * time.Minute)}
+				_, err := s.ExtendGrant(ctx(t), "acme", prev.ID, ext)
+				switch {
+				case err == nil:
+					landed.Add(1)
+				case !errors.Is(err, store.ErrEnded):
+					t.Errorf("ExtendGrant: %v", err)
+				}
+			})
+		}
+		wg.Go(func() {
+			if _, err := b.PutGrant(ctx(t), next); err != nil {
+				t.Errorf("PutGrant: %v", err)
+			}
+		})
+		wg.Wait()
+		got, err := a.GetGrant(ctx(t), "acme", prev.ID)
+		if err != nil || got.EndReason != store.EndReplaced || int64(len(got.Extensions)) != landed.Load() {
+			t.Fatalf("round %d: the replaced grant records %d extensions, %d landed (%v)", round, len(got.Extensions), landed.Load(), err)
+		}
+		prev = next
+	}
+}

@@ -31,6 +31,7 @@ func Run(t *testing.T, open Opener) {
 		{"GrantExtendErrors", testGrantExtendErrors},
 		{"GrantConcurrentExtend", testGrantConcurrentExtend},
 		{"GrantEndKeepsExtensions", testGrantEndKeepsExtensions},
+		{"GrantReplaceKeepsExtensions", testGrantReplaceKeepsExtensions},
 		{"AuditAppendRead", testAuditAppendRead},
 		{"AuditTimeRange", testAuditTimeRange},
 		{"AuditCanonicalData", testAuditCanonicalData},

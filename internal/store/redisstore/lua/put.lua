@@ -1,6 +1,6 @@
 -- Makes a new grant the tenant's active one, ending the one the caller saw
--- as active. Returns 'ok', 'conflict' (the active grant changed since the
--- caller read it) or 'exists' (the new id is taken).
+-- as active. Returns 'ok', 'conflict' (the active grant changed, or was
+-- extended, since the caller read it) or 'exists' (the new id is taken).
 -- KEYS[1]  active grant id
 -- KEYS[2]  new grant
 -- KEYS[3]  grant history
@@ -13,6 +13,7 @@
 -- ARGV[6]  replaced grant JSON, ended; '' to leave it alone
 -- ARGV[7]  change channel
 -- ARGV[8]  change message
+-- ARGV[9]  replaced grant JSON as the caller read it ('' for none)
 local cur = redis.call('GET', KEYS[1]) or ''
 -- A client retrying after a lost reply finds its own write done.
 if cur == ARGV[2] and redis.call('GET', KEYS[2]) == ARGV[3] then
@@ -25,6 +26,9 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
   return 'exists'
 end
 if ARGV[6] ~= '' then
+  if redis.call('GET', KEYS[4]) ~= ARGV[9] then
+    return 'conflict'
+  end
   redis.call('SET', KEYS[4], ARGV[6])
 end
 redis.call('SET', KEYS[2], ARGV[3])
