@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -45,14 +44,7 @@ func (s *Store) ExtendGrant(ctx context.Context, tenant, id string, ext store.Ex
 // tryExtend makes one attempt; done is false when the grant changed
 // between the read and the write.
 func (s *Store) tryExtend(ctx context.Context, k tenantKeys, tenant, id string, ext store.Extension) (store.Grant, bool, error) {
-	raw, err := s.c.Get(ctx, k.grant(id)).Result()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return store.Grant{}, true, fmt.Errorf("redis: extend grant %s: %w", id, store.ErrNotFound)
-	case err != nil:
-		return store.Grant{}, true, fmt.Errorf("redis: extend grant %s: %w", id, err)
-	}
-	g, err := decodeGrant(raw)
+	g, raw, err := s.readGrant(ctx, k, id)
 	if err != nil {
 		return store.Grant{}, true, fmt.Errorf("redis: extend grant %s: %w", id, err)
 	}

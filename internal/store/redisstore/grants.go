@@ -175,14 +175,7 @@ func (s *Store) EndGrant(ctx context.Context, tenant, id string, end store.Endin
 // tryEnd makes one attempt with the call's token; done is false when the
 // grant changed between the read and the write.
 func (s *Store) tryEnd(ctx context.Context, k tenantKeys, tenant, id string, end store.Ending, tok string) (store.Grant, bool, error) {
-	raw, err := s.c.Get(ctx, k.grant(id)).Result()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, store.ErrNotFound)
-	case err != nil:
-		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, err)
-	}
-	g, err := decodeGrant(raw)
+	g, raw, err := s.readGrant(ctx, k, id)
 	if err != nil {
 		return store.Grant{}, true, fmt.Errorf("redis: end grant %s: %w", id, err)
 	}
@@ -232,14 +225,22 @@ func (s *Store) GetGrant(ctx context.Context, tenant, id string) (store.Grant, e
 
 // getGrant reads one grant; store.ErrNotFound if there is none.
 func (s *Store) getGrant(ctx context.Context, k tenantKeys, id string) (store.Grant, error) {
+	g, _, err := s.readGrant(ctx, k, id)
+	return g, err
+}
+
+// readGrant reads one grant and the JSON it was decoded from, for a
+// write that must find it unchanged; store.ErrNotFound if there is none.
+func (s *Store) readGrant(ctx context.Context, k tenantKeys, id string) (store.Grant, string, error) {
 	raw, err := s.c.Get(ctx, k.grant(id)).Result()
 	switch {
 	case errors.Is(err, redis.Nil):
-		return store.Grant{}, store.ErrNotFound
+		return store.Grant{}, "", store.ErrNotFound
 	case err != nil:
-		return store.Grant{}, err
+		return store.Grant{}, "", err
 	}
-	return decodeGrant(raw)
+	g, err := decodeGrant(raw)
+	return g, raw, err
 }
 
 func decodeGrant(raw string) (store.Grant, error) {
