@@ -103,34 +103,10 @@ func testGrantEndKeepsExtensions(t *testing.T, a, b store.Store) {
 	for round := range 5 {
 		g := newGrant("acme", round+1, t0.Add(time.Duration(round)*time.Second), time.Hour)
 		put(t, a, g)
-		var landed atomic.Int64
-		var wg sync.WaitGroup
-		for w := range 6 {
-			s := a
-			if w%2 == 1 {
-				s = b
-			}
-			wg.Go(func() {
-				ext := store.Extension{At: t0, By: extender, To: g.ExpiresAt.Add(time.Duration(w+1) * time.Minute)}
-				_, err := s.ExtendGrant(ctx(t), "acme", g.ID, ext)
-				switch {
-				case err == nil:
-					landed.Add(1)
-				case !errors.Is(err, store.ErrEnded):
-					t.Errorf("ExtendGrant: %v", err)
-				}
-			})
-		}
-		wg.Go(func() {
-			if _, err := b.EndGrant(ctx(t), "acme", g.ID, store.Ending{At: t0, Reason: store.EndRevoked}); err != nil {
-				t.Errorf("EndGrant: %v", err)
-			}
+		raceExtensions(t, a, b, g, store.EndRevoked, func() error {
+			_, err := b.EndGrant(ctx(t), "acme", g.ID, store.Ending{At: t0, Reason: store.EndRevoked})
+			return err
 		})
-		wg.Wait()
-		got, err := a.GetGrant(ctx(t), "acme", g.ID)
-		if err != nil || !got.Ended() || int64(len(got.Extensions)) != landed.Load() {
-			t.Fatalf("round %d: the ended grant records %d extensions, %d landed (%v)", round, len(got.Extensions), landed.Load(), err)
-		}
 	}
 }
 
@@ -142,34 +118,45 @@ func testGrantReplaceKeepsExtensions(t *testing.T, a, b store.Store) {
 	put(t, a, prev)
 	for round := range 5 {
 		next := newGrant("acme", round+2, t0.Add(time.Duration(round+1)*time.Second), time.Hour)
-		var landed atomic.Int64
-		var wg sync.WaitGroup
-		for w := range 6 {
-			s := a
-			if w%2 == 1 {
-				s = b
-			}
-			wg.Go(func() {
-				ext := store.Extension{At: t0, By: extender, To: prev.ExpiresAt.Add(time.Duration(w+1) * time.Minute)}
-				_, err := s.ExtendGrant(ctx(t), "acme", prev.ID, ext)
-				switch {
-				case err == nil:
-					landed.Add(1)
-				case !errors.Is(err, store.ErrEnded):
-					t.Errorf("ExtendGrant: %v", err)
-				}
-			})
+		raceExtensions(t, a, b, prev, store.EndReplaced, func() error {
+			_, err := b.PutGrant(ctx(t), next)
+			return err
+		})
+		prev = next
+	}
+}
+
+// raceExtensions extends active grant g six times from both clients
+// while end ends it, then checks the ended grant, ended for reason, keeps
+// every extension that was reported to land.
+func raceExtensions(t *testing.T, a, b store.Store, g store.Grant, reason string, end func() error) {
+	t.Helper()
+	var landed atomic.Int64
+	var wg sync.WaitGroup
+	for w := range 6 {
+		s := a
+		if w%2 == 1 {
+			s = b
 		}
 		wg.Go(func() {
-			if _, err := b.PutGrant(ctx(t), next); err != nil {
-				t.Errorf("PutGrant: %v", err)
+			ext := store.Extension{At: g.CreatedAt, By: extender, To: g.ExpiresAt.Add(time.Duration(w+1) * time.Minute)}
+			_, err := s.ExtendGrant(ctx(t), g.Tenant, g.ID, ext)
+			switch {
+			case err == nil:
+				landed.Add(1)
+			case !errors.Is(err, store.ErrEnded):
+				t.Errorf("ExtendGrant: %v", err)
 			}
 		})
-		wg.Wait()
-		got, err := a.GetGrant(ctx(t), "acme", prev.ID)
-		if err != nil || got.EndReason != store.EndReplaced || int64(len(got.Extensions)) != landed.Load() {
-			t.Fatalf("round %d: the replaced grant records %d extensions, %d landed (%v)", round, len(got.Extensions), landed.Load(), err)
+	}
+	wg.Go(func() {
+		if err := end(); err != nil {
+			t.Errorf("ending the grant: %v", err)
 		}
-		prev = next
+	})
+	wg.Wait()
+	got, err := a.GetGrant(ctx(t), g.Tenant, g.ID)
+	if err != nil || got.EndReason != reason || int64(len(got.Extensions)) != landed.Load() {
+		t.Fatalf("grant %s ended as %q records %d extensions, %d landed (%v)", g.ID, got.EndReason, len(got.Extensions), landed.Load(), err)
 	}
 }
