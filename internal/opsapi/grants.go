@@ -50,25 +50,11 @@ func (h *Handler) listActive(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listGrants(w http.ResponseWriter, r *http.Request) error {
-	t, err := httpjson.PathTenant(r)
+	page, err := httpjson.ReadGrantPage(r, h.svc)
 	if err != nil {
 		return err
 	}
-	page, err := httpjson.PageQuery(r)
-	if err != nil {
-		return err
-	}
-	// History records a passed expiry first, so the active grant read
-	// after it agrees with the history.
-	gs, next, err := h.svc.History(r.Context(), t, page)
-	if err != nil {
-		return err
-	}
-	active, err := h.svc.CurrentOrNil(r.Context(), t)
-	if err != nil {
-		return err
-	}
-	return h.resp.Reply(w, r, http.StatusOK, httpjson.GrantPage{Active: active, Grants: httpjson.NonNil(gs), NextCursor: next})
+	return h.resp.Reply(w, r, http.StatusOK, page)
 }
 
 func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
