@@ -1,6 +1,7 @@
 package caddymodule
 
 import (
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -51,6 +52,10 @@ func (a *App) LinkPrefix() string {
 // admin links lead: the areas a link may limit its holder to.
 func (a *App) LinkAreas() policy.Areas { return a.sites.areas() }
 
+// SiteAreas returns the areas every site using Lockbox defines, by name:
+// the only names an operator's grant may carry.
+func (a *App) SiteAreas() policy.Areas { return a.sites.allAreas() }
+
 // LinkTTL returns how long an admin link opens.
 func (a *App) LinkTTL() time.Duration { return a.access.linkTTL }
 
@@ -68,11 +73,13 @@ func (a *App) useSite(origin, prefix string, areas policy.Areas) {
 	a.sites.note(origin, prefix, areas)
 }
 
-// firstSite keeps the origin, prefix and areas of the first site noted.
+// firstSite keeps the origin, prefix and areas of the first site noted,
+// and the names of the areas every site noted defines.
 type firstSite struct {
 	mu             sync.Mutex
 	origin, prefix string
 	areaList       policy.Areas
+	union          policy.Areas
 }
 
 func (f *firstSite) note(origin, prefix string, areas policy.Areas) {
@@ -81,6 +88,22 @@ func (f *firstSite) note(origin, prefix string, areas policy.Areas) {
 	if f.origin == "" {
 		f.origin, f.prefix, f.areaList = origin, prefix, areas
 	}
+	for name, patterns := range areas {
+		if f.union == nil {
+			f.union = policy.Areas{}
+		}
+		if _, ok := f.union[name]; !ok {
+			f.union[name] = patterns
+		}
+	}
+}
+
+// allAreas returns the areas of every site noted, by name (the patterns
+// are those of the first site defining each).
+func (f *firstSite) allAreas() policy.Areas {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.union)
 }
 
 func (f *firstSite) areas() policy.Areas {

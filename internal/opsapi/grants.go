@@ -23,9 +23,8 @@ type createBody struct {
 	Note     string   `json:"note"`
 	By       string   `json:"by"`
 	// Areas limit the grant to parts of the app, by name; none is the
-	// whole app. The ops API serves every site and knows none's areas, so
-	// names are checked by form only: a name no site configures covers
-	// nothing and the gateway refuses every path under it.
+	// whole app. Each must be defined by a configured site (the ops API
+	// serves them all): a name none defines is refused, unknown_area.
 	Areas []string `json:"areas"`
 }
 
@@ -68,6 +67,9 @@ func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
 	}
 	req, err := body.request(t)
 	if err != nil {
+		return err
+	}
+	if err := h.checkAreas(req.Areas); err != nil {
 		return err
 	}
 	g, err := h.svc.Create(r.Context(), req)

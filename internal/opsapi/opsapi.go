@@ -16,6 +16,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/notify"
+	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
@@ -33,6 +34,7 @@ type Handler struct {
 	linkCfg  LinkSettings
 	notifier *notify.Notifier
 	requests *request.Service
+	areas    func() policy.Areas // defined by the sites; nil: none
 	resp     httpjson.Responder
 	mux      *http.ServeMux
 }
