@@ -6,6 +6,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
+	"github.com/lockbox-gw/lockbox/internal/appapi"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 )
 
@@ -22,6 +23,9 @@ func (a *App) unmarshalAPIKey(d *caddyfile.Dispenser) error {
 	key := d.Val()
 	if d.NextArg() {
 		return d.Err("api_key takes exactly one key; repeat the line for a second key")
+	}
+	if !hasPlaceholder(key) && len(key) < appapi.MinKeyLen {
+		return d.Errf("api_key is too short: use at least %d characters, such as {env.LOCKBOX_API_KEY} holding a random key", appapi.MinKeyLen)
 	}
 	a.APIKeys = append(a.APIKeys, key)
 	return noBlock(d, "api_key")

@@ -203,6 +203,10 @@ func TestLockboxDirectiveErrors(t *testing.T) {
 		{name: "break_glass bad duration", site: block("role ops groups ops scopes read break_glass soon"), want: `invalid duration "soon"`},
 		{name: "deny with one arg", site: block("deny /admin*"), want: "deny takes a method (or *) and a path pattern"},
 		{name: "deny bad method", site: block("deny GET! /admin*"), want: `invalid deny method "GET!"`},
+		{name: "deny typo'd method", site: block("deny GTE /reports*"), want: `deny: invalid deny method "GTE": use * or one of GET HEAD POST`},
+		{name: "deny unknown method", site: block("deny BREW /coffee"), want: `invalid deny method "BREW"`},
+		{name: "header_prefix with a space", site: block(`header_prefix "X Lockbox-"`), want: `invalid header prefix "X Lockbox-"`},
+		{name: "header_prefix with a colon", site: block("header_prefix X-Lockbox:"), want: `invalid header prefix "X-Lockbox:"`},
 		{name: "deny bad pattern", site: block("deny * admin"), want: "invalid deny pattern"},
 		{name: "bad duration", site: block("session_max 8 hours"), want: "session_max takes exactly one value"},
 		{name: "duration not a duration", site: block("idle_timeout soon"), want: `idle_timeout: invalid duration "soon"`},
@@ -263,5 +267,25 @@ func TestSigningKeyFileOptionErrors(t *testing.T) {
 				t.Fatalf("error = %v; want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestDenyMethodErrorNamesTheLine: a typo'd deny method is an adapt-time
+// error naming the word, the method and the line; a rule that could never
+// match would silently let agents reach what it was meant to block.
+func TestDenyMethodErrorNamesTheLine(t *testing.T) {
+	_, err := adapt(t, site("app.example.com", block("deny GET /ok*\n\t\tdeny GTE /reports*")))
+	if err == nil {
+		t.Fatal("deny GTE adapted")
+	}
+	for _, want := range []string{"deny", `"GTE"`, "Caddyfile:8"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	for _, m := range []string{"*", "get", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK"} {
+		if _, err := adapt(t, site("app.example.com", block("deny "+m+" /reports*"))); err != nil {
+			t.Errorf("deny %s: %v", m, err)
+		}
 	}
 }

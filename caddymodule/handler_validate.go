@@ -30,7 +30,7 @@ var errNoIssuer = errors.New("lockbox issuer is required: the URL of the token i
 
 // Validate checks the settings that need no placeholders replaced.
 func (h *Handler) Validate() error {
-	checks := []func() error{h.validateOIDC, h.validateRoles, h.validateDurations, h.validatePaths, h.validateDeny, h.validateAreas}
+	checks := []func() error{h.validateOIDC, h.validateRoles, h.validateDurations, h.validatePaths, h.validateDeny, h.validateAreas, h.validateHeaderPrefix}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return err
@@ -118,6 +118,13 @@ func (h *Handler) validatePaths() error {
 
 func (h *Handler) validateDeny() error {
 	_, err := denyRules(h.Deny)
+	return err
+}
+
+// validateHeaderPrefix checks header_prefix when the config is adapted,
+// not only when it is loaded.
+func (h *Handler) validateHeaderPrefix() error {
+	_, err := policy.NewScrubber(h.HeaderPrefix)
 	return err
 }
 

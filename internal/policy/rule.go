@@ -23,8 +23,8 @@ type Rule struct {
 // String returns the rule as written in a Caddyfile: "DELETE /api/account*".
 func (r Rule) String() string { return r.Method + " " + r.Pattern }
 
-// ParseRule validates a deny rule. The method is "*" or a token of ASCII
-// letters (uppercased); the pattern starts with "/" or "*", uses "*" as its
+// ParseRule validates a deny rule. The method is "*" or one of
+// KnownMethods, in any case (uppercased); the pattern starts with "/" or "*", uses "*" as its
 // only wildcard, and is written decoded, since paths are matched decoded.
 func ParseRule(method, pattern string) (Rule, error) {
 	m, err := parseMethod(method)
@@ -36,20 +36,6 @@ func ParseRule(method, pattern string) (Rule, error) {
 	}
 	return Rule{Method: m, Pattern: pattern}, nil
 }
-
-// parseMethod returns method uppercased, or a problem.
-func parseMethod(method string) (string, error) {
-	if method == "*" {
-		return method, nil
-	}
-	if method == "" || len(method) > 32 || strings.TrimFunc(method, isLetter) != "" {
-		return "", problem.New(problem.Invalid, "invalid_rule",
-			"invalid deny method %q: use * or an HTTP method such as DELETE", clip(method))
-	}
-	return strings.ToUpper(method), nil
-}
-
-func isLetter(r rune) bool { return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' }
 
 // patternProblem says why pattern can never be used, or returns "".
 func patternProblem(p string) string {
