@@ -24,7 +24,12 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/go-jose/go-jose/v4"
 )
+
+// tokenType is the typ header of Lockbox's tokens. Checking it keeps any
+// other kind of JWT the same keys might ever sign from passing as one.
+const tokenType = "JWT"
 
 // Agent is a support agent working in a tenant, as the verified token
 // says.
@@ -99,8 +104,19 @@ func (l *lockbox) agent(r *http.Request) (*Agent, error) {
 	if err != nil {
 		return nil, err
 	}
-	tok, err := v.Verify(r.Context(), raw) // signature, iss, aud, exp
+	// Verify checks the ES256 signature against the keys the gateway
+	// publishes (never a key or key URL named in the token's own jwk, jku
+	// or x5u header), iss, exp, and that aud contains the audience.
+	tok, err := v.Verify(r.Context(), raw)
 	if err != nil {
+		return nil, err
+	}
+	// A token for several audiences could be replayed by any of them:
+	// accept only one minted for this app alone.
+	if len(tok.Audience) != 1 || tok.Audience[0] != l.audience {
+		return nil, errors.New("the token is not for this app alone")
+	}
+	if err := checkType(raw); err != nil {
 		return nil, err
 	}
 	var c claims
@@ -117,6 +133,19 @@ func (l *lockbox) agent(r *http.Request) (*Agent, error) {
 		Tenant: c.Tenant, Email: c.Actor.Email, Subject: c.Actor.Subject,
 		Scopes: strings.Fields(c.Scope), Session: c.SessionID, Grant: c.Grant, BreakGlass: c.BreakGlass,
 	}, nil
+}
+
+// checkType refuses a token whose typ header is not Lockbox's. The token
+// is already verified; this reads its protected header.
+func checkType(raw string) error {
+	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.ES256})
+	if err != nil || len(jws.Signatures) != 1 {
+		return errors.New("the token is not one ES256 signature")
+	}
+	if typ, _ := jws.Signatures[0].Protected.ExtraHeaders[jose.HeaderType].(string); typ != tokenType {
+		return fmt.Errorf("the token's typ is %q, not %q", typ, tokenType)
+	}
+	return nil
 }
 
 // hasLockboxHeader reports whether any X-Lockbox-* header arrived.

@@ -18,12 +18,30 @@ import (
 // loopback and mints tokens as Lockbox does.
 func fakeGateway(t *testing.T) (issuer string, mint func(tenant string) string) {
 	t.Helper()
+	issuer, mint, _ = fakeGatewayWithKey(t, "")
+	return issuer, mint
+}
+
+// fakeGatewayWithKey is fakeGateway signing with the key in pemFile, as
+// with signing_key_file, so a test can sign tokens of its own with the
+// same key; "" generates one. It also returns the key's id.
+func fakeGatewayWithKey(t *testing.T, pemFile string) (issuer string, mint func(tenant string) string, kid string) {
+	t.Helper()
 	db, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	keys := token.NewKeys(db, nil)
+	if pemFile != "" {
+		if err := keys.LoadPEM(pemFile); err != nil {
+			t.Fatal(err)
+		}
+	}
+	signer, err := keys.Signer()
+	if err != nil {
+		t.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -35,7 +53,7 @@ func fakeGateway(t *testing.T) (issuer string, mint func(tenant string) string) 
 		b, _ := keys.JWKS()
 		_, _ = w.Write(b)
 	})
-	minter, err := token.NewMinter(keys, token.MinterConfig{Issuer: issuer, Audience: "app.example.test"}, nil)
+	minter, err := token.NewMinter(keys, token.MinterConfig{Issuer: issuer, Audience: testAudience}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +66,7 @@ func fakeGateway(t *testing.T) (issuer string, mint func(tenant string) string) 
 			t.Fatal(err)
 		}
 		return raw
-	}
+	}, signer.ID
 }
 
 func TestMiddleware(t *testing.T) {
