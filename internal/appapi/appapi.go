@@ -19,6 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
@@ -44,8 +45,12 @@ type Deps struct {
 	Requests *request.Service
 	// Notify may be nil.
 	Notify Notifier
-	// Logger gets the cause of every 5xx answer; nil logs nothing.
+	// Logger gets the cause of every 5xx answer and a warning for each
+	// refused API key; nil logs nothing.
 	Logger *zap.Logger
+	// Limits cap the failed key attempts of each client, and the
+	// warnings about them; nil sets no limit.
+	Limits *ratelimit.Limits
 }
 
 // Handler serves the app API.
@@ -90,7 +95,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(w, disabled())
 		return
 	}
+	if h.throttled(w, r) {
+		return
+	}
 	if err := h.authorize(r); err != nil {
+		h.refused(r, err)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lockbox"`)
 		h.resp.Fail(w, r, err)
 		return
