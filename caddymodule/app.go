@@ -19,6 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/notify"
+	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/token"
@@ -88,6 +89,10 @@ type App struct {
 	// 1h, 3h, 6h, 12h.
 	NotifyBackoff []caddy.Duration `json:"notify_backoff,omitempty"`
 
+	// RateLimit caps failed API key attempts and logins per client
+	// address, and access requests per agent. Default: 10/m, 30/m, 5/h.
+	RateLimit *RateLimit `json:"rate_limit,omitempty"`
+
 	storage  Storage     // resolved: defaults applied, placeholders replaced
 	rawStore store.Store // the store as opened
 	store    store.Store // rawStore, publishing appended events
@@ -112,6 +117,7 @@ type App struct {
 	bg         *background // loops from Start until Stop
 	sweepEvery time.Duration
 	warned     map[string]bool // grants warned of expiring, by id; sweep only
+	limits     *ratelimit.Limits
 }
 
 // CaddyModule returns the Caddy module information.
@@ -142,6 +148,11 @@ func (a *App) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
+	limits, err := a.RateLimit.config()
+	if err != nil {
+		return err
+	}
+	a.limits = ratelimit.New(limits)
 	a.access = access
 	if err := a.provisionStore(); err != nil {
 		return err

@@ -37,6 +37,11 @@ func init() {
 //				tls starttls|tls|none
 //			}
 //			notify_backoff <duration...>
+//			rate_limit {
+//				api_failures <events>/<period>
+//				login <events>/<period>
+//				requests <events>/<period>
+//			}
 //		}
 //	}
 //
@@ -96,6 +101,7 @@ var appOptions = map[string]func(*App, *caddyfile.Dispenser) error{
 	"webhook":          (*App).unmarshalWebhook,
 	"smtp":             (*App).unmarshalSMTP,
 	"notify_backoff":   (*App).unmarshalNotifyBackoff,
+	"rate_limit":       (*App).unmarshalRateLimit,
 }
 
 // unmarshalOption parses one line of the lockbox block, the cursor on its

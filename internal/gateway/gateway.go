@@ -19,6 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/policy"
+	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/token"
@@ -72,6 +73,9 @@ type Deps struct {
 	// Requests lets agents ask tenants for access from the console
 	// (POST <prefix>/requests); nil hides the feature.
 	Requests *request.Service
+	// Limits cap the logins of each client and the access requests of
+	// each agent; nil sets no limit.
+	Limits *ratelimit.Limits
 }
 
 // Next is the rest of the handler chain (the app, via reverse_proxy).

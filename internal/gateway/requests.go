@@ -23,7 +23,7 @@ const keptText = 2 * request.MaxReason
 // what the agent typed.
 func (g *Gateway) serveRequests(w http.ResponseWriter, r *http.Request) {
 	ags, ok := g.signedIn(w, r)
-	if !ok || !g.formOK(w, r, ags) {
+	if !ok || !g.formOK(w, r, ags) || !g.askAllowed(w, r, ags) {
 		return
 	}
 	a, err := askFrom(r.PostForm)
@@ -35,6 +35,7 @@ func (g *Gateway) serveRequests(w http.ResponseWriter, r *http.Request) {
 		g.askRefused(w, r, ags, a, err)
 		return
 	}
+	g.askSent(ags)
 	http.Redirect(w, r, g.cfg.Prefix+"/", http.StatusSeeOther)
 }
 

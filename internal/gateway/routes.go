@@ -81,6 +81,9 @@ func (g *Gateway) serveConsoleRedirect(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Gateway) serveLogin(w http.ResponseWriter, r *http.Request) {
+	if !g.loginAllowed(w, r) {
+		return
+	}
 	err := g.d.Login.Begin(r.Context(), w, r, g.callbackURL(r), r.URL.Query().Get("return_to"))
 	if err != nil {
 		g.loginFailed(w, r, err)
