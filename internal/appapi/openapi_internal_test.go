@@ -83,6 +83,9 @@ func checkOperation(t *testing.T, comps map[string]any, rt route, item, op map[s
 	if rt.path != openAPIPath && responses["401"] == nil {
 		t.Errorf("%s %s does not document 401", rt.method, rt.path)
 	}
+	if rt.path != openAPIPath && responses["429"] == nil {
+		t.Errorf("%s %s does not document 429", rt.method, rt.path)
+	}
 	declared := map[string]bool{}
 	for _, params := range []any{item["parameters"], op["parameters"]} {
 		list, _ := params.([]any)
