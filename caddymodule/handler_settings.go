@@ -36,6 +36,9 @@ func (h *Handler) resolve(repl *caddy.Replacer) (settings, error) {
 		return settings{}, err
 	}
 	audience := repl.ReplaceKnown(h.Audience, "")
+	if h.Audience != "" && audience == "" {
+		return settings{}, errors.New("lockbox audience is empty once placeholders are replaced (is its environment variable set?)")
+	}
 	if audience == "" {
 		// The site's host with its port, so two sites on one host do not
 		// accept each other's tokens.

@@ -166,3 +166,13 @@ func TestHandlerProvisions(t *testing.T) {
 		t.Fatalf("valid config refused: %v", err)
 	}
 }
+
+// TestHandlerResolveEmptyAudience: an audience placeholder that resolves
+// to nothing is an error, not a silent fall back to the site's host.
+func TestHandlerResolveEmptyAudience(t *testing.T) {
+	h := validHandler()
+	h.Audience = "{env.LOCKBOX_TEST_UNSET_AUDIENCE}"
+	if _, err := h.resolve(caddy.NewReplacer()); err == nil || !strings.Contains(err.Error(), "audience is empty once placeholders are replaced") {
+		t.Fatalf("resolve = %v; want an error about the empty audience", err)
+	}
+}
