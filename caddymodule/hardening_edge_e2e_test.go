@@ -3,6 +3,7 @@ package caddymodule_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -137,7 +138,7 @@ func TestEdgeLockboxCookiesNeverReachTheApp(t *testing.T) {
 				lines = append(lines, "Cookie: "+l)
 			}
 			rawExchange(t, e.gw.site, "GET", "GET /x HTTP/1.1", append(lines, "Connection: close"), "").echo(t)
-			if got := e.app.last(t).Header["Cookie"]; !slicesEqual(got, tt.want) {
+			if got := e.app.last(t).Header["Cookie"]; !slices.Equal(got, tt.want) {
 				t.Fatalf("the app got Cookie %q, want %q", got, tt.want)
 			}
 		})
@@ -146,13 +147,11 @@ func TestEdgeLockboxCookiesNeverReachTheApp(t *testing.T) {
 		rawExchange(t, e.gw.site, "GET", "GET /x HTTP/1.1",
 			[]string{e.cookie + "; lockbox-admin=adm1; app_session=abc; __Host-lockbox-login=y", "Connection: close"}, "").echo(t)
 		got := e.app.last(t)
-		if got.Header.Get("X-Lockbox-Tenant") != "acme" || !slicesEqual(got.Header["Cookie"], []string{"app_session=abc"}) {
+		if got.Header.Get("X-Lockbox-Tenant") != "acme" || !slices.Equal(got.Header["Cookie"], []string{"app_session=abc"}) {
 			t.Fatalf("the app got tenant %q and Cookie %q", got.Header.Get("X-Lockbox-Tenant"), got.Header["Cookie"])
 		}
 	})
 }
-
-func slicesEqual(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") && len(a) == len(b) }
 
 func TestEdgeAgentWebSocketFromForeignOriginRefused(t *testing.T) {
 	t.Parallel()

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strings"
 
@@ -36,7 +37,12 @@ func stripCookies(r *http.Request) {
 }
 
 // hasLockboxCookie reports whether a Cookie line holds a Lockbox cookie.
+// Every Lockbox cookie name holds "lockbox", so one substring search
+// settles most lines.
 func hasLockboxCookie(line string) bool {
+	if !strings.Contains(line, login.SessionCookiePlain) {
+		return false
+	}
 	for rest := line; rest != ""; {
 		var part string
 		part, rest, _ = strings.Cut(rest, ";")
@@ -54,7 +60,7 @@ func stripCookieLine(line string) string {
 	for rest := line; rest != ""; {
 		var part string
 		part, rest, _ = strings.Cut(rest, ";")
-		part = strings.Trim(part, " \t")
+		part = textproto.TrimString(part)
 		if part != "" && !isLockboxCookie(cookieName(part)) {
 			kept = append(kept, part)
 		}
@@ -66,7 +72,7 @@ func stripCookieLine(line string) string {
 // spaces around it.
 func cookieName(pair string) string {
 	name, _, _ := strings.Cut(pair, "=")
-	return strings.Trim(name, " \t")
+	return textproto.TrimString(name)
 }
 
 func isLockboxCookie(name string) bool {
