@@ -83,6 +83,10 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 		g.refuse(w, r, sess.Session, http.StatusBadRequest, policy.Decision{Code: "ambiguous_path", Message: "This address is written in a way Lockbox does not let agents use."})
 		return nil
 	}
+	if status, d := agentRequestRefusal(r); !d.Allowed() {
+		g.refuse(w, r, sess.Session, status, d)
+		return nil
+	}
 	if g.outsideAreas(w, r, sess.Session, clean) {
 		return nil
 	}
@@ -99,7 +103,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 		g.unavailable(w, r, err)
 		return nil
 	}
-	policy.StripMethodOverride(r.Header)
+	policy.StripAgentHeaders(r.Header)
 	g.names.set(r.Header, sess, tok)
 
 	start := g.now()

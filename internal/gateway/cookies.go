@@ -2,57 +2,80 @@ package gateway
 
 import (
 	"net/http"
+	"net/textproto"
+	"slices"
 	"strings"
 
 	"github.com/lockbox-gw/lockbox/internal/login"
 )
 
-// stripCookies removes Lockbox's cookies from the request before it goes
-// to the app, so the app never sees (or leaks) an agent's session.
+// stripCookies removes every Lockbox cookie (the agent session, the login
+// binding, the admin session: "lockbox" and "lockbox-*", with or without
+// __Host-) from the request before it goes to the app, so the app never
+// sees, logs or leaks a Lockbox session. Cookie lines without one are
+// left as they are; it allocates nothing when none is present.
 func stripCookies(r *http.Request) {
 	lines := r.Header["Cookie"]
-	if len(lines) == 0 {
+	i := slices.IndexFunc(lines, hasLockboxCookie)
+	if i < 0 {
 		return
 	}
-	var kept []string
-	for _, line := range lines {
-		if line = stripCookieLine(line); line != "" {
+	kept := slices.Clone(lines[:i])
+	for _, line := range lines[i:] {
+		if hasLockboxCookie(line) {
+			line = stripCookieLine(line)
+		}
+		if line != "" {
 			kept = append(kept, line)
 		}
 	}
 	if len(kept) == 0 {
-		r.Header.Del("Cookie")
+		delete(r.Header, "Cookie")
 		return
 	}
 	r.Header["Cookie"] = kept
 }
 
-// stripCookieLine returns a Cookie line without Lockbox's cookies and
-// empty parts, the rest joined by "; ". It allocates only when the line
-// changes and keeps something.
-func stripCookieLine(line string) string {
-	var buf [256]byte
-	out := buf[:0]
+// hasLockboxCookie reports whether a Cookie line holds a Lockbox cookie.
+// Every Lockbox cookie name holds "lockbox", so one substring search
+// settles most lines.
+func hasLockboxCookie(line string) bool {
+	if !strings.Contains(line, login.SessionCookiePlain) {
+		return false
+	}
 	for rest := line; rest != ""; {
 		var part string
 		part, rest, _ = strings.Cut(rest, ";")
-		part = strings.TrimSpace(part)
-		name, _, _ := strings.Cut(part, "=")
-		if part == "" || isLockboxCookie(name) {
-			continue
+		if isLockboxCookie(cookieName(part)) {
+			return true
 		}
-		if len(out) > 0 {
-			out = append(out, "; "...)
+	}
+	return false
+}
+
+// stripCookieLine returns a Cookie line without Lockbox's cookies and
+// empty parts; the app's cookies keep their bytes and are joined by "; ".
+func stripCookieLine(line string) string {
+	var kept []string
+	for rest := line; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ";")
+		part = textproto.TrimString(part)
+		if part != "" && !isLockboxCookie(cookieName(part)) {
+			kept = append(kept, part)
 		}
-		out = append(out, part...)
 	}
-	if string(out) == line {
-		return line
-	}
-	return string(out)
+	return strings.Join(kept, "; ")
+}
+
+// cookieName returns the name of a "name=value" cookie pair, without the
+// spaces around it.
+func cookieName(pair string) string {
+	name, _, _ := strings.Cut(pair, "=")
+	return textproto.TrimString(name)
 }
 
 func isLockboxCookie(name string) bool {
-	return name == login.SessionCookieHost || name == login.SessionCookiePlain ||
-		strings.HasPrefix(name, login.SessionCookieHost+"-") || strings.HasPrefix(name, login.SessionCookiePlain+"-")
+	name = strings.TrimPrefix(name, "__Host-")
+	return name == login.SessionCookiePlain || strings.HasPrefix(name, login.SessionCookiePlain+"-")
 }

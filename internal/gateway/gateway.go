@@ -135,16 +135,19 @@ func (g *Gateway) Run(ctx context.Context) {
 	})
 }
 
-// ServeHTTP handles one request. Ordinary traffic (no Lockbox cookie)
-// costs a header scrub and a cookie check, then goes on untouched.
+// ServeHTTP handles one request. Ordinary traffic (no Lockbox session
+// cookie) costs the edge checks and a cookie scan, then goes on with
+// nothing of Lockbox's left in it.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request, next Next) error {
-	g.scrub.Scrub(r.Header)
-	g.scrub.Scrub(r.Trailer)
+	if !g.edge(w, r) {
+		return nil
+	}
 	if p, ok := g.own(r.URL.Path); ok {
 		g.serveOwn(w, r, p)
 		return nil
 	}
 	if !login.HasCookie(r) {
+		stripCookies(r)
 		return next(w, r)
 	}
 	return g.serveAgent(w, r, next)

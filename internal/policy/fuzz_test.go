@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func FuzzCheckPath(f *testing.F) {
@@ -17,6 +18,8 @@ func FuzzCheckPath(f *testing.F) {
 		{"/settings%2fbilling", "/settings/billing"},
 		{"/x/%2e%2e/settings", "/x/../settings"},
 		{"/a%252f", "/a%2f"},
+		{"/settings./billing", "/settings./billing"},
+		{"/settings%20/billing", "/settings /billing"},
 		{"/a;b", "/a;b"},
 		{"/%c0%ae", "/\xc0\xae"},
 		{"/caf%C3%A9", "/café"},
@@ -56,6 +59,9 @@ func checkAccepted(t *testing.T, raw, clean string) {
 	for seg := range strings.SplitSeq(clean, "/") {
 		if seg == "." || seg == ".." {
 			t.Fatalf("accepted a dot segment: %q", clean)
+		}
+		if strings.TrimRightFunc(strings.TrimRight(seg, "."), unicode.IsSpace) != seg {
+			t.Fatalf("accepted a segment ending in a dot or a space: %q", clean)
 		}
 	}
 	if raw != "" {

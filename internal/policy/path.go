@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // PathError is a request path refused because servers could read it in
 // more than one way, so a deny rule might not see what the app sees.
@@ -29,10 +33,11 @@ func refuse(reason string) error { return &PathError{Reason: reason} }
 // empty means path needed no escapes) and path its decoding (r.URL.Path).
 //
 // The reverse proxy sends the path upstream as r.URL.EscapedPath() gives
-// it, so the app decodes the same bytes; by refusing encoded slashes and backslashes, dot and
-// empty segments, double encoding, control characters, path parameters,
-// invalid UTF-8 and look-alike characters, the decoding is the one path
-// the app routes on, and Caddy's path cleaning leaves it as it is. Errors
+// it, so the app decodes the same bytes; by refusing encoded slashes and
+// backslashes, dot and empty segments, segments ending in a dot or a
+// space, double encoding, control characters, path parameters, invalid
+// UTF-8 and look-alike characters, the decoding is the one path the app
+// routes on, and Caddy's path cleaning leaves it as it is. Errors
 // are *PathError. It does not allocate for an accepted path.
 func CheckPath(rawPath, path string) (clean string, err error) {
 	if rawPath != "" {
@@ -125,7 +130,9 @@ func checkDecodedByte(path string, i int) error {
 }
 
 // checkSegments refuses empty and dot segments, which servers collapse or
-// resolve. A single trailing slash is an ordinary path.
+// resolve, and segments ending in a dot or whitespace, which IIS and some
+// Java servers trim ("/settings./billing" is "/settings/billing" there).
+// A single trailing slash is an ordinary path.
 func checkSegments(path string) error {
 	for rest := path[1:]; ; {
 		seg, after, more := strings.Cut(rest, "/")
@@ -134,12 +141,27 @@ func checkSegments(path string) error {
 			return refuse("it contains a dot segment (. or ..)")
 		case seg == "" && more:
 			return refuse("it contains an empty segment (//), which some servers collapse")
+		case endsInDotOrSpace(seg):
+			return refuse("a segment ends in a dot or a space, which some servers drop")
 		}
 		if !more {
 			return nil
 		}
 		rest = after
 	}
+}
+
+// endsInDotOrSpace reports whether seg ends in '.' or in a whitespace
+// character (ASCII or Unicode).
+func endsInDotOrSpace(seg string) bool {
+	if seg == "" {
+		return false
+	}
+	if c := seg[len(seg)-1]; c < utf8.RuneSelf {
+		return c == '.' || c == ' ' || c == '\t'
+	}
+	r, _ := utf8.DecodeLastRuneInString(seg)
+	return unicode.IsSpace(r)
 }
 
 func isControl(c byte) bool { return c < 0x20 || c == 0x7f }

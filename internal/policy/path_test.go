@@ -19,7 +19,7 @@ func TestCheckPath(t *testing.T) {
 		{name: "no escapes given", raw: "", path: "/a/b"},
 		{name: "decoded letter", raw: "/%61", path: "/a"},
 		{name: "upper and lower hex", raw: "/%C3%a9", path: "/é"},
-		{name: "dots inside a name", raw: "/a.b/..c/d..", path: "/a.b/..c/d.."},
+		{name: "dots inside a name", raw: "/a.b/..c/d..e", path: "/a.b/..c/d..e"},
 		{name: "encoded dot inside a name", raw: "/file%2ehtml", path: "/file.html"},
 		{name: "percent not followed by hex twice", raw: "/100%25", path: "/100%"},
 		{name: "percent and one hex", raw: "/a%252", path: "/a%2"},

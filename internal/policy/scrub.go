@@ -65,6 +65,25 @@ func (s *Scrubber) Scrub(h http.Header) (removed int) {
 	return removed
 }
 
+// Names reports whether any name in h starts with the prefix, compared as
+// in Scrub. Given a request's declared trailers (r.Trailer before the body
+// is read) it tells whether the client means to send an identity header
+// as a trailer. It does not allocate.
+func (s *Scrubber) Names(h http.Header) bool {
+	p := s.Prefix()
+	for name := range h {
+		if hasFoldedPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Lists reports whether a comma-separated token of values, such as a
+// Trailer header's, starts with the prefix, compared as in Scrub. It does
+// not allocate.
+func (s *Scrubber) Lists(values []string) bool { return anyToken(values, s.Prefix()) }
+
 // StripMethodOverride deletes the headers some frameworks read to replace
 // the request method, so a POST cannot act as a DELETE behind the policy's
 // back. Names compare as in Scrub.
