@@ -152,7 +152,7 @@ func (h *harness) serve(w http.ResponseWriter, r *http.Request) {
 			writeError(w, err)
 		}
 	case callbackPath:
-		res, err := h.svc.Finish(r.Context(), w, r)
+		res, err := h.svc.Finish(r.Context(), w, r, h.callbackURL())
 		if err != nil {
 			writeError(w, err)
 			return
