@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"golang.org/x/oauth2"
 
@@ -174,7 +175,7 @@ func (s *Service) exchange(ctx context.Context, p *idp, rec loginRecord, code st
 	oauth.RedirectURL = rec.RedirectURL
 	tok, err := oauth.Exchange(ctx, code, oauth2.VerifierOption(rec.Verifier))
 	if err != nil {
-		return "", exchangeError(err)
+		return "", exchangeError(err, code)
 	}
 	raw, ok := tok.Extra("id_token").(string)
 	if !ok || raw == "" {
@@ -185,15 +186,16 @@ func (s *Service) exchange(ctx context.Context, p *idp, rec loginRecord, code st
 
 // exchangeError tells a refused code (used, expired, wrong verifier) from
 // a provider that cannot be reached. The cause names the provider's
-// status and OAuth error, never the response body, which could echo the
-// code.
-func exchangeError(err error) error {
+// status, OAuth error and description, with the code blanked out, and
+// never the raw response body, which could hold tokens.
+func exchangeError(err error, code string) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.Response == nil {
 		return idpUnavailable(err)
 	}
+	desc := strings.ReplaceAll(re.ErrorDescription, code, "[code]")
 	cause := fmt.Errorf("token endpoint answered %d, error %s: %s", re.Response.StatusCode,
-		strconv.Quote(clip(re.ErrorCode, 64)), strconv.Quote(clip(re.ErrorDescription, 200)))
+		strconv.Quote(clip(re.ErrorCode, 64)), strconv.Quote(clip(desc, 200)))
 	if re.Response.StatusCode < 500 {
 		return refused(problem.Invalid, CodeCodeRejected,
 			"the sign-in provider did not accept the sign-in code (it may be used or expired); sign in again", cause)
