@@ -193,7 +193,10 @@ func exchangeError(err error, code string) error {
 	if !errors.As(err, &re) || re.Response == nil {
 		return idpUnavailable(err)
 	}
-	desc := strings.ReplaceAll(re.ErrorDescription, code, "[code]")
+	desc := re.ErrorDescription
+	if code != "" {
+		desc = strings.ReplaceAll(desc, code, "[code]")
+	}
 	cause := fmt.Errorf("token endpoint answered %d, error %s: %s", re.Response.StatusCode,
 		strconv.Quote(clip(re.ErrorCode, 64)), strconv.Quote(clip(desc, 200)))
 	if re.Response.StatusCode < 500 {
