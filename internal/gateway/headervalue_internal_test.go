@@ -7,7 +7,7 @@ import (
 )
 
 // decodeHeaderValue is what an app does with an identity header value,
-// as the README says: strip the UTF-8” prefix and percent-decode.
+// as the README says: strip extValuePrefix and percent-decode.
 func decodeHeaderValue(v string) (string, error) {
 	rest, ok := strings.CutPrefix(v, extValuePrefix)
 	if !ok {
