@@ -7,6 +7,7 @@ package caddymodule
 //		client_secret <secret>
 //		roles_claim <claim>
 //		scopes <scope...>
+//		trusted_audiences <audience...>
 //	}
 func (p *handlerParser) oidc() error {
 	if err := p.once("oidc"); err != nil {
@@ -49,8 +50,14 @@ func (p *handlerParser) oidcLine(o *OIDC, seen map[string]bool) error {
 			return p.d.Err("oidc scopes needs at least one scope to request besides openid, email and profile")
 		}
 		return noBlock(p.d, word)
+	case "trusted_audiences":
+		o.TrustedAudiences = p.d.RemainingArgs()
+		if len(o.TrustedAudiences) == 0 {
+			return p.d.Err("oidc trusted_audiences needs at least one audience to accept in ID tokens besides the client id")
+		}
+		return noBlock(p.d, word)
 	}
-	return p.d.Errf("unrecognized oidc subdirective %q: use client_id, client_secret, roles_claim or scopes", clip(word))
+	return p.d.Errf("unrecognized oidc subdirective %q: use client_id, client_secret, roles_claim, scopes or trusted_audiences", clip(word))
 }
 
 // oidcValue parses "<word> <value>". The value is never echoed: it may

@@ -29,6 +29,10 @@ type OIDC struct {
 	// RolesClaim names the ID token claim listing the agent's groups.
 	// Default: groups.
 	RolesClaim string `json:"roles_claim,omitempty"`
+
+	// TrustedAudiences may appear in an ID token's aud beside the client
+	// id (some providers add their own); any other audience is refused.
+	TrustedAudiences []string `json:"trusted_audiences,omitempty"`
 }
 
 // Role is what agents in one of its groups may do.

@@ -35,6 +35,8 @@ func (h *Handler) resolve(repl *caddy.Replacer) (settings, error) {
 	if err != nil {
 		return settings{}, err
 	}
+	// Logins and agent sessions belong to this site alone.
+	lc.Site = issuer.String()
 	audience := repl.ReplaceKnown(h.Audience, "")
 	if h.Audience != "" && audience == "" {
 		return settings{}, errors.New("lockbox audience is empty once placeholders are replaced (is its environment variable set?)")
@@ -81,14 +83,15 @@ func (h *Handler) loginConfig(repl *caddy.Replacer, prefix string) (login.Config
 		return login.Config{}, errors.New("oidc client_secret is empty once placeholders are replaced (is its environment variable set?)")
 	}
 	return login.Config{
-		Issuer:       repl.ReplaceKnown(o.Issuer, ""),
-		ClientID:     repl.ReplaceKnown(o.ClientID, ""),
-		ClientSecret: secret,
-		Scopes:       o.Scopes,
-		RolesClaim:   o.RolesClaim,
-		Roles:        loginRoles(h.Roles),
-		SessionMax:   time.Duration(h.SessionMax),
-		ConsolePath:  prefix + "/",
+		Issuer:           repl.ReplaceKnown(o.Issuer, ""),
+		ClientID:         repl.ReplaceKnown(o.ClientID, ""),
+		ClientSecret:     secret,
+		Scopes:           o.Scopes,
+		RolesClaim:       o.RolesClaim,
+		TrustedAudiences: o.TrustedAudiences,
+		Roles:            loginRoles(h.Roles),
+		SessionMax:       time.Duration(h.SessionMax),
+		ConsolePath:      prefix + "/",
 	}, nil
 }
 

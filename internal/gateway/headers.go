@@ -28,8 +28,8 @@ func (n headerNames) set(h http.Header, s *liveSession, token string) {
 		h[name] = v[len(v)-1 : len(v) : len(v)]
 	}
 	put(n.tenant, s.Tenant)
-	put(n.agent, s.Agent.Email)
-	put(n.agentSub, s.Agent.Subject)
+	put(n.agent, s.agent)
+	put(n.agentSub, s.agentSub)
 	put(n.scopes, s.scopes)
 	put(n.session, s.ID)
 	if s.Grant != "" {

@@ -193,6 +193,8 @@ func (e *env) startGateway(in *instance, o options) {
 	svc, err := login.New(login.Config{
 		Issuer: e.idp.Issuer(), ClientID: clientID, ClientSecret: clientSecret,
 		Roles: testRoles, SessionMax: o.loginMax, Now: e.clock.Now,
+		// Every instance serves one site, as behind a load balancer.
+		Site: "http://lockbox.test/_lockbox",
 	}, in.store)
 	if err != nil {
 		t.Fatalf("login.New: %v", err)

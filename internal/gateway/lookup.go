@@ -77,9 +77,11 @@ func (g *Gateway) liveSession(ctx context.Context, tenant, id string) (*liveSess
 // by every request of the session and never changed.
 type liveSession struct {
 	*store.Session
-	actor  *store.Actor // who the session's events name
-	scopes string       // the scopes header
-	pii    string       // the PII header
+	actor    *store.Actor // who the session's events name
+	scopes   string       // the scopes header
+	pii      string       // the PII header
+	agent    string       // the agent header: the email, ASCII (headerValue)
+	agentSub string       // the agent subject header, ASCII (headerValue)
 }
 
 func newLiveSession(s *store.Session) *liveSession {
@@ -87,7 +89,8 @@ func newLiveSession(s *store.Session) *liveSession {
 	if slices.Contains(s.Scopes, scope.PII) {
 		pii = "visible"
 	}
-	return &liveSession{Session: s, actor: agentActor(s.Agent), scopes: strings.Join(s.Scopes, " "), pii: pii}
+	return &liveSession{Session: s, actor: agentActor(s.Agent), scopes: strings.Join(s.Scopes, " "), pii: pii,
+		agent: headerValue(s.Agent.Email), agentSub: headerValue(s.Agent.Subject)}
 }
 
 // currentGrant returns the tenant's active grant, or ok=false when it has

@@ -92,7 +92,7 @@ func (g *Gateway) serveLogin(w http.ResponseWriter, r *http.Request) {
 
 func (g *Gateway) serveCallback(w http.ResponseWriter, r *http.Request) {
 	old, _ := g.agent(r.Context(), r) // the login this one replaces, if any
-	res, err := g.d.Login.Finish(r.Context(), w, r)
+	res, err := g.d.Login.Finish(r.Context(), w, r, g.callbackURL(r))
 	if err != nil {
 		g.loginFailed(w, r, err)
 		return
@@ -129,15 +129,20 @@ func (g *Gateway) callbackURL(r *http.Request) string {
 
 // loginFailed shows why a login could not start or finish. Refusals are
 // logged at warn (a forged or replayed state is worth knowing about),
-// failures of Lockbox itself at error.
+// failures of Lockbox itself at error, each with its underlying cause
+// (the login package keeps tokens and codes out of causes).
 func (g *Gateway) loginFailed(w http.ResponseWriter, r *http.Request, err error) {
 	p := problem.As(err)
 	status := problem.Status(err)
+	fields := []zap.Field{zap.String("code", p.Code), zap.Error(err)}
+	if p.Cause != nil {
+		fields = append(fields, zap.String("cause", p.Cause.Error()))
+	}
 	switch {
 	case status >= 500 && !errors.Is(err, login.ErrIdPUnavailable):
-		g.d.Logger.Error("agent login failed", zap.String("code", p.Code), zap.Error(err))
+		g.d.Logger.Error("agent login failed", fields...)
 	default:
-		g.d.Logger.Warn("agent login refused", zap.String("code", p.Code), zap.Error(err))
+		g.d.Logger.Warn("agent login refused", fields...)
 	}
 	title, msg := "Login failed", p.Message
 	switch {

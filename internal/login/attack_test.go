@@ -36,9 +36,11 @@ func TestCallbackRefusesForgedState(t *testing.T) {
 	h := newHarness(t, options{})
 	b := newBrowser(t, h)
 	cb := b.signIn(b.begin(h, ""), "bob")
-	for _, state := range []string{"", "forged", strings.Repeat("A", 43), strings.Repeat("x", 10000)} {
+	for _, state := range []string{"", "forged", strings.Repeat("x", 10000)} {
 		expect(t, b.callback(withState(t, cb, state)), http.StatusBadRequest, login.CodeStateInvalid)
 	}
+	// Well formed but never issued: refused as a replay is.
+	expect(t, b.callback(withState(t, cb, strings.Repeat("A", 43))), http.StatusForbidden, login.CodeStateInvalid)
 }
 
 func TestCallbackStateIsSingleUse(t *testing.T) {
@@ -48,9 +50,10 @@ func TestCallbackStateIsSingleUse(t *testing.T) {
 	binding := b.cookie(h, "lockbox-login")
 	cb := b.signIn(p, "bob")
 	expect(t, b.callback(cb), http.StatusOK, "")
-	// Even with the binding cookie put back, the state is spent.
+	// Even with the binding cookie put back, the state is spent: a replay
+	// is forbidden (403), not a malformed request.
 	b.setCookie(h, "lockbox-login", binding)
-	expect(t, b.callback(cb), http.StatusBadRequest, login.CodeStateInvalid)
+	expect(t, b.callback(cb), http.StatusForbidden, login.CodeStateInvalid)
 }
 
 func TestCallbackRefusesAnotherBrowser(t *testing.T) {
@@ -76,7 +79,7 @@ func TestCallbackRefusesAnotherBrowser(t *testing.T) {
 				t.Fatal("a session was created")
 			}
 			// The state was spent on the refused attempt.
-			expect(t, victim.callback(cb), http.StatusBadRequest, login.CodeStateInvalid)
+			expect(t, victim.callback(cb), http.StatusForbidden, login.CodeStateInvalid)
 		})
 	}
 }
@@ -118,7 +121,7 @@ func TestCallbackRefusesExpiredLogin(t *testing.T) {
 	b := newBrowser(t, h)
 	p := b.begin(h, "")
 	tamperLogin(t, h, p.state(), "created", time.Now().Add(-11*time.Minute))
-	expect(t, b.callback(b.signIn(p, "bob")), http.StatusBadRequest, login.CodeStateInvalid)
+	expect(t, b.callback(b.signIn(p, "bob")), http.StatusForbidden, login.CodeStateInvalid)
 }
 
 func TestCallbackRefusesReusedCode(t *testing.T) {
@@ -253,12 +256,12 @@ func TestLoginAcrossInstances(t *testing.T) {
 		req.AddCookie(c)
 	}
 	w := httptest.NewRecorder()
-	res, err := peer.Finish(t.Context(), w, req)
+	res, err := peer.Finish(t.Context(), w, req, h.callbackURL())
 	if err != nil || res.Agent.Subject != "bob" {
 		t.Fatalf("Finish on the peer = %+v, %v", res.Identity, err)
 	}
 	// The state is spent for the first instance too.
-	expect(t, b.callback(cb), http.StatusBadRequest, login.CodeStateInvalid)
+	expect(t, b.callback(cb), http.StatusForbidden, login.CodeStateInvalid)
 	// And the session made by the peer is known to the first instance.
 	next := httptest.NewRequest(http.MethodGet, h.rp.URL+"/_lockbox/", nil)
 	for _, c := range w.Result().Cookies() {

@@ -23,6 +23,8 @@ const (
 type claims struct {
 	agent  store.Agent
 	groups []string
+	// hasRolesClaim: the roles claim is present, even if empty or null.
+	hasRolesClaim bool
 }
 
 // readClaims type-checks the claims of a verified token: sub, email and
@@ -44,6 +46,7 @@ func readClaims(tok *oidc.IDToken, rolesClaim string) (claims, error) {
 	if c.agent.Name, err = optionalString(raw, "name"); err != nil {
 		return claims{}, badClaims(err)
 	}
+	_, c.hasRolesClaim = raw[rolesClaim]
 	if c.groups, err = stringList(raw[rolesClaim]); err != nil {
 		return claims{}, badClaims(fmt.Errorf("claim %q: %w", rolesClaim, err))
 	}

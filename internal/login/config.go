@@ -41,6 +41,15 @@ type Config struct {
 	ClientSecret string
 	// Scopes are requested beside openid, email and profile.
 	Scopes []string
+	// TrustedAudiences may appear in an ID token's aud beside ClientID
+	// (some providers add their own, such as a project id); any other
+	// audience is refused.
+	TrustedAudiences []string
+	// Site is the site this service signs agents in for: Lockbox's issuer
+	// URL there (scheme, host and prefix). Logins and agent sessions are
+	// bound to it and to the scheme they were made over; empty means the
+	// request's scheme and Host.
+	Site string
 	// RolesClaim names the ID token claim listing the agent's groups; a
 	// list of strings or a single string. Default "groups".
 	RolesClaim string
@@ -85,6 +94,12 @@ func (c Config) normalized() (Config, error) {
 		return Config{}, err
 	}
 	c.Scopes = scopes
+	if err := c.checkAudiences(); err != nil {
+		return Config{}, err
+	}
+	if c.Site != "" && validateRedirectURL(c.Site) != nil {
+		return Config{}, fmt.Errorf("site %q is not an absolute http or https URL", c.Site)
+	}
 	if err := c.fillDefaults(); err != nil {
 		return Config{}, err
 	}
@@ -147,6 +162,18 @@ func validateIssuer(issuer string) error {
 		return nil
 	}
 	return fmt.Errorf("oidc issuer %q must use https (plain http only on a loopback address)", issuer)
+}
+
+// checkAudiences requires each trusted audience to be a single printable
+// word.
+func (c *Config) checkAudiences() error {
+	c.TrustedAudiences = slices.Clone(c.TrustedAudiences)
+	for _, a := range c.TrustedAudiences {
+		if a == "" || !validClaimString(a) || strings.ContainsRune(a, ' ') {
+			return fmt.Errorf("oidc trusted audience %q must be a single printable word", a)
+		}
+	}
+	return nil
 }
 
 // requestScopes returns the base scopes followed by the extra ones,

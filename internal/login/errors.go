@@ -3,6 +3,7 @@ package login
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/lockbox-gw/lockbox/internal/problem"
 )
@@ -27,6 +28,8 @@ const (
 	CodeBadRequest      = "login_bad_request"
 	CodeStateInvalid    = "login_state_invalid"
 	CodeBrowserMismatch = "login_browser_mismatch"
+	CodeWrongSite       = "login_wrong_site"
+	CodeIssuerMismatch  = "login_issuer_mismatch"
 	CodeIdPRefused      = "login_idp_refused"
 	CodeCodeRejected    = "login_code_rejected"
 	CodeTokenInvalid    = "login_token_invalid"
@@ -53,8 +56,19 @@ func refused(kind problem.Kind, code, msg string, cause error) *problem.Error {
 	return &problem.Error{Kind: kind, Code: code, Message: msg, Cause: cause}
 }
 
-// noRole is the error for an agent none of whose groups has a role.
-func noRole() *problem.Error {
-	return refused(problem.Forbidden, CodeNoRole,
-		"your account has no Lockbox role; ask an administrator to add you to a support group", ErrNoRole)
+// noRole is the error for an agent none of whose groups has a role. When
+// the ID token has no roles claim at all, the fault is more likely the
+// provider's configuration than the agent's groups, and it says so.
+func noRole(cfg Config, hasClaim bool) *problem.Error {
+	if hasClaim {
+		return refused(problem.Forbidden, CodeNoRole,
+			"your account has no Lockbox role; ask an administrator to add you to a support group", ErrNoRole)
+	}
+	hint := "the provider must be set up to put it in ID tokens"
+	if !slices.Contains(cfg.Scopes, cfg.RolesClaim) {
+		hint = fmt.Sprintf("many providers send it only when the %q scope is requested: add `oidc { scopes %s }` to the Lockbox configuration, or set the provider up to put it in ID tokens", cfg.RolesClaim, cfg.RolesClaim)
+	}
+	msg := fmt.Sprintf("your account has no Lockbox role because the sign-in provider sent no %q claim; ask an administrator to fix the setup: %s", cfg.RolesClaim, hint)
+	return refused(problem.Forbidden, CodeNoRole, msg,
+		fmt.Errorf("%w: the ID token has no %q claim (%s)", ErrNoRole, cfg.RolesClaim, hint))
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"golang.org/x/oauth2"
 
@@ -33,14 +34,16 @@ type Result struct {
 	ReturnTo string `json:"return_to"`
 }
 
-// Finish completes a login on the callback. The state is taken from the
-// store (so it works once, across instances) and checked against this
-// browser's binding cookie before the code is exchanged; then the ID token
-// is verified (signature, issuer, audience, expiry), the nonce compared,
-// the claims type-checked and the groups mapped to roles. On success a
-// fresh agent session replaces any the browser had, and its cookie is
-// set. The binding cookie is cleared whatever the outcome.
-func (s *Service) Finish(ctx context.Context, w http.ResponseWriter, r *http.Request) (Result, error) {
+// Finish completes a login on the callback at redirectURL, the same URL
+// Begin was given on this site. Before the code is exchanged, the state is
+// taken from the store (so it works once, across instances) and checked
+// against this browser's binding cookie and this site's redirect URL, and
+// the response's iss (RFC 9207) against the issuer; then the ID token is
+// verified (signature, issuer, audiences, azp, iat, expiry), the nonce
+// compared, the claims type-checked and the groups mapped to roles. On
+// success a fresh agent session replaces any the browser had, and its
+// cookie is set. The binding cookie is cleared whatever the outcome.
+func (s *Service) Finish(ctx context.Context, w http.ResponseWriter, r *http.Request, redirectURL string) (Result, error) {
 	mode := modeOf(r)
 	if mode == cookieRefused {
 		return Result{}, insecure()
@@ -48,6 +51,14 @@ func (s *Service) Finish(ctx context.Context, w http.ResponseWriter, r *http.Req
 	q := r.URL.Query()
 	rec, err := s.takeLogin(ctx, w, r, mode, q.Get("state"))
 	if err != nil {
+		return Result{}, err
+	}
+	if rec.RedirectURL != redirectURL {
+		return Result{}, refused(problem.Forbidden, CodeWrongSite,
+			"this sign-in was started on another site; sign in again here",
+			fmt.Errorf("login started for callback %s, finished at %s", rec.RedirectURL, redirectURL))
+	}
+	if err := s.checkResponseIssuer(ctx, q); err != nil {
 		return Result{}, err
 	}
 	if err := idpError(q); err != nil {
@@ -70,22 +81,23 @@ func (s *Service) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.
 	_, bindingName := mode.names()
 	setCookie(w, mode, bindingName, "", -1)
 	if !isToken(state) {
-		return loginRecord{}, stateInvalid(errors.New("state missing or malformed"))
+		return loginRecord{}, stateInvalid(problem.Invalid, errors.New("state missing or malformed"))
 	}
 	raw, err := s.store.TakeRecord(ctx, kindLogin, hashToken(state))
 	if errors.Is(err, store.ErrNotFound) {
-		return loginRecord{}, stateInvalid(err)
+		// Used already (a replay), expired, or never issued: all refused.
+		return loginRecord{}, stateInvalid(problem.Forbidden, errors.New("state unknown or already used"))
 	}
 	if err != nil {
 		return loginRecord{}, problem.Store(err)
 	}
 	var rec loginRecord
 	if err := json.Unmarshal(raw, &rec); err != nil {
-		return loginRecord{}, stateInvalid(err)
+		return loginRecord{}, stateInvalid(problem.Forbidden, err)
 	}
 	// The store's TTL is garbage collection; the age is decided here.
 	if s.cfg.Now().After(rec.Created.Add(loginTTL)) {
-		return loginRecord{}, stateInvalid(errors.New("login expired"))
+		return loginRecord{}, stateInvalid(problem.Forbidden, errors.New("login expired"))
 	}
 	binding, ok := cookieValue(r, bindingName)
 	if !ok || !equal(hashToken(binding), rec.Binding) {
@@ -132,6 +144,13 @@ func (s *Service) authenticate(ctx context.Context, rec loginRecord, code string
 	if err != nil {
 		return Identity{}, tokenInvalid(err)
 	}
+	var payload json.RawMessage
+	if err := tok.Claims(&payload); err != nil {
+		return Identity{}, tokenInvalid(err)
+	}
+	if err := s.cfg.checkIDToken(payload); err != nil {
+		return Identity{}, tokenInvalid(err)
+	}
 	if !equal(tok.Nonce, rec.Nonce) {
 		return Identity{}, refused(problem.Forbidden, CodeNonceMismatch,
 			"the sign-in provider's answer does not belong to this sign-in (nonce mismatch); sign in again", nil)
@@ -142,7 +161,7 @@ func (s *Service) authenticate(ctx context.Context, rec loginRecord, code string
 	}
 	id, ok := identityFor(c.agent, c.groups, s.cfg.Roles)
 	if !ok {
-		return Identity{}, noRole()
+		return Identity{}, noRole(s.cfg, c.hasRolesClaim)
 	}
 	return id, nil
 }
@@ -156,7 +175,7 @@ func (s *Service) exchange(ctx context.Context, p *idp, rec loginRecord, code st
 	oauth.RedirectURL = rec.RedirectURL
 	tok, err := oauth.Exchange(ctx, code, oauth2.VerifierOption(rec.Verifier))
 	if err != nil {
-		return "", exchangeError(err)
+		return "", exchangeError(err, code)
 	}
 	raw, ok := tok.Extra("id_token").(string)
 	if !ok || raw == "" {
@@ -166,20 +185,31 @@ func (s *Service) exchange(ctx context.Context, p *idp, rec loginRecord, code st
 }
 
 // exchangeError tells a refused code (used, expired, wrong verifier) from
-// a provider that cannot be reached.
-func exchangeError(err error) error {
+// a provider that cannot be reached. The cause names the provider's
+// status, OAuth error and description, with the code blanked out, and
+// never the raw response body, which could hold tokens.
+func exchangeError(err error, code string) error {
 	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
-		return refused(problem.Invalid, CodeCodeRejected,
-			"the sign-in provider did not accept the sign-in code (it may be used or expired); sign in again", err)
+	if !errors.As(err, &re) || re.Response == nil {
+		return idpUnavailable(err)
 	}
-	return idpUnavailable(err)
+	desc := re.ErrorDescription
+	if code != "" {
+		desc = strings.ReplaceAll(desc, code, "[code]")
+	}
+	cause := fmt.Errorf("token endpoint answered %d, error %s: %s", re.Response.StatusCode,
+		strconv.Quote(clip(re.ErrorCode, 64)), strconv.Quote(clip(desc, 200)))
+	if re.Response.StatusCode < 500 {
+		return refused(problem.Invalid, CodeCodeRejected,
+			"the sign-in provider did not accept the sign-in code (it may be used or expired); sign in again", cause)
+	}
+	return idpUnavailable(cause)
 }
 
 // stateInvalid is the error for a state that is unknown, used, expired or
-// malformed.
-func stateInvalid(cause error) *problem.Error {
-	return refused(problem.Invalid, CodeStateInvalid,
+// malformed: kind Invalid for a malformed one, Forbidden for the others.
+func stateInvalid(kind problem.Kind, cause error) *problem.Error {
+	return refused(kind, CodeStateInvalid,
 		"this sign-in is unknown, expired or already used; sign in again", cause)
 }
 

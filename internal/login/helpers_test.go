@@ -51,6 +51,7 @@ type options struct {
 	timeout      time.Duration    // provider call timeout
 	extraClients []devidp.Client  // more clients at the provider
 	users        []devidp.User    // the provider's users; nil for the default ones
+	site         string           // Config.Site; "rp" for the relying party's own /_lockbox
 	configure    func(*login.Config)
 }
 
@@ -96,6 +97,11 @@ func newHarness(t *testing.T, o options) *harness {
 		Now:          o.now,
 		Timeout:      o.timeout,
 		HTTPClient:   &http.Client{Transport: &swapper{h: h}},
+	}
+	if o.site == "rp" {
+		cfg.Site = h.rp.URL + "/_lockbox"
+	} else {
+		cfg.Site = o.site
 	}
 	if o.configure != nil {
 		o.configure(&cfg)
@@ -152,7 +158,7 @@ func (h *harness) serve(w http.ResponseWriter, r *http.Request) {
 			writeError(w, err)
 		}
 	case callbackPath:
-		res, err := h.svc.Finish(r.Context(), w, r)
+		res, err := h.svc.Finish(r.Context(), w, r, h.callbackURL())
 		if err != nil {
 			writeError(w, err)
 			return
@@ -432,4 +438,24 @@ func expect(t *testing.T, o outcome, status int, code string) {
 	if o.status != status || o.code != code {
 		t.Fatalf("callback = %d %q (%s), want %d %q", o.status, o.code, o.cause, status, code)
 	}
+}
+
+// callbackMessage opens the callback URL u and returns the outcome with
+// the problem's message.
+func (b *browser) callbackMessage(u string) (outcome, string) {
+	b.t.Helper()
+	resp, body := b.get(u)
+	var e struct{ Code, Message, Cause string }
+	_ = json.Unmarshal([]byte(body), &e)
+	return outcome{status: resp.StatusCode, code: e.Code, cause: e.Cause, resp: resp}, e.Message
+}
+
+// queryOf parses the query of URL u.
+func queryOf(t *testing.T, u string) url.Values {
+	t.Helper()
+	parsed, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parsed.Query()
 }

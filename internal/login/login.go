@@ -40,6 +40,7 @@ func New(cfg Config, st store.Store) (*Service, error) {
 		store:    st,
 		sessions: NewSessions(st, cfg.SessionMax, cfg.Now),
 	}
+	s.sessions.site = cfg.Site
 	s.discovery = &discovery{cfg: &s.cfg}
 	return s, nil
 }

@@ -13,6 +13,15 @@ type idp struct {
 	provider *oidc.Provider
 	verifier *oidc.IDTokenVerifier
 	oauth    oauth2.Config // without RedirectURL, which each login sets
+	// issRequired: the provider announces RFC 9207, so every
+	// authorization response must carry its iss.
+	issRequired bool
+}
+
+// metadata is what Lockbox reads from the discovery document beside what
+// go-oidc reads.
+type metadata struct {
+	IssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
 // discovery fetches the provider on first use and caches it. A failure
@@ -34,11 +43,18 @@ func (d *discovery) get(ctx context.Context) (*idp, error) {
 	if err != nil {
 		return nil, idpUnavailable(err)
 	}
+	var meta metadata
+	if err := provider.Claims(&meta); err != nil {
+		return nil, idpUnavailable(err)
+	}
 	p := &idp{
 		provider: provider,
-		// Audience, issuer and expiry are checked; the signing algorithms
-		// are those the provider announces and go-oidc supports.
-		verifier: provider.Verifier(&oidc.Config{ClientID: d.cfg.ClientID, Now: d.cfg.Now}),
+		// go-oidc checks the signature, the issuer, that ClientID is one
+		// of the audiences, and expiry; the signing algorithms are those
+		// the provider announces and go-oidc supports. It leaves extra
+		// audiences, azp and iat to the relying party: checkIDToken.
+		verifier:    provider.Verifier(&oidc.Config{ClientID: d.cfg.ClientID, Now: d.cfg.Now}),
+		issRequired: meta.IssParameterSupported,
 		oauth: oauth2.Config{
 			ClientID:     d.cfg.ClientID,
 			ClientSecret: d.cfg.ClientSecret,

@@ -15,9 +15,13 @@ import (
 // roles allow, and which tenant the agent is working in, if any.
 type AgentSession struct {
 	Identity
-	// ID is the session's store id: the hex SHA-256 of the cookie value.
-	// It is not a secret, but it is no use without the cookie either.
+	// ID is the session's store id: the hex SHA-256 of the cookie value
+	// and the site key. It is not a secret, but it is no use without the
+	// cookie either.
 	ID string `json:"-"`
+	// Site is the scheme and site that created the session; it is
+	// honoured nowhere else.
+	Site string `json:"site"`
 	// CreatedAt and ExpiresAt bound the session (SessionMax apart).
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
@@ -38,11 +42,12 @@ type Impersonation struct {
 }
 
 // Sessions keeps agent sessions in the store, keyed by the hash of the
-// cookie value.
+// cookie value and the site.
 type Sessions struct {
 	store  store.Store
 	maxAge time.Duration
 	now    func() time.Time
+	site   string // Config.Site; "" means the request's scheme and Host
 }
 
 // NewSessions returns agent sessions over st that last maxAge from their
@@ -61,8 +66,9 @@ func (ss *Sessions) Create(ctx context.Context, w http.ResponseWriter, r *http.R
 	if mode == cookieRefused {
 		return nil, insecure()
 	}
+	key := siteKey(ss.site, r, mode)
 	if old, ok := ss.cookie(r); ok {
-		if err := ss.store.DeleteRecord(ctx, kindAgent, hashToken(old)); err != nil {
+		if err := ss.store.DeleteRecord(ctx, kindAgent, sessionID(old, key)); err != nil {
 			return nil, problem.Store(err)
 		}
 	}
@@ -70,7 +76,8 @@ func (ss *Sessions) Create(ctx context.Context, w http.ResponseWriter, r *http.R
 	now := ss.now().UTC()
 	s := &AgentSession{
 		Identity:  id,
-		ID:        hashToken(value),
+		ID:        sessionID(value, key),
+		Site:      key,
 		CreatedAt: now,
 		ExpiresAt: now.Add(ss.maxAge),
 		CSRF:      newToken(),
@@ -100,14 +107,14 @@ func (ss *Sessions) create(ctx context.Context, s *AgentSession) error {
 }
 
 // Get returns the live session named by r's cookie. A missing, malformed
-// (of any size), unknown or expired cookie is ErrNoSession; a store
-// failure is a problem.Store error, so callers fail closed.
+// (of any size), unknown or expired cookie is ErrNoSession, and so is one
+// created on another site or over another scheme; a store failure is a
+// problem.Store error, so callers fail closed.
 func (ss *Sessions) Get(ctx context.Context, r *http.Request) (*AgentSession, error) {
-	value, ok := ss.cookie(r)
+	id, ok := ss.ID(r)
 	if !ok {
 		return nil, ErrNoSession
 	}
-	id := hashToken(value)
 	raw, err := ss.store.GetRecord(ctx, kindAgent, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNoSession
@@ -116,7 +123,8 @@ func (ss *Sessions) Get(ctx context.Context, r *http.Request) (*AgentSession, er
 		return nil, problem.Store(err)
 	}
 	s := &AgentSession{ID: id, raw: raw}
-	if err := json.Unmarshal(raw, s); err != nil || s.Agent.Subject == "" || len(s.Roles) == 0 {
+	if err := json.Unmarshal(raw, s); err != nil || s.Agent.Subject == "" || len(s.Roles) == 0 ||
+		s.Site != siteKey(ss.site, r, modeOf(r)) {
 		return nil, ErrNoSession
 	}
 	// The store's TTL is garbage collection; expiry is decided here.
@@ -172,11 +180,11 @@ func (ss *Sessions) Destroy(ctx context.Context, w http.ResponseWriter, r *http.
 	}
 	name, _ := mode.names()
 	setCookie(w, mode, name, "", -1)
-	value, ok := ss.cookie(r)
+	id, ok := ss.ID(r)
 	if !ok {
 		return nil
 	}
-	if err := ss.store.DeleteRecord(ctx, kindAgent, hashToken(value)); err != nil {
+	if err := ss.store.DeleteRecord(ctx, kindAgent, id); err != nil {
 		return problem.Store(err)
 	}
 	return nil
