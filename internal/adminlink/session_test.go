@@ -2,8 +2,8 @@ package adminlink_test
 
 import (
 	"crypto/tls"
-	"io"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
