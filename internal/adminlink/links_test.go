@@ -130,7 +130,9 @@ func TestForeignTokensAreInvalid(t *testing.T) {
 		}
 		return raw
 	}
-	mk := func(m jwt.SigningMethod, typ string, edit func(jwt.MapClaims)) string { return mkKid(m, typ, kid, edit) }
+	mk := func(m jwt.SigningMethod, typ string, edit func(jwt.MapClaims)) string {
+		return mkKid(m, typ, kid, edit)
+	}
 	same := func(jwt.MapClaims) {}
 	if _, err := l.Verify(ctx(t), mk(jwt.SigningMethodHS256, adminlink.TokenType, same)); err != nil {
 		t.Fatalf("the control token is refused: %v", err)
