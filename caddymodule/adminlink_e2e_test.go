@@ -12,6 +12,8 @@ import (
 	"text/template"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/lockbox-gw/lockbox/internal/redistest"
 )
 
 // linkCaddyfile is one site on a bolt store with the Support Access page,
@@ -165,4 +167,28 @@ func TestLinkKeyFileThroughCaddy(t *testing.T) {
 	link := cliLink(g)
 	wantAdminPage(t, "a link of the file's key", newAgentBrowser(t, g.site).openAdminLink(link))
 	wantOneLineError(t, g.lockbox("keys", "rotate", "--links"), "the admin link key comes from link_key_file")
+}
+
+// TestAdminLinkOpensOnceAcrossGatewaysOnRedis: two lockbox processes on
+// one Redis. A link opened on one is used on the other too; after a
+// rotation on one, the other opens links of the new key and the old.
+func TestAdminLinkOpensOnceAcrossGatewaysOnRedis(t *testing.T) {
+	rs := redistest.Start(t)
+	e := newAgentEnv(t, envOptions{storage: "redis " + rs.URL(), instances: 2})
+	a, b := e.gws[0], e.gws[1]
+	a.ok("admins", "set", "--tenant", "acme", "--by", e2eOperator, "--admin", "id=a1,email=ana@acme.example,name=Ana,role=owner")
+
+	link := cliLink(a)
+	onB := strings.Replace(link, a.site, b.site, 1)
+	wantAdminPage(t, "the link opened on the second gateway", newAgentBrowser(t, b.site).openAdminLink(onB))
+	wantRefusal(t, "the same link on the first gateway", newAgentBrowser(t, a.site).do(call{url: link, follow: true}),
+		http.StatusForbidden, "This Support Access link was already used")
+
+	before := cliLink(a)
+	wantContains(t, b.ok("keys", "rotate", "--links"), "Rotated the admin link key")
+	fresh := cliLink(b)
+	wantAdminPage(t, "a link of the new key on the gateway that did not rotate",
+		newAgentBrowser(t, a.site).openAdminLink(strings.Replace(fresh, b.site, a.site, 1)))
+	wantAdminPage(t, "a link of the old key on the gateway that rotated",
+		newAgentBrowser(t, b.site).openAdminLink(strings.Replace(before, a.site, b.site, 1)))
 }
