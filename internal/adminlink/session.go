@@ -80,7 +80,8 @@ func NewSessions(st store.Store, links *Links, ttl time.Duration, now func() tim
 // redirect: the same path and query without a token. The response is
 // marked no-store and no-referrer. Refusals are ErrInvalid, ErrExpired,
 // ErrSpent or ErrInsecure problems. A GET is always ErrInvalid: mail
-// scanners fetch links, and fetching one must change nothing.
+// scanners fetch links, and fetching one must change nothing. The caller
+// checks that the POST comes from the site's own origin.
 func (ss *Sessions) Open(ctx context.Context, w http.ResponseWriter, r *http.Request) (string, *Session, error) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
