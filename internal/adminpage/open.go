@@ -70,7 +70,9 @@ func (h *Handler) serveOpen(w http.ResponseWriter, r *http.Request) {
 	_, err = h.d.Sessions.StartOnce(r.Context(), w, r, c)
 	switch {
 	case errors.Is(err, adminlink.ErrSpent):
-		h.alreadyUsed(w, r, c)
+		if !h.alreadyUsed(w, r, c) {
+			h.failed(w, r, err) // given back by a racing open that failed just now
+		}
 	case err != nil:
 		h.badLink(w, r, err)
 	default:
