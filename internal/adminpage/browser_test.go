@@ -31,6 +31,7 @@ func TestConsentLoopInChromium(t *testing.T) {
 	admin.Do("emulating a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	admin.Navigate(link)
 	admin.WaitText("#open", "Support Access to acme", "works once")
+	admin.Shot("00-admin-link-continue")
 	admin.Click("#continue")
 	admin.WaitText("#status", "Support has no access to acme")
 	if loc := admin.Location(); loc != pageURL {
