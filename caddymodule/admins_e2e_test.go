@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -161,22 +160,9 @@ func openLink(t *testing.T, s *instance) {
 	}
 	wantContains(t, r.stderr, "tenant acme for admin a1 until", "(in 2h)")
 
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := &http.Client{Jar: jar, Timeout: runTimeout}
-	resp, err := client.Get(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "acme") {
-		t.Fatalf("opening the link: %d at %s\n%s", resp.StatusCode, resp.Request.URL, body)
+	page := newAgentBrowser(t, s.site).openAdminLink(link)
+	if page.status != http.StatusOK || page.url.Path != "/_lockbox/admin" || page.url.RawQuery != "" || !strings.Contains(page.body, "Support access to acme") {
+		t.Fatalf("opening the link: %d at %s\n%s", page.status, page.url, page.body)
 	}
 }
 

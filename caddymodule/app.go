@@ -46,6 +46,14 @@ type App struct {
 	// loaded.
 	SigningKeyFile string `json:"signing_key_file,omitempty"`
 
+	// LinkKeyFile is a file with the keys that sign links to the Support
+	// Access page, one per line in base64, the signing key first, used
+	// in place of the key Lockbox generates and keeps in the store. Such
+	// keys are not rotated by Lockbox: put a new key first, keep the old
+	// one until its links expire, and reload. Placeholders are replaced
+	// when the config is loaded.
+	LinkKeyFile string `json:"link_key_file,omitempty"`
+
 	// APIKeys are the bearer keys the upstream app calls the app API
 	// with, two while rotating; none turns the API off. Placeholders such
 	// as {env.LOCKBOX_API_KEY} are replaced when the config is loaded.
@@ -192,6 +200,9 @@ func (a *App) provisionStore() error {
 func (a *App) provisionAccess() error {
 	a.admins = admins.New(a.store, nil)
 	a.links = adminlink.NewLinks(a.store, nil)
+	if err := a.useLinkKeyFile(); err != nil {
+		return err
+	}
 	a.sessions = adminlink.NewSessions(a.store, a.links, 0, nil)
 	n, err := a.newNotifier()
 	if err != nil {

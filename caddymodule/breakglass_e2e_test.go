@@ -54,7 +54,7 @@ func TestBreakGlassThroughCaddy(t *testing.T) {
 	}
 	hooks.waitFor(t, "breakglass.used", 1)
 	link := adminLinkPattern.FindString(mails[0].text)
-	page := newAgentBrowser(t, g.site).do(call{url: link, follow: true})
+	page := newAgentBrowser(t, g.site).openAdminLink(link)
 	wantContains(t, page.body, "INC-99: payments down for every customer", "carol@support.example")
 	wantContains(t, g.ok("audit", "verify", "--tenant", "acme"), "Audit chain of tenant acme is intact")
 }

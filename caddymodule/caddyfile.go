@@ -20,6 +20,7 @@ func init() {
 //			storage bolt <path>
 //			storage redis <url>
 //			signing_key_file <path>
+//			link_key_file <path>
 //			api_key <key>
 //			public_url <url>
 //			admin_roles <role...>
@@ -47,7 +48,8 @@ func init() {
 //
 // Without a storage line the store is the bolt file lockbox.db in Caddy's
 // data directory. Without signing_key_file, token signing keys are
-// generated on first start and kept in the store. api_key and webhook may
+// generated on first start and kept in the store; without link_key_file,
+// so are the keys of admin links. api_key and webhook may
 // be repeated (two keys while rotating one). Placeholders such as
 // {env.LOCKBOX_API_KEY} are kept and replaced when the config is loaded.
 // Several lockbox blocks are merged into one app.
@@ -91,6 +93,7 @@ func existingApp(d *caddyfile.Dispenser, existing any) (*App, error) {
 var appOptions = map[string]func(*App, *caddyfile.Dispenser) error{
 	"storage":          (*App).unmarshalStorage,
 	"signing_key_file": (*App).unmarshalSigningKeyFile,
+	"link_key_file":    (*App).unmarshalLinkKeyFile,
 	"api_key":          (*App).unmarshalAPIKey,
 	"public_url":       (*App).unmarshalPublicURL,
 	"admin_roles":      (*App).unmarshalAdminRoles,

@@ -64,16 +64,23 @@ requests they made:
 	})
 	caddycmd.RegisterCommand(caddycmd.Command{
 		Name:  "keys",
-		Usage: "rotate [--json]",
-		Short: "Rotates the keys that sign impersonation tokens",
+		Usage: "rotate [--links] [--json]",
+		Short: "Rotates the keys that sign impersonation tokens or admin links",
 		Long: `
 Makes a new key sign impersonation tokens on every instance. The previous
 key stays published in the JWKS until the tokens it signed have expired:
 
   keys rotate [--json]
 
-A key given with signing_key_file is not rotated: replace the file and
-reload instead.
+With --links, makes a new key sign the links to the Support Access page
+instead. The previous key keeps opening the links it signed, each until
+its own expiry, and is dropped when the longest a link may live (30d)
+has passed:
+
+  keys rotate --links [--json]
+
+A key given with signing_key_file or link_key_file is not rotated:
+change the file and reload instead.
 
 ` + adminHelp,
 		CobraFunc: keysCommand,

@@ -18,13 +18,14 @@ func keysCommand(cmd *cobra.Command) {
 
 func keysRotateCommand() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "rotate [--json]",
-		Short: "Makes a new key sign impersonation tokens; the old one stays published until its tokens expire",
+		Use:   "rotate [--links] [--json]",
+		Short: "Makes a new key sign impersonation tokens (or, with --links, admin links); the old one is kept until what it signed expires",
 		Args:  cobra.NoArgs,
 	}
+	cmd.Flags().Bool("links", false, "Rotate the key of links to the Support Access page instead")
 	cmd.Flags().Bool("json", false, "Print the API's JSON")
 	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
-		return c.RotateKeys(cli.RotateOptions{JSON: fl.Bool("json")})
+		return c.RotateKeys(cli.RotateOptions{Links: fl.Bool("links"), JSON: fl.Bool("json")})
 	})
 	return cmd
 }

@@ -83,6 +83,8 @@ func TestAccessRequestsThroughCaddy(t *testing.T) {
 	browser := chromiumtest.New(t)
 	ana := browser.Tab("ana")
 	ana.Navigate(links["ana@example.com"])
+	ana.WaitText("#open", "Support Access to acme", "for ana@example.com")
+	ana.Click("#continue")
 	card := "#request-" + req.ID
 	ana.WaitText(card, "INC-7: invoices show wrong totals", "T-7", "0 of 2")
 	ana.Shot("ana-request")

@@ -86,7 +86,7 @@ func TestTenantAdminThroughCaddy(t *testing.T) {
 	hooks.waitFor(t, "grant.revoked", 1)
 	hooks.waitFor(t, "session.ended", 1)
 
-	page := newAgentBrowser(t, g.site).do(call{url: links["ben@example.com"], follow: true})
+	page := newAgentBrowser(t, g.site).openAdminLink(links["ben@example.com"])
 	if page.status != http.StatusOK || page.url.Path != "/_lockbox/admin" || page.url.RawQuery != "" {
 		t.Fatalf("ben's link ended at %s with %d: %.400s", page.url, page.status, page.body)
 	}

@@ -4,11 +4,14 @@
 //
 // A link carries a JWT (HS256, header typ "lockbox-admin+jwt", audience
 // "lockbox-admin") bound to the tenant, the admin's id and role, an
-// expiry and a unique id. The HMAC key is 32 random bytes created once in
-// the store (record kind "keys", id "adminlink"), so every instance signs
-// and verifies with the same key. Opening a link starts an admin session
-// with its own cookie, separate from the agents' sessions; opening a link
-// never changes a grant.
+// expiry and a unique id, and names its key in the header (kid). The HMAC
+// keys are 32 random bytes kept in the store (record kind "keys", id
+// "adminlink"), so every instance signs and verifies with the same ones;
+// Rotate adds a new signing key and keeps the old one until the links it
+// signed have expired. UseKeyFile takes the keys from a file instead.
+// A link's POST spends it, once across every instance, and starts an
+// admin session with its own cookie, separate from the agents' sessions;
+// opening a link never changes a grant.
 package adminlink
 
 import (

@@ -121,6 +121,11 @@ func fromToken(tc *tokenClaims) (Claims, bool) {
 		return Claims{}, false
 	}
 	c.ExpiresAt, c.IssuedAt = tc.ExpiresAt.UTC(), tc.IssuedAt.UTC()
+	// No link lives longer than MaxTTL, so a retired key opens nothing
+	// once RetiredKeyKept has passed.
+	if c.ExpiresAt.Sub(c.IssuedAt) > MaxTTL {
+		return Claims{}, false
+	}
 	if tenant.Validate(c.Tenant) != nil || field("admin id", c.AdminID, maxAdminID) != nil ||
 		field("role", c.Role, maxRole) != nil || areas(c.Areas) != nil {
 		return Claims{}, false

@@ -2,6 +2,7 @@ package adminlink_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -60,4 +61,23 @@ func sign(t *testing.T, l *adminlink.Links, c adminlink.Claims) (string, adminli
 		t.Fatal(err)
 	}
 	return raw, signed
+}
+
+// storedKey returns the kid and secret of the i-th stored link key.
+func storedKey(t *testing.T, st store.Store, i int) (string, []byte) {
+	t.Helper()
+	raw, err := st.GetRecord(ctx(t), "keys", "adminlink")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct {
+		Keys []struct {
+			Kid    string `json:"kid"`
+			Secret []byte `json:"secret"`
+		} `json:"keys"`
+	}
+	if err := json.Unmarshal(raw, &set); err != nil || len(set.Keys) <= i || len(set.Keys[i].Secret) != 32 {
+		t.Fatalf("stored keys: %d bytes, %v", len(raw), err)
+	}
+	return set.Keys[i].Kid, set.Keys[i].Secret
 }

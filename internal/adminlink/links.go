@@ -32,7 +32,7 @@ func NewLinks(st store.Store, now func() time.Time) *Links {
 	if now == nil {
 		now = time.Now
 	}
-	return &Links{keys: &keyring{store: st}, now: now}
+	return &Links{keys: &keyring{store: st, now: now}, now: now}
 }
 
 // Sign returns the token for c and c as signed, with IssuedAt and a
@@ -46,7 +46,7 @@ func (l *Links) Sign(ctx context.Context, c Claims) (string, Claims, error) {
 		}
 		return "", Claims{}, err
 	}
-	key, err := l.keys.get(ctx)
+	key, err := l.keys.signer(ctx)
 	if err != nil {
 		return "", Claims{}, err
 	}
@@ -54,7 +54,8 @@ func (l *Links) Sign(ctx context.Context, c Claims) (string, Claims, error) {
 	c.ExpiresAt = c.ExpiresAt.UTC()
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, toToken(c))
 	tok.Header["typ"] = TokenType
-	raw, err := tok.SignedString(key)
+	tok.Header["kid"] = key.ID
+	raw, err := tok.SignedString(key.Secret)
 	if err != nil {
 		return "", Claims{}, err
 	}
@@ -86,18 +87,17 @@ func (l *Links) Verify(ctx context.Context, raw string) (Claims, error) {
 	if raw == "" || len(raw) > maxToken {
 		return Claims{}, invalidLink()
 	}
-	key, err := l.keys.get(ctx)
-	if err != nil {
+	if _, err := l.keys.current(ctx, false); err != nil {
 		return Claims{}, err
 	}
+	var storeErr error
 	var tc tokenClaims
-	_, err = l.parser().ParseWithClaims(raw, &tc, func(t *jwt.Token) (any, error) {
-		if typ, _ := t.Header["typ"].(string); typ != TokenType {
-			return nil, ErrInvalid
-		}
-		return key, nil
+	_, err := l.parser().ParseWithClaims(raw, &tc, func(t *jwt.Token) (any, error) {
+		return l.keyOf(ctx, t, &storeErr)
 	})
 	switch {
+	case storeErr != nil:
+		return Claims{}, storeErr
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return Claims{}, expiredLink()
 	case err != nil:
@@ -110,6 +110,32 @@ func (l *Links) Verify(ctx context.Context, raw string) (Claims, error) {
 	return c, nil
 }
 
+// keyOf returns the secret of the key that signed t: the one its kid
+// names, or for a link made before keys rotated (no kid) the legacy
+// key. A retired key past its time opens nothing. A store failure is put
+// in *storeErr, so it is not mistaken for a bad link.
+func (l *Links) keyOf(ctx context.Context, t *jwt.Token, storeErr *error) (any, error) {
+	if typ, _ := t.Header["typ"].(string); typ != TokenType {
+		return nil, ErrInvalid
+	}
+	kid, ok := t.Header["kid"].(string)
+	if _, present := t.Header["kid"]; (present && !ok) || len(kid) > maxKeyID {
+		return nil, ErrInvalid
+	}
+	key, ok, err := l.keys.verifier(ctx, kid)
+	switch {
+	case err != nil:
+		*storeErr = err
+		return nil, err
+	case !ok:
+		return nil, ErrInvalid
+	}
+	return key.Secret, nil
+}
+
+// maxKeyID bounds a kid before the keys are searched for it.
+const maxKeyID = 64
+
 // parser pins the algorithm, audience and expiry, and refuses
 // non-canonical base64, so changing any character of a token breaks it.
 func (l *Links) parser() *jwt.Parser {
@@ -120,4 +146,17 @@ func (l *Links) parser() *jwt.Parser {
 		jwt.WithStrictDecoding(),
 		jwt.WithTimeFunc(l.now),
 	)
+}
+
+// Rotate makes a fresh key sign new links on every instance. The key it
+// retires keeps opening the links it signed, each until its own expiry,
+// and is dropped RetiredKeyKept after the rotation. It returns the new
+// key's id and when the retired one stops opening links. Keys from
+// UseKeyFile are not rotated (ErrFixedKey).
+func (l *Links) Rotate(ctx context.Context) (kid string, previousUntil time.Time, err error) {
+	fresh, retired, err := l.keys.rotate(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return fresh.ID, retired.KeepUntil, nil
 }

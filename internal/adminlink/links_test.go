@@ -109,26 +109,29 @@ func TestForeignTokensAreInvalid(t *testing.T) {
 	st := openBolt(t)
 	l := adminlink.NewLinks(st, c.Now)
 	sign(t, l, claims(c)) // creates the key
-	key, err := st.GetRecord(ctx(t), "keys", "adminlink")
-	if err != nil || len(key) != 32 {
-		t.Fatalf("stored key: %d bytes, %v", len(key), err)
-	}
+	kid, key := storedKey(t, st, 0)
 	good := func() jwt.MapClaims {
 		return jwt.MapClaims{
 			"tenant": "acme", "role": "owner", "sub": "u_1", "aud": adminlink.Audience,
 			"exp": c.Now().Add(time.Hour).Unix(), "iat": c.Now().Unix(), "jti": "j1",
 		}
 	}
-	mk := func(m jwt.SigningMethod, typ string, edit func(jwt.MapClaims)) string {
+	mkKid := func(m jwt.SigningMethod, typ string, kid any, edit func(jwt.MapClaims)) string {
 		mc := good()
 		edit(mc)
 		tok := jwt.NewWithClaims(m, mc)
 		tok.Header["typ"] = typ
+		if kid != nil {
+			tok.Header["kid"] = kid
+		}
 		raw, err := tok.SignedString(key)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return raw
+	}
+	mk := func(m jwt.SigningMethod, typ string, edit func(jwt.MapClaims)) string {
+		return mkKid(m, typ, kid, edit)
 	}
 	same := func(jwt.MapClaims) {}
 	if _, err := l.Verify(ctx(t), mk(jwt.SigningMethodHS256, adminlink.TokenType, same)); err != nil {
@@ -151,6 +154,11 @@ func TestForeignTokensAreInvalid(t *testing.T) {
 		"bad tenant":           mk(jwt.SigningMethodHS256, adminlink.TokenType, func(m jwt.MapClaims) { m["tenant"] = "../acme" }),
 		"tenant not a string":  mk(jwt.SigningMethodHS256, adminlink.TokenType, func(m jwt.MapClaims) { m["tenant"] = 7 }),
 		"areas not a list":     mk(jwt.SigningMethodHS256, adminlink.TokenType, func(m jwt.MapClaims) { m["areas"] = "all" }),
+		"no kid":               mkKid(jwt.SigningMethodHS256, adminlink.TokenType, nil, same),
+		"unknown kid":          mkKid(jwt.SigningMethodHS256, adminlink.TokenType, "AAAAAAAAAAAAAAAA", same),
+		"kid not a string":     mkKid(jwt.SigningMethodHS256, adminlink.TokenType, 7, same),
+		"huge kid":             mkKid(jwt.SigningMethodHS256, adminlink.TokenType, strings.Repeat("k", 100), same),
+		"lives past MaxTTL":    mk(jwt.SigningMethodHS256, adminlink.TokenType, func(m jwt.MapClaims) { m["iat"] = c.Now().Add(-adminlink.MaxTTL).Unix() }),
 		"control char in role": mk(jwt.SigningMethodHS256, adminlink.TokenType, func(m jwt.MapClaims) { m["role"] = "own\ner" }),
 	}
 	for name, raw := range tests {

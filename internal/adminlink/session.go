@@ -74,24 +74,26 @@ func NewSessions(st store.Store, links *Links, ttl time.Duration, now func() tim
 	return &Sessions{store: st, links: links, ttl: ttl, now: now}
 }
 
-// Open verifies the token= of a link's GET, starts the admin's session,
-// sets its cookie and returns where to redirect: the same page without
-// the token, so the token leaves the address bar and history. The
-// response is marked no-store and no-referrer. Refusals are ErrInvalid,
-// ErrExpired or ErrInsecure problems.
+// Open verifies the token= of the POST that opens a link (the
+// "Continue" button of the page a link's GET shows), spends the link,
+// starts the admin's session, sets its cookie and returns where to
+// redirect: the same path and query without a token. The response is
+// marked no-store and no-referrer. Refusals are ErrInvalid, ErrExpired,
+// ErrSpent or ErrInsecure problems. A GET is always ErrInvalid: mail
+// scanners fetch links, and fetching one must change nothing. The caller
+// checks that the POST comes from the site's own origin.
 func (ss *Sessions) Open(ctx context.Context, w http.ResponseWriter, r *http.Request) (string, *Session, error) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
-	q := r.URL.Query()
-	if len(q["token"]) != 1 {
+	if r.Method != http.MethodPost || r.ParseForm() != nil || len(r.PostForm["token"]) != 1 {
 		return "", nil, invalidLink()
 	}
-	c, err := ss.links.Verify(ctx, q.Get("token"))
+	c, err := ss.links.Verify(ctx, r.PostForm.Get("token"))
 	if err != nil {
 		return "", nil, err
 	}
-	s, err := ss.Start(ctx, w, r, c)
+	s, err := ss.StartOnce(ctx, w, r, c)
 	if err != nil {
 		return "", nil, err
 	}

@@ -3,6 +3,7 @@ package adminlink_test
 import (
 	"crypto/tls"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -31,10 +32,11 @@ func newSessEnv(t *testing.T) *sessEnv {
 	return &sessEnv{t: t, clock: c, store: st, links: l, ss: adminlink.NewSessions(st, l, 0, c.Now)}
 }
 
-// linkRequest is the GET of a clicked link on host (plain HTTP unless
-// tls), with extra query text.
+// linkRequest is the POST of a link's Continue button on host (plain
+// HTTP unless tls), with extra query text in the form's action.
 func (e *sessEnv) linkRequest(host string, tlsOn bool, token, extra string) *http.Request {
-	r := httptest.NewRequest(http.MethodGet, "http://"+host+"/_lockbox/admin?token="+url.QueryEscape(token)+extra, nil)
+	r := httptest.NewRequest(http.MethodPost, "http://"+host+"/_lockbox/admin/open?x=1"+extra, strings.NewReader(url.Values{"token": {token}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if tlsOn {
 		r.TLS = &tls.ConnectionState{}
 	}
@@ -79,7 +81,7 @@ func TestOpenStartsASession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if to != "/_lockbox/admin?tab=audit" {
+	if to != "/_lockbox/admin/open?tab=audit&x=1" {
 		t.Fatalf("redirect to %q, want the page without the token", to)
 	}
 	if s.Tenant != "acme" || s.AdminID != "u_1" || s.Role != "owner" || s.LinkID != signed.ID || len(s.CSRF) != 43 {
@@ -132,8 +134,10 @@ func TestOpenRefuses(t *testing.T) {
 		r    *http.Request
 		want error
 	}{
-		{"no token", httptest.NewRequest(http.MethodGet, "http://127.0.0.1/_lockbox/admin", nil), adminlink.ErrInvalid},
-		{"two tokens", e.linkRequest("127.0.0.1", false, good, "&token="+good), adminlink.ErrInvalid},
+		{"no token", httptest.NewRequest(http.MethodPost, "http://127.0.0.1/_lockbox/admin/open", nil), adminlink.ErrInvalid},
+		{"token in the query of a GET", httptest.NewRequest(http.MethodGet, "http://127.0.0.1/_lockbox/admin?token="+good, nil), adminlink.ErrInvalid},
+		{"token in the query of a POST", httptest.NewRequest(http.MethodPost, "http://127.0.0.1/_lockbox/admin?token="+good, nil), adminlink.ErrInvalid},
+		{"two tokens", twoTokens(e.linkRequest("127.0.0.1", false, good, ""), good), adminlink.ErrInvalid},
 		{"tampered", e.linkRequest("127.0.0.1", false, good[:len(good)-2]+"xx", ""), adminlink.ErrInvalid},
 		{"expired", e.linkRequest("127.0.0.1", false, expiring, ""), adminlink.ErrExpired},
 		{"plain HTTP to a public host", e.linkRequest("support.example.com", false, good, ""), adminlink.ErrInsecure},
@@ -155,8 +159,8 @@ func TestOpenRefuses(t *testing.T) {
 func TestRedirectStaysOnTheSite(t *testing.T) {
 	e := newSessEnv(t)
 	raw, _ := sign(t, e.links, claims(e.clock))
-	r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1/x?token="+raw, nil)
-	r.URL.Path, r.URL.RawPath = "//evil.example/admin", ""
+	r := e.linkRequest("127.0.0.1", false, raw, "")
+	r.URL.Path, r.URL.RawPath, r.URL.RawQuery = "//evil.example/admin", "", ""
 	to, _, err := e.ss.Open(ctx(t), httptest.NewRecorder(), r)
 	if err != nil || to != "/evil.example/admin" {
 		t.Fatalf("redirect %q, %v", to, err)
@@ -262,3 +266,11 @@ func TestStoreDownFailsClosed(t *testing.T) {
 
 func withHost(r *http.Request, host string) *http.Request { r.Host = host; return r }
 func withTLS(r *http.Request) *http.Request               { r.TLS = &tls.ConnectionState{}; return r }
+
+// twoTokens adds a second token field to r's form.
+func twoTokens(r *http.Request, token string) *http.Request {
+	body := url.Values{"token": {token, token}}.Encode()
+	r.Body = io.NopCloser(strings.NewReader(body))
+	r.ContentLength = int64(len(body))
+	return r
+}

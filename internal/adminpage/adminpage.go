@@ -4,8 +4,10 @@
 // revokes that access, approves or denies agents' access requests, and
 // reads every support visit and its requests.
 //
-// Opening a link starts the admin's own browser session; a GET never
-// changes a grant (mail scanners fetch links). Every form checks the
+// A link's GET only shows who it is for and a Continue button (mail
+// scanners fetch links, and a GET changes nothing); the button's POST
+// spends the link, once across every instance, and starts the admin's
+// own browser session. Every form checks the
 // session's CSRF token, the request's origin, the tenant it was made for,
 // and that the admin is still registered with a role that may act. The
 // handler takes full request paths, <prefix>/admin and below, and is free
@@ -120,6 +122,8 @@ func (h *Handler) route(rest string) (string, http.HandlerFunc) {
 		return http.MethodPost, h.serveRevoke
 	case "/signout":
 		return http.MethodPost, h.serveSignOut
+	case openPath:
+		return http.MethodPost, h.serveOpen
 	}
 	if serve := h.requestRoute(rest); serve != nil {
 		return http.MethodPost, serve

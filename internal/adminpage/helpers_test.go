@@ -251,11 +251,36 @@ func (c *client) post(u string, form url.Values) resp {
 // open opens link and returns the page it redirects to.
 func (c *client) open(link string) resp {
 	c.t.Helper()
-	r := c.get(link)
+	r := c.press(link)
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != page {
 		c.t.Fatalf("opening the link: %d %q %.300s", r.status, r.header.Get("Location"), r.body)
 	}
 	return c.page()
+}
+
+var (
+	openAction = regexp.MustCompile(`<form method="post" action="([^"]+)">`)
+	openToken  = regexp.MustCompile(`name="token" value="([^"]+)"`)
+)
+
+// press fetches link, expects the page that says who it is for, and
+// presses its Continue button; it returns the button's answer.
+func (c *client) press(link string) resp {
+	c.t.Helper()
+	shown := c.get(link)
+	action, token := continueForm(c.t, shown)
+	return c.post(action, url.Values{"token": {token}})
+}
+
+// continueForm returns where the Continue button of a link's page posts
+// and the token it carries.
+func continueForm(t *testing.T, shown resp) (string, string) {
+	t.Helper()
+	a, tok := openAction.FindStringSubmatch(shown.body), openToken.FindStringSubmatch(shown.body)
+	if shown.status != http.StatusOK || a == nil || tok == nil || !strings.Contains(shown.body, `id="continue"`) {
+		t.Fatalf("the link shows %d without a Continue button: %.600s", shown.status, shown.body)
+	}
+	return html.UnescapeString(a[1]), html.UnescapeString(tok[1])
 }
 
 // page loads the page and expects it.

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/pages"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
@@ -34,10 +33,10 @@ var flashes = map[string]string{
 	"denied":   "Access request denied.",
 }
 
-// servePage shows the page, or opens a link first.
+// servePage shows the page, or first what a link opens (see open.go).
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Has("token") {
-		h.open(w, r)
+		h.showLink(w, r)
 		return
 	}
 	a, ok := h.signedIn(w, r)
@@ -50,44 +49,6 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pages.Render(w, "admin.html", v)
-}
-
-// open starts the session of a clicked link and sends the browser to the
-// page without the token, so it leaves the address bar and history. The
-// link's admin must still be registered with a role that may act, or no
-// session starts. Opening a link changes no grant.
-func (h *Handler) open(w http.ResponseWriter, r *http.Request) {
-	hdr := w.Header()
-	hdr.Set("Cache-Control", "no-store")
-	hdr.Set("Referrer-Policy", "no-referrer")
-	q := r.URL.Query()
-	if len(q["token"]) != 1 {
-		h.badLink(w, r, adminlink.ErrInvalid)
-		return
-	}
-	c, err := h.d.Links.Verify(r.Context(), q.Get("token"))
-	if err != nil {
-		h.badLink(w, r, err)
-		return
-	}
-	if _, _, err := h.rules.Actor(r.Context(), h.d.Admins, c.Tenant, c.AdminID); err != nil {
-		h.failed(w, r, err)
-		return
-	}
-	if _, err := h.d.Sessions.Start(r.Context(), w, r, c); err != nil {
-		h.badLink(w, r, err)
-		return
-	}
-	q.Del("token")
-	q.Del("done") // no message about a change that did not happen
-	to := h.base
-	if len(q) > 0 {
-		to += "?" + q.Encode()
-	}
-	if id := q.Get("request"); validRequestID(id) {
-		to += "#request-" + id // the browser scrolls to the request
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // overview reads what the page shows: the current grant, the history

@@ -18,9 +18,17 @@ import (
 func TestOpeningALinkShowsThePageWithoutTheToken(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
 	c := e.client()
-	r := c.get(e.link("acme", ana) + "&done=granted&visits=x")
+	shown := c.get(e.link("acme", ana) + "&done=granted&visits=x")
+	must(t, shown, http.StatusOK, "Support Access to acme", "for <b>Ana (ana@acme.test)</b>", "works once")
+	if action, _ := continueForm(t, shown); action != page+"/open?visits=x" {
+		t.Fatalf("Continue posts to %q", action)
+	}
+	if shown.header.Get("Cache-Control") != "no-store" || len(shown.header.Values("Set-Cookie")) != 0 {
+		t.Fatalf("the link's page: headers %v", shown.header)
+	}
+	r := c.press(e.link("acme", ana) + "&done=granted&visits=x")
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != page+"?visits=x" {
-		t.Fatalf("link: %d %q", r.status, r.header.Get("Location"))
+		t.Fatalf("Continue: %d %q", r.status, r.header.Get("Location"))
 	}
 	if r.header.Get("Cache-Control") != "no-store" || r.header.Get("Referrer-Policy") != "no-referrer" {
 		t.Fatalf("link answer headers %v", r.header)
@@ -408,11 +416,14 @@ func TestStoreDownIsUnavailable(t *testing.T) {
 
 func TestALinkNeedsHTTPSOffLoopback(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
-	req, err := http.NewRequest(http.MethodGet, e.link("acme", ana), nil)
+	action, token := continueForm(t, e.client().get(e.link("acme", ana)))
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+action, strings.NewReader(url.Values{"token": {token}}.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Host = "support.example.com"
+	req.Header.Set("Origin", "http://support.example.com")
 	res, err := plain.Do(req)
 	if err != nil {
 		t.Fatal(err)

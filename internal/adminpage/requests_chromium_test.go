@@ -27,6 +27,8 @@ func TestApproveARequestInChromium(t *testing.T) {
 	admin := b.Tab("admin")
 	admin.Do("emulating a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	admin.Navigate(e.link("acme", ana) + "&request=" + r.ID)
+	admin.WaitText("#open", "Support Access to acme", "works once")
+	admin.Click("#continue")
 	admin.WaitText(card, "Bob Operator (bob@support.example) asks for access to acme", "Invoice totals are wrong", "T-4711",
 		"Read and write, personal data visible, for 7 days", "0 of 1 approval so far")
 	if loc, want := admin.Location(), e.srv.URL+page+"?request="+r.ID+"#request-"+r.ID; loc != want {

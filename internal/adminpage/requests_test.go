@@ -354,7 +354,7 @@ func TestARequestLinkBringsTheAdminToIt(t *testing.T) {
 	e.clock.Add(time.Minute)
 	newer := e.ask(request.Ask{Agent: cara})
 	c := e.client()
-	r := c.get(e.link("acme", ana) + "&request=" + older.ID)
+	r := c.press(e.link("acme", ana) + "&request=" + older.ID)
 	want := page + "?request=" + older.ID + "#request-" + older.ID
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != want {
 		t.Fatalf("opening the link: %d %q, want %q", r.status, r.header.Get("Location"), want)

@@ -48,8 +48,7 @@ func TestAdminLinkOpensTheAdminsSession(t *testing.T) {
 
 	ss := adminlink.NewSessions(e.store, e.links, 0, e.clock.Now)
 	page := strings.Replace(l.URL, publicURL, "https://app.example.com", 1)
-	r := httptest.NewRequest(http.MethodGet, page, nil)
-	_, s, err := ss.Open(ctx(t), httptest.NewRecorder(), r)
+	_, s, err := ss.Open(ctx(t), httptest.NewRecorder(), continueRequest(page))
 	if err != nil || s.Tenant != "acme" || s.AdminID != "u_ana" {
 		t.Fatalf("Open = %+v, %v", s, err)
 	}
@@ -94,4 +93,14 @@ func TestAdminLinkRefused(t *testing.T) {
 		})
 	}
 	e.callError(http.MethodGet, "/tenants/acme/admin-links", "", 405, "method_not_allowed")
+}
+
+// continueRequest is the POST of the Continue button the page of link
+// shows: the link's token in a form.
+func continueRequest(link string) *http.Request {
+	u, _ := url.Parse(link)
+	body := url.Values{"token": {u.Query().Get("token")}}.Encode()
+	r := httptest.NewRequest(http.MethodPost, u.Scheme+"://"+u.Host+u.Path+"/open", strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return r
 }

@@ -38,7 +38,7 @@ func TestOnRedis(t *testing.T) {
 
 	l := a.link("acme", "u_ana")
 	ss := adminlink.NewSessions(b.store, b.links, 0, b.clock.Now)
-	_, s, err := ss.Open(ctx(t), httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, l.URL, nil))
+	_, s, err := ss.Open(ctx(t), httptest.NewRecorder(), continueRequest(l.URL))
 	if err != nil || s.Tenant != "acme" || !errors.Is(s.For("globex"), adminlink.ErrWrongTenant) {
 		t.Fatalf("Open on the other instance = %+v, %v", s, err)
 	}

@@ -7,7 +7,9 @@ import (
 
 // RotateOptions are the flags of `lockbox keys rotate`.
 type RotateOptions struct {
-	JSON bool
+	// Links rotates the key of admin links instead of the token keys.
+	Links bool
+	JSON  bool
 }
 
 // rotation is the API's answer to a key rotation.
@@ -16,8 +18,12 @@ type rotation struct {
 	PreviousKeptFor string `json:"previous_kept_for"`
 }
 
-// RotateKeys makes a new key sign impersonation tokens on every instance.
+// RotateKeys makes a new key sign impersonation tokens on every instance,
+// or with o.Links admin links (see RotateLinkKey).
 func (c *Client) RotateKeys(o RotateOptions) error {
+	if o.Links {
+		return c.RotateLinkKey(o)
+	}
 	var r rotation
 	raw, err := c.call(http.MethodPost, apiBase+"/keys/rotate", nil, &r)
 	if err != nil {

@@ -44,3 +44,27 @@ func TestRotateFixedKey(t *testing.T) {
 		t.Fatalf("printed %q on error", out)
 	}
 }
+
+func TestRotateLinkKey(t *testing.T) {
+	c, f, out := newFake(map[string]answer{
+		"POST /lockbox/keys/links/rotate": {200, `{"kid":"lk-NEW","previous_accepted_until":"2026-02-01T15:09:05Z"}`},
+	})
+	if err := c.RotateKeys(RotateOptions{Links: true}); err != nil {
+		t.Fatal(err)
+	}
+	wantSent(t, f, "POST", "/lockbox/keys/links/rotate", "")
+	wantLines(t, out.String(),
+		"Rotated the admin link key: new links are signed with key lk-NEW.",
+		"Links signed with the previous key keep opening until they expire; that key is dropped at 2026-02-01 15:09 UTC (in 30d).",
+	)
+}
+
+func TestRotateFixedLinkKey(t *testing.T) {
+	c, _, out := newFake(map[string]answer{
+		"POST /lockbox/keys/links/rotate": {409, `{"error":{"code":"fixed_link_key","message":"the admin link key comes from link_key_file"}}`},
+	})
+	err := c.RotateKeys(RotateOptions{Links: true, JSON: true})
+	if Line(err) != "lockbox: the admin link key comes from link_key_file" || out.Len() != 0 {
+		t.Fatalf("err = %v, printed %q", err, out)
+	}
+}

@@ -18,6 +18,7 @@ func (h *Handler) routes() []httpjson.Route {
 		rt(http.MethodGet, "/lockbox/tenants/{tenant}/audit/verify", h.verifyAudit),
 		rt(http.MethodGet, "/lockbox/tenants/{tenant}/sessions", h.listSessions),
 		rt(http.MethodPost, "/lockbox/keys/rotate", h.rotateKeys),
+		rt(http.MethodPost, "/lockbox/keys/links/rotate", h.rotateLinkKey),
 		rt(http.MethodGet, "/lockbox/tenants/{tenant}/admins", h.getAdmins),
 		rt(http.MethodPut, "/lockbox/tenants/{tenant}/admins", h.putAdmins),
 		rt(http.MethodPost, "/lockbox/tenants/{tenant}/admin-links", h.createLink),
