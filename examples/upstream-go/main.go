@@ -24,7 +24,12 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/go-jose/go-jose/v4"
 )
+
+// tokenType is the typ header of Lockbox's tokens; pinning it refuses a
+// token of another kind signed by the same keys.
+const tokenType = "JWT"
 
 // Agent is a support agent working in a tenant, as the verified token
 // says.
@@ -99,8 +104,16 @@ func (l *lockbox) agent(r *http.Request) (*Agent, error) {
 	if err != nil {
 		return nil, err
 	}
-	tok, err := v.Verify(r.Context(), raw) // signature, iss, aud, exp
+	tok, err := v.Verify(r.Context(), raw) // ES256 signature, iss, aud, exp
 	if err != nil {
+		return nil, err
+	}
+	// go-oidc accepts any audience list that names ours; Lockbox sends
+	// exactly one, so a token meant for more than one app is refused.
+	if len(tok.Audience) != 1 {
+		return nil, errors.New("the token is meant for more than one audience")
+	}
+	if err := checkType(raw); err != nil {
 		return nil, err
 	}
 	var c claims
@@ -117,6 +130,18 @@ func (l *lockbox) agent(r *http.Request) (*Agent, error) {
 		Tenant: c.Tenant, Email: c.Actor.Email, Subject: c.Actor.Subject,
 		Scopes: strings.Fields(c.Scope), Session: c.SessionID, Grant: c.Grant, BreakGlass: c.BreakGlass,
 	}, nil
+}
+
+// checkType refuses a token whose typ header is not tokenType.
+func checkType(raw string) error {
+	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.ES256})
+	if err != nil {
+		return err
+	}
+	if typ, _ := jws.Signatures[0].Protected.ExtraHeaders[jose.HeaderType].(string); typ != tokenType {
+		return fmt.Errorf("the token's type is %q, not %q", typ, tokenType)
+	}
+	return nil
 }
 
 // hasLockboxHeader reports whether any X-Lockbox-* header arrived.
