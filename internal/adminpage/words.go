@@ -184,6 +184,8 @@ func sessionEndWords(reason string) string {
 		return "access expired"
 	case store.SessionRevoked:
 		return "access revoked"
+	case store.SessionReplaced:
+		return "access replaced by a new grant"
 	}
 	return reason
 }

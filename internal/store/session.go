@@ -4,12 +4,13 @@ import "time"
 
 // Reasons an impersonation session ends.
 const (
-	SessionLogout  = "logout"
-	SessionExit    = "exit"
-	SessionIdle    = "idle"
-	SessionMax     = "max"
-	SessionExpired = "expired" // the grant expired
-	SessionRevoked = "revoked" // the grant was revoked or replaced
+	SessionLogout   = "logout"
+	SessionExit     = "exit"
+	SessionIdle     = "idle"
+	SessionMax      = "max"
+	SessionExpired  = "expired"  // the grant expired
+	SessionRevoked  = "revoked"  // the grant was revoked
+	SessionReplaced = "replaced" // the grant was replaced by a new one
 )
 
 // Agent identifies a support agent as the IdP does.
