@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -27,14 +28,20 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// StartApp runs an example app, name and args, in dir with the issuer,
-// audience and a listen address of its own in its environment, and
-// returns its URL once GET / answers. The app is killed when the test
+// StartApp runs an example app, interpreter script, in dir with the
+// issuer, audience and a listen address of its own in its environment,
+// and returns its URL once GET / answers. The app is killed when the test
 // ends; its output is logged if the test failed.
-func StartApp(t *testing.T, dir, issuer, audience, name string, args ...string) string {
+func StartApp(t *testing.T, dir, issuer, audience, interpreter, script string) string {
 	t.Helper()
+	// Reading the script here lets go test's cache see it change: the
+	// interpreter's own reads are not the test's.
+	if _, err := os.ReadFile(filepath.Join(dir, script)); err != nil {
+		t.Fatal(err)
+	}
+	name := interpreter
 	addr := fmt.Sprintf("127.0.0.1:%d", FreePort(t))
-	cmd := exec.Command(name, args...)
+	cmd := exec.Command(interpreter, script)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "LOCKBOX_ISSUER="+issuer, "LOCKBOX_AUDIENCE="+audience, "LISTEN="+addr)
 	out := &lockedBuffer{}
