@@ -6,7 +6,7 @@ GO ?= go
 build:
 	$(GO) build -o bin/lockbox ./cmd/lockbox
 
-## deps: install what the tests run for real (redis-server)
+## deps: install what the tests run for real (redis-server, chromium, node, python3-jwt, ...)
 deps:
 	@.ci/deps
 

@@ -256,7 +256,7 @@ type consoleView struct {
 
 var (
 	consoleCSRF  = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-	consoleRow   = regexp.MustCompile(`(?s)<tr>\s*<td><b>([^<]+)</b>.*?</td>\s*<td>(.*?)</td>`)
+	consoleRow   = regexp.MustCompile(`(?s)<tr>\s*<td><b>([^<]+)</b>.*?</td>\s*<td[^>]*>(.*?)</td>`)
 	consoleScope = regexp.MustCompile(`<span class="scope">([^<]+)</span>`)
 )
 

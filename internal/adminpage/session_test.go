@@ -80,19 +80,21 @@ func TestVisitsAreListedWithTheirRequests(t *testing.T) {
 			Data: []byte(`{"reason":"denied_rule","message":"Billing settings are off limits to support.","method":"POST","path":"/settings/billing"}`)},
 		store.Event{Type: "session.ended", Time: now.Add(time.Hour), Session: "s_old", Data: []byte(`{"reason":"logout","requests":1}`)},
 	)
-	if err := e.store.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: "s_old", LastSeen: now.Add(time.Minute), Requests: 1}); err != nil {
+	// As the gateway counts them: the request, then the refusal.
+	if err := e.store.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: "s_old", LastSeen: now.Add(time.Minute), Requests: 1},
+		store.Touch{Tenant: "acme", ID: "s_old", Requests: 1, Refused: 1}); err != nil {
 		t.Fatal(err)
 	}
 	got := rows(c.page(), "sessions")
 	want := []string{
-		"Bob Operator (bob@support.example) Read and write, personal data masked | " + live.StartedAt.Format("2006-01-02 15:04 UTC") + " | active | 0",
-		"Bob Operator (bob@support.example) Read and write, personal data masked | 2030-01-02 03:04 UTC | 2030-01-02 04:04 UTC the agent signed out | 1",
+		"Bob Operator (bob@support.example) Read and write, personal data masked | " + live.StartedAt.Format("2006-01-02 15:04 UTC") + " | active | no requests",
+		"Bob Operator (bob@support.example) Read and write, personal data masked | 2030-01-02 03:04 UTC | 2030-01-02 04:04 UTC the agent signed out | 2 requests, 1 refused",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("visits:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	p := c.get(page + "/sessions/s_old")
-	must(t, p, http.StatusOK, "Visit by Bob Operator (bob@support.example)", "logged out 2030-01-02 04:04 UTC (the agent signed out)", "requests: 1")
+	must(t, p, http.StatusOK, "Visit by Bob Operator (bob@support.example)", "logged out 2030-01-02 04:04 UTC (the agent signed out)", "2 requests, 1 refused")
 	got = rows(p, "requests")
 	want = []string{
 		"2030-01-02 03:04:05 UTC | entered acme |",

@@ -77,7 +77,7 @@ func (h *Handler) sessionRows(ss []store.Session) []pages.AdminSession {
 func (h *Handler) sessionRow(s store.Session) pages.AdminSession {
 	row := pages.AdminSession{
 		URL: h.base + "/sessions/" + s.ID, Agent: agentWords(s.Agent), Scopes: scopeWords(s.Scopes),
-		LoginAt: at(s.StartedAt), Requests: s.Requests, BreakGlass: s.BreakGlass, Reason: s.Reason,
+		LoginAt: at(s.StartedAt), Requests: requestWords(s.Requests, s.Refused), BreakGlass: s.BreakGlass, Reason: s.Reason,
 	}
 	switch {
 	case s.Ended():

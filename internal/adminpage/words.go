@@ -170,6 +170,24 @@ func agentWords(a store.Agent) string {
 }
 
 // sessionEndWords says why a visit ended.
+// requestWords counts a visit's requests, the refused among them named:
+// "no requests", "1 request", "3 requests, 1 refused".
+func requestWords(requests, refused int64) string {
+	var s string
+	switch requests {
+	case 0:
+		s = "no requests"
+	case 1:
+		s = "1 request"
+	default:
+		s = fmt.Sprintf("%d requests", requests)
+	}
+	if refused > 0 {
+		s += fmt.Sprintf(", %d refused", refused)
+	}
+	return s
+}
+
 func sessionEndWords(reason string) string {
 	switch reason {
 	case store.SessionLogout:
@@ -184,6 +202,8 @@ func sessionEndWords(reason string) string {
 		return "access expired"
 	case store.SessionRevoked:
 		return "access revoked"
+	case store.SessionReplaced:
+		return "access replaced by a new grant"
 	}
 	return reason
 }

@@ -68,7 +68,8 @@ func TestSessionEndWords(t *testing.T) {
 	for reason, want := range map[string]string{
 		store.SessionLogout: "the agent signed out", store.SessionExit: "the agent left", store.SessionIdle: "ended after inactivity",
 		store.SessionMax: "reached its time limit", store.SessionExpired: "access expired", store.SessionRevoked: "access revoked",
-		"something new": "something new",
+		store.SessionReplaced: "access replaced by a new grant",
+		"something new":       "something new",
 	} {
 		if got := sessionEndWords(reason); got != want {
 			t.Errorf("sessionEndWords(%q) = %q, want %q", reason, got, want)

@@ -148,6 +148,7 @@ func (w *Writer) addTouch(t store.Touch) {
 		t.LastSeen = old.LastSeen
 	}
 	t.Requests += old.Requests
+	t.Refused += old.Refused
 	w.touches[k] = t
 }
 

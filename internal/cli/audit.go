@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
@@ -110,13 +111,13 @@ func (c *Client) eventTable(tenantID string, p eventPage, q eventQuery) error {
 	if len(p.Events) == 0 {
 		return c.noEvents(tenantID, q.since)
 	}
-	t := newTable(c.Out, "SEQ", "TIME", "TYPE", "ACTOR", "GRANT", "DETAILS")
-	for i, raw := range p.Events {
-		var e store.Event
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return fmt.Errorf("the admin API sent an audit event that is not Lockbox JSON (event %d of the answer): %v", i+1, err)
-		}
-		t.row(strconv.FormatInt(e.Seq, 10), Timestamp(e.Time), cell(e.Type, maxCell), cell(actor(e.Actor), maxCell), cell(e.Grant, maxCell), cell(Details(e), maxDetails))
+	rows, err := eventRows(p.Events)
+	if err != nil {
+		return err
+	}
+	t := newTable(c.Out, eventHeaders...)
+	for _, r := range rows {
+		t.row(r...)
 	}
 	if err := t.flush(); err != nil {
 		return err
@@ -125,6 +126,32 @@ func (c *Client) eventTable(tenantID string, p eventPage, q eventQuery) error {
 		fmt.Fprintf(c.Out, "(stopped at %d events; more may follow: narrow with --since or raise --limit)\n", q.limit)
 	}
 	return nil
+}
+
+// eventHeaders are the audit table's columns.
+var eventHeaders = []string{"SEQ", "TIME", "TYPE", "ACTOR", "GRANT", "DETAILS"}
+
+// eventRows are the audit table's cells of events.
+func eventRows(events []json.RawMessage) ([][]string, error) {
+	rows := make([][]string, 0, len(events))
+	for i, raw := range events {
+		var e store.Event
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return nil, fmt.Errorf("the admin API sent an audit event that is not Lockbox JSON (event %d of the answer): %v", i+1, err)
+		}
+		rows = append(rows, []string{strconv.FormatInt(e.Seq, 10), Timestamp(e.Time), cell(e.Type, maxCell),
+			cell(eventActor(e.Actor), maxCell), cell(e.Grant, maxCell), cell(Details(e), maxDetails)})
+	}
+	return rows, nil
+}
+
+// eventActor names who acted for people: an agent by email (its IdP
+// subject is opaque; --json has both), anyone else as actor does.
+func eventActor(a *store.Actor) string {
+	if a != nil && a.Email != "" && strings.HasPrefix(a.ID, "agent:") {
+		return a.Email
+	}
+	return actor(a)
 }
 
 func (c *Client) noEvents(tenantID string, since time.Time) error {

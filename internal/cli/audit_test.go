@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // events returns n grant.created events starting at seq from.
@@ -125,6 +127,53 @@ func TestVerifyBroken(t *testing.T) {
 		}
 		if asJSON != strings.Contains(out.String(), `"broken_at": 3`) || (!asJSON && out.Len() != 0) {
 			t.Fatalf("json=%v: output %q", asJSON, out)
+		}
+	}
+}
+
+func TestAuditTableNamesAgentsByEmail(t *testing.T) {
+	ev := `{"seq":7,"tenant":"acme","type":"http.request","time":"2026-01-02T15:04:05Z","actor":{"id":"agent:00u1f9x8kQzv7Lq2p5d7","email":"bob@support.example"},"grant":"g_1","session":"s_1","data":{"method":"GET","path":"/","status":200}}`
+	c, _, out := newFake(map[string]answer{"GET /lockbox/tenants/acme/audit?limit=100": {200, `{"events":[` + ev + `]}`}})
+	if err := c.Audit(AuditOptions{Tenant: "acme", Limit: DefaultAuditLimit}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "  bob@support.example  ") || strings.Contains(out.String(), "00u1f9x8kQzv7Lq2p5d7") {
+		t.Fatalf("the actor column should name the agent by email only:\n%s", out)
+	}
+}
+
+// TestFollowTablePrintsHeaderOnce follows a chain over three polls, two
+// with events: one header, then the rows of both, aligned.
+func TestFollowTablePrintsHeaderOnce(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base := "GET /lockbox/tenants/acme/audit?"
+	c, f, out := newFake(map[string]answer{
+		base + "limit=1000&since=2026-01-02T15%3A04%3A05Z": {200, `{"events":[` + events(1, 2) + `]}`},
+		base + "after=2&limit=1000":                        {200, `{"events":[` + events(3, 1) + `]}`},
+	})
+	send := c.Send
+	c.Send = func(method, uri string, body []byte) (int, []byte, error) {
+		if len(f.sent) == 2 { // the third poll: nothing new, and stop
+			cancel()
+			return 200, []byte(`{"events":[]}`), nil
+		}
+		return send(method, uri, body)
+	}
+	if err := c.Follow(ctx, AuditOptions{Tenant: "acme"}, time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "SEQ"); n != 1 {
+		t.Fatalf("printed the header %d times:\n%s", n, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want a header and 3 rows:\n%s", out)
+	}
+	col := strings.Index(lines[0], "DETAILS")
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l[col:], "note=") {
+			t.Fatalf("rows do not line up under the header:\n%s", out)
 		}
 	}
 }

@@ -27,6 +27,7 @@ func (c *Client) Follow(ctx context.Context, o AuditOptions, every time.Duration
 		since = c.now()
 	}
 	q := eventQuery{since: since, limit: auditPage}
+	table := newFollowTable(c.Out)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -34,7 +35,7 @@ func (c *Client) Follow(ctx context.Context, o AuditOptions, every time.Duration
 		if err != nil {
 			return err
 		}
-		if err := c.printFollowed(page.Events, o.JSON, &q); err != nil {
+		if err := c.printFollowed(page.Events, o.JSON, table, &q); err != nil {
 			return err
 		}
 		select {
@@ -45,8 +46,9 @@ func (c *Client) Follow(ctx context.Context, o AuditOptions, every time.Duration
 	}
 }
 
-// printFollowed prints new events and moves q past them.
-func (c *Client) printFollowed(events []json.RawMessage, asJSON bool, q *eventQuery) error {
+// printFollowed prints new events, as JSON lines or as rows of table,
+// and moves q past them.
+func (c *Client) printFollowed(events []json.RawMessage, asJSON bool, table *followTable, q *eventQuery) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -58,7 +60,11 @@ func (c *Client) printFollowed(events []json.RawMessage, asJSON bool, q *eventQu
 	}
 	q.after, q.since = last.Seq, time.Time{}
 	if !asJSON {
-		return c.eventTable("", eventPage{Events: events}, *q)
+		rows, err := eventRows(events)
+		if err != nil {
+			return err
+		}
+		return table.print(rows)
 	}
 	var line bytes.Buffer
 	for _, raw := range events {

@@ -62,9 +62,19 @@ func (c *Client) sessionTable(ss []store.Session) error {
 	t := newTable(c.Out, "SESSION", "AGENT", "STARTED", "ENDED", "REASON", "REQUESTS")
 	for _, s := range ss {
 		t.row(cell(s.ID, maxCell), cell(agentName(s.Agent), maxCell), Timestamp(s.StartedAt), sessionEnded(s),
-			cell(sessionReason(s), maxCell), strconv.FormatInt(s.Requests, 10))
+			cell(sessionReason(s), maxCell), sessionRequests(s))
 	}
 	return t.flush()
+}
+
+// sessionRequests counts a session's requests, naming the refused ones
+// among them: "12" or "12, 2 refused".
+func sessionRequests(s store.Session) string {
+	n := strconv.FormatInt(s.Requests, 10)
+	if s.Refused > 0 {
+		n += ", " + strconv.FormatInt(s.Refused, 10) + " refused"
+	}
+	return n
 }
 
 // agentName is the agent's email, or its subject when it has none.

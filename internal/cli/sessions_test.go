@@ -7,7 +7,7 @@ import (
 )
 
 const (
-	activeSession = `{"id":"s_NEW","tenant":"acme","grant":"g_ONE","agent":{"sub":"u1","iss":"https://idp.test","email":"bob@support.test"},"scopes":["read"],"started_at":"2026-01-02T15:00:00Z","ends_at":"2026-01-02T23:00:00Z","last_seen":"2026-01-02T15:04:00Z","requests":12}`
+	activeSession = `{"id":"s_NEW","tenant":"acme","grant":"g_ONE","agent":{"sub":"u1","iss":"https://idp.test","email":"bob@support.test"},"scopes":["read"],"started_at":"2026-01-02T15:00:00Z","ends_at":"2026-01-02T23:00:00Z","last_seen":"2026-01-02T15:04:00Z","requests":12,"refused":2}`
 	endedSession  = `{"id":"s_OLD","tenant":"acme","agent":{"sub":"u2","iss":"https://idp.test"},"scopes":["read","write"],"break_glass":true,"reason":"outage","started_at":"2026-01-01T09:00:00Z","ends_at":"2026-01-01T10:00:00Z","last_seen":"2026-01-01T09:30:00Z","requests":3,"ended_at":"2026-01-01T09:45:10Z","end_reason":"exit"}`
 )
 
@@ -21,7 +21,7 @@ func TestSessionsTable(t *testing.T) {
 	wantSent(t, f, "GET", "/lockbox/tenants/acme/sessions?limit=100", "")
 	wantLines(t, out.String(),
 		"SESSION  AGENT             STARTED                  ENDED                    REASON             REQUESTS",
-		"s_NEW    bob@support.test  2026-01-02 15:00:00 UTC  active                   -                  12",
+		"s_NEW    bob@support.test  2026-01-02 15:00:00 UTC  active                   -                  12, 2 refused",
 		"s_OLD    u2                2026-01-01 09:00:00 UTC  2026-01-01 09:45:10 UTC  exit, break-glass  3",
 	)
 }

@@ -208,7 +208,7 @@ type console struct {
 
 var (
 	csrfPattern    = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-	rowPattern     = regexp.MustCompile(`(?s)<tr>\s*<td><b>([^<]+)</b>.*?</td>\s*<td>(.*?)</td>`)
+	rowPattern     = regexp.MustCompile(`(?s)<tr>\s*<td><b>([^<]+)</b>.*?</td>\s*<td[^>]*>(.*?)</td>`)
 	scopePattern   = regexp.MustCompile(`<span class="scope">([^<]+)</span>`)
 	currentPattern = regexp.MustCompile(`You are in tenant ([^<]+)</h1>`)
 )

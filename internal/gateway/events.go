@@ -112,7 +112,10 @@ func (g *Gateway) recordDenied(r *http.Request, s *store.Session, d policy.Decis
 		data.Rule = d.Rule.String()
 	}
 	e := sessionEvent(EventAccessDenied, s, g.now(), data)
-	if err := g.d.Audit.Record(context.WithoutCancel(r.Context()), s.Tenant, e, nil); err != nil {
+	// A refused request counts among the visit's requests, as its page
+	// lists it; it is not activity that keeps the session from idling.
+	touch := store.Touch{Tenant: s.Tenant, ID: s.ID, Requests: 1, Refused: 1}
+	if err := g.d.Audit.Record(context.WithoutCancel(r.Context()), s.Tenant, e, &touch); err != nil {
 		g.d.Logger.Error("recording refused request", zap.String("tenant", s.Tenant), zap.Error(err))
 	}
 }

@@ -35,6 +35,10 @@ func (g *Gateway) sessionOver(w http.ResponseWriter, r *http.Request, s *store.S
 	case store.SessionRevoked:
 		title = "Access revoked"
 		msg = fmt.Sprintf("%s revoked support access, so your session ended%s.", s.Tenant, g.revokedDetail(r.Context(), s))
+	case store.SessionReplaced:
+		title = "Access replaced"
+		msg = fmt.Sprintf("%s replaced support access with a new grant, so your session ended%s. Enter %s again from the console to work under the new grant.",
+			s.Tenant, g.revokedDetail(r.Context(), s), s.Tenant)
 	case store.SessionExpired:
 		title = "Access expired"
 		msg = fmt.Sprintf("The support access %s granted has expired, so your session ended.", s.Tenant)
@@ -48,8 +52,8 @@ func (g *Gateway) sessionOver(w http.ResponseWriter, r *http.Request, s *store.S
 	pages.RenderError(w, pages.Error{Status: http.StatusForbidden, Title: title, Message: msg, Links: []pages.Link{g.consoleLink()}})
 }
 
-// revokedDetail says when and by whom the session's grant ended, when the
-// store can tell.
+// revokedDetail says when and by whom the session's grant ended, and the
+// reason the admin gave, when the store can tell.
 func (g *Gateway) revokedDetail(ctx context.Context, s *store.Session) string {
 	gr, err := g.d.Store.GetGrant(ctx, s.Tenant, s.Grant)
 	if err != nil || gr.EndedAt == nil {
@@ -63,7 +67,11 @@ func (g *Gateway) revokedDetail(ctx context.Context, s *store.Session) string {
 	if gr.EndReason == store.EndReplaced {
 		how = "replaced with a new grant"
 	}
-	return fmt.Sprintf(" (the grant was %s at %s%s)", how, gr.EndedAt.UTC().Format("2006-01-02 15:04 UTC"), by)
+	detail := fmt.Sprintf(" (the grant was %s at %s%s", how, gr.EndedAt.UTC().Format("2006-01-02 15:04 UTC"), by)
+	if gr.EndNote != "" { // checked as one printable line when given
+		detail += fmt.Sprintf(`, saying "%s"`, gr.EndNote)
+	}
+	return detail + ")"
 }
 
 func displayActor(a store.Actor) string {

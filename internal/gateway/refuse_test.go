@@ -26,7 +26,8 @@ func TestRevocationBitesOnTheNextRequest(t *testing.T) {
 	p := b.get("/orders")
 	when := revoked.EndedAt.UTC().Format("2006-01-02 15:04 UTC")
 	if p.status != http.StatusForbidden || !strings.Contains(p.body, "Access revoked") ||
-		!strings.Contains(p.body, tenantAdmin.Email) || !strings.Contains(p.body, when) {
+		!strings.Contains(p.body, tenantAdmin.Email) || !strings.Contains(p.body, when) ||
+		!strings.Contains(p.body, "saying &#34;support case closed&#34;") {
 		t.Fatalf("request after revocation: %d %.600s", p.status, p.body)
 	}
 	if e.upstream.hits.Load() != hits {
@@ -58,8 +59,16 @@ func TestReplacedGrantEndsTheSession(t *testing.T) {
 	b.get("/").echo(t)
 	e.grant("acme", time.Hour, "read") // narrower: the session must not keep write
 	p := b.get("/")
-	if p.status != http.StatusForbidden || !strings.Contains(p.body, "replaced with a new grant") {
+	if p.status != http.StatusForbidden || !strings.Contains(p.body, "Access replaced") ||
+		!strings.Contains(p.body, "replaced with a new grant") || strings.Contains(p.body, "revoked") {
 		t.Fatalf("request after the grant was replaced: %d %.500s", p.status, p.body)
+	}
+	ended := e.waitEvents("acme", gateway.EventSessionEnded, 1)
+	if r := eventData(t, ended[0])["reason"]; r != store.SessionReplaced {
+		t.Fatalf("session.ended reason %v, want %s", r, store.SessionReplaced)
+	}
+	if ss := e.sessions("acme"); len(ss) != 1 || ss[0].EndReason != store.SessionReplaced {
+		t.Fatalf("sessions: %+v", ss)
 	}
 }
 

@@ -125,8 +125,11 @@ func (g *Gateway) grantGone(ctx context.Context, s *store.Session) (string, erro
 		return "", err
 	}
 	old, err := g.d.Grants.Get(ctx, s.Tenant, s.Grant)
-	if err == nil && old.EndReason == store.EndExpired {
+	switch {
+	case err == nil && old.EndReason == store.EndExpired:
 		return store.SessionExpired, nil
+	case err == nil && old.EndReason == store.EndReplaced:
+		return store.SessionReplaced, nil
 	}
 	return store.SessionRevoked, nil
 }

@@ -122,7 +122,9 @@ type AdminSession struct {
 	Active   bool
 	LogoutAt string
 	Ended    string
-	Requests int64
+	// Requests counts the visit's requests in words, refused ones
+	// included and named: "3 requests, 1 refused".
+	Requests string
 	// BreakGlass marks entry without a grant; Reason is the agent's.
 	BreakGlass bool
 	Reason     string

@@ -4,12 +4,13 @@ import "time"
 
 // Reasons an impersonation session ends.
 const (
-	SessionLogout  = "logout"
-	SessionExit    = "exit"
-	SessionIdle    = "idle"
-	SessionMax     = "max"
-	SessionExpired = "expired" // the grant expired
-	SessionRevoked = "revoked" // the grant was revoked or replaced
+	SessionLogout   = "logout"
+	SessionExit     = "exit"
+	SessionIdle     = "idle"
+	SessionMax      = "max"
+	SessionExpired  = "expired"  // the grant expired
+	SessionRevoked  = "revoked"  // the grant was revoked
+	SessionReplaced = "replaced" // the grant was replaced by a new one
 )
 
 // Agent identifies a support agent as the IdP does.
@@ -39,9 +40,12 @@ type Session struct {
 	// EndsAt is when the session ends at the latest: the grant's expiry or
 	// the session maximum, whichever is first.
 	EndsAt time.Time `json:"ends_at"`
-	// LastSeen and Requests are kept by TouchSessions.
+	// LastSeen, Requests and Refused are kept by TouchSessions. Requests
+	// counts every agent request of the session, Refused those of them
+	// Lockbox refused.
 	LastSeen  time.Time  `json:"last_seen"`
 	Requests  int64      `json:"requests"`
+	Refused   int64      `json:"refused"`
 	EndedAt   *time.Time `json:"ended_at,omitempty"`
 	EndReason string     `json:"end_reason,omitempty"`
 }
@@ -50,10 +54,11 @@ type Session struct {
 func (s Session) Ended() bool { return s.EndedAt != nil }
 
 // Touch is activity to add to a session: TouchSessions keeps the later
-// LastSeen and adds Requests.
+// LastSeen and adds Requests and Refused. A zero LastSeen leaves it.
 type Touch struct {
 	Tenant   string
 	ID       string
 	LastSeen time.Time
 	Requests int64
+	Refused  int64
 }

@@ -119,6 +119,7 @@ func touchSession(tx *bolt.Tx, t store.Touch) error {
 		return err
 	}
 	sess.Requests += t.Requests
+	sess.Refused += t.Refused
 	if seen := normalTime(t.LastSeen); seen.After(sess.LastSeen) {
 		sess.LastSeen = seen
 	}

@@ -15,7 +15,7 @@ import (
 
 // sessionFields are the session hash fields a read returns, in the order
 // the scripts' HMGET calls return them.
-var sessionFields = []string{"doc", "last_seen", "requests", "ended_at", "end_reason"}
+var sessionFields = []string{"doc", "last_seen", "requests", "ended_at", "end_reason", "refused"}
 
 // PutSession stores a new session. Its fixed fields go into one JSON
 // field; activity and end get fields of their own, so touches and the end
@@ -34,7 +34,7 @@ func (s *Store) PutSession(ctx context.Context, sess store.Session) error {
 	}
 	k := keysOf(sess.Tenant)
 	res, err := sessionPutScript.Run(ctx, s.c, []string{k.session(sess.ID), k.sessions()},
-		sess.ID, doc, sess.LastSeen.UnixMicro(), sess.Requests, sess.StartedAt.UnixMicro(), endedAt, sess.EndReason,
+		sess.ID, doc, sess.LastSeen.UnixMicro(), sess.Requests, sess.StartedAt.UnixMicro(), endedAt, sess.EndReason, sess.Refused,
 	).Text()
 	switch {
 	case err != nil:
@@ -47,7 +47,7 @@ func (s *Store) PutSession(ctx context.Context, sess store.Session) error {
 
 // sessionDoc is the JSON of the session's fixed fields.
 func sessionDoc(sess store.Session) (string, error) {
-	sess.LastSeen, sess.Requests, sess.EndedAt, sess.EndReason = time.Time{}, 0, nil, ""
+	sess.LastSeen, sess.Requests, sess.Refused, sess.EndedAt, sess.EndReason = time.Time{}, 0, 0, nil, ""
 	b, err := json.Marshal(sess)
 	return string(b), err
 }
@@ -149,7 +149,7 @@ func (s *Store) runTouches(ctx context.Context, touches []store.Touch, eval eval
 		if checkSession(t.Tenant, t.ID) != nil {
 			continue
 		}
-		cmds[i] = eval(ctx, pipe, []string{keysOf(t.Tenant).session(t.ID)}, t.LastSeen.UnixMicro(), t.Requests)
+		cmds[i] = eval(ctx, pipe, []string{keysOf(t.Tenant).session(t.ID)}, lastSeenArg(t.LastSeen), t.Requests, t.Refused)
 		queued++
 	}
 	if queued == 0 {
@@ -164,6 +164,15 @@ func (s *Store) runTouches(ctx context.Context, touches []store.Touch, eval eval
 		}
 	}
 	return cmds, nil
+}
+
+// lastSeenArg is a touch's last seen time for the touch script: unix
+// microseconds, or 0 (no change) for the zero time.
+func lastSeenArg(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
 }
 
 // isNoScript reports whether err means Redis has not cached the script.
@@ -217,6 +226,9 @@ func decodeSession(row []any) (store.Session, error) {
 		return store.Session{}, err
 	}
 	if sess.Requests, err = intField(row[2], "requests"); err != nil {
+		return store.Session{}, err
+	}
+	if sess.Refused, err = intField(row[5], "refused"); err != nil {
 		return store.Session{}, err
 	}
 	if _, ended := row[3].(string); ended {

@@ -42,17 +42,22 @@ func testSessionLifecycle(t *testing.T, a, b store.Store) {
 	err = a.TouchSessions(ctx(t),
 		store.Touch{Tenant: "acme", ID: s.ID, LastSeen: t0.Add(2 * time.Minute), Requests: 3},
 		store.Touch{Tenant: "acme", ID: s.ID, LastSeen: t0.Add(time.Minute), Requests: 2}, // older: LastSeen keeps the later
+		store.Touch{Tenant: "acme", ID: s.ID, Requests: 1, Refused: 1},                    // no LastSeen: leaves it
 		store.Touch{Tenant: "acme", ID: "s_unknown", LastSeen: t0, Requests: 9},
 	)
 	if err != nil {
 		t.Fatalf("TouchSessions: %v", err)
 	}
 	got, _ = b.GetSession(ctx(t), "acme", s.ID)
-	if got.Requests != 5 || !got.LastSeen.Equal(t0.Add(2*time.Minute)) {
-		t.Fatalf("after touches: requests %d, last seen %v", got.Requests, got.LastSeen)
+	if got.Requests != 6 || got.Refused != 1 || !got.LastSeen.Equal(t0.Add(2*time.Minute)) {
+		t.Fatalf("after touches: requests %d, refused %d, last seen %v", got.Requests, got.Refused, got.LastSeen)
+	}
+	list, _, err := b.Sessions(ctx(t), "acme", store.Page{})
+	if i := slices.IndexFunc(list, func(l store.Session) bool { return l.ID == s.ID }); err != nil || i < 0 || list[i].Requests != 6 || list[i].Refused != 1 {
+		t.Fatalf("Sessions after touches: %+v, %v", list, err)
 	}
 	ended, err := b.EndSession(ctx(t), "acme", s.ID, t0.Add(time.Hour), store.SessionExit)
-	if err != nil || !ended.Ended() || ended.EndReason != store.SessionExit || !ended.EndedAt.Equal(t0.Add(time.Hour)) || ended.Requests != 5 {
+	if err != nil || !ended.Ended() || ended.EndReason != store.SessionExit || !ended.EndedAt.Equal(t0.Add(time.Hour)) || ended.Requests != 6 || ended.Refused != 1 {
 		t.Fatalf("EndSession = %+v, %v", ended, err)
 	}
 	if _, err := a.EndSession(ctx(t), "acme", s.ID, t0, store.SessionIdle); !errors.Is(err, store.ErrEnded) {
@@ -65,7 +70,7 @@ func testSessionLifecycle(t *testing.T, a, b store.Store) {
 	if err := a.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: s.ID, LastSeen: t0, Requests: 1}); err != nil {
 		t.Fatalf("TouchSessions after end: %v", err)
 	}
-	if got, _ = a.GetSession(ctx(t), "acme", s.ID); got.Requests != 6 || got.EndReason != store.SessionExit {
+	if got, _ = a.GetSession(ctx(t), "acme", s.ID); got.Requests != 7 || got.EndReason != store.SessionExit {
 		t.Fatalf("after late touch: %+v", got)
 	}
 }

@@ -8,6 +8,7 @@
 -- ARGV[5]  start, unix microseconds (the list score)
 -- ARGV[6]  ended at, unix microseconds; '' if not ended
 -- ARGV[7]  end reason
+-- ARGV[8]  refused requests
 if redis.call('EXISTS', KEYS[1]) == 1 then
   -- A client retrying after a lost reply finds its own write done.
   if redis.call('HGET', KEYS[1], 'doc') == ARGV[2] then
@@ -15,7 +16,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   end
   return 'exists'
 end
-redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'last_seen', ARGV[3], 'requests', ARGV[4])
+redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'last_seen', ARGV[3], 'requests', ARGV[4], 'refused', ARGV[8])
 if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[1], 'ended_at', ARGV[6], 'end_reason', ARGV[7])
 end

@@ -1,5 +1,5 @@
 -- Returns one page of sessions, newest first, each as {id, doc, last_seen,
--- requests, ended_at, end_reason}, or nil if the cursor names no session
+-- requests, ended_at, end_reason, refused}, or nil if the cursor names no session
 -- of the tenant.
 -- KEYS[1]  the tenant's sessions by start (sorted set)
 -- ARGV[1]  id of the last session of the previous page, '' for the first
@@ -18,7 +18,7 @@ end
 local ids = redis.call('ZREVRANGE', KEYS[1], start, start + tonumber(ARGV[2]) - 1)
 local out = {}
 for _, id in ipairs(ids) do
-  local row = redis.call('HMGET', ARGV[3] .. id, 'doc', 'last_seen', 'requests', 'ended_at', 'end_reason')
+  local row = redis.call('HMGET', ARGV[3] .. id, 'doc', 'last_seen', 'requests', 'ended_at', 'end_reason', 'refused')
   table.insert(row, 1, id)
   out[#out + 1] = row
 end
