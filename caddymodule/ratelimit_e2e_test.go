@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/notify"
 )
@@ -104,13 +105,23 @@ func TestRateLimitsThroughCaddy(t *testing.T) {
 		wantContains(t, p.body, `"code":"rate_limited"`)
 	}
 
+	// A process may write a log line just after it has answered.
+	logged := []string{`"msg":"app api key refused"`, `"remote":"127.0.0.1"`, `"route":"GET /_lockbox/api/v1/tenants/{tenant}/grants"`,
+		`"msg":"app api client rate limited"`, `"msg":"agent login rate limited"`, `"msg":"agent access requests rate limited"`}
+	eventually(t, 5*time.Second, func() bool {
+		out := g.out.String()
+		for _, s := range logged {
+			if !strings.Contains(out, s) {
+				return false
+			}
+		}
+		return true
+	}, "log lines %q missing from:\n%s", logged, g.out.String())
 	out := g.out.String()
 	for _, k := range wrong {
 		sum := sha256.Sum256([]byte(k))
 		wantContains(t, out, `"key":"sha256:`+hex.EncodeToString(sum[:4])+`"`)
 	}
-	wantContains(t, out, `"msg":"app api key refused"`, `"remote":"127.0.0.1"`, `"route":"GET /_lockbox/api/v1/tenants/{tenant}/grants"`,
-		`"msg":"app api client rate limited"`, `"msg":"agent login rate limited"`, `"msg":"agent access requests rate limited"`)
 	if n := strings.Count(out, `"msg":"app api key refused"`); n != 3 {
 		t.Errorf("%d refused keys logged, want 3", n)
 	}
