@@ -1,4 +1,5 @@
-// Command lockbox is Caddy with the Lockbox plugin built in.
+// Command lockbox is Caddy with the Lockbox plugin built in, plus the
+// commands only this binary has (lockbox demo, lockbox version).
 package main
 
 import (
