@@ -109,6 +109,7 @@ type App struct {
 	sites        *firstSite       // where admin links point without public_url
 
 	tokenTTL   *longest    // the longest token lifetime of the sites
+	sessionMax *longest    // the longest session of the sites, for metrics
 	bg         *background // loops from Start until Stop
 	sweepEvery time.Duration
 	warned     map[string]bool // grants warned of expiring, by id; sweep only
@@ -129,7 +130,7 @@ func (App) CaddyModule() caddy.ModuleInfo {
 // Provision holds nothing.
 func (a *App) Provision(ctx caddy.Context) error {
 	a.logger = ctx.Logger()
-	a.tokenTTL, a.bg, a.sites = new(longest), new(background), new(firstSite)
+	a.tokenTTL, a.sessionMax, a.bg, a.sites = new(longest), new(longest), new(background), new(firstSite)
 	repl := caddy.NewReplacer()
 	a.storage = defaultStorage()
 	if a.Storage != nil {
@@ -146,7 +147,7 @@ func (a *App) Provision(ctx caddy.Context) error {
 	if err := a.provisionStore(); err != nil {
 		return err
 	}
-	if err := errors.Join(a.provisionKeys(), a.provisionAccess()); err != nil {
+	if err := errors.Join(a.provisionKeys(), a.provisionAccess(), a.registerMetrics(ctx)); err != nil {
 		return errors.Join(err, a.Cleanup())
 	}
 	return nil

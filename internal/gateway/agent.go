@@ -101,6 +101,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 	}
 	policy.StripMethodOverride(r.Header)
 	g.names.set(r.Header, sess, tok)
+	g.allowedDecision(r, sess.Session)
 
 	start := g.now()
 	g.markSeen(sess.ID, start)

@@ -72,6 +72,8 @@ type Deps struct {
 	// Requests lets agents ask tenants for access from the console
 	// (POST <prefix>/requests); nil hides the feature.
 	Requests *request.Service
+	// Ops report each agent request to operators: metrics, decision logs.
+	Ops Ops
 }
 
 // Next is the rest of the handler chain (the app, via reverse_proxy).

@@ -90,6 +90,7 @@ func (g *Gateway) serveLogin(w http.ResponseWriter, r *http.Request) {
 func (g *Gateway) serveCallback(w http.ResponseWriter, r *http.Request) {
 	old, _ := g.agent(r.Context(), r) // the login this one replaces, if any
 	res, err := g.d.Login.Finish(r.Context(), w, r)
+	g.d.Ops.Metrics.Login(loginOutcome(err))
 	if err != nil {
 		g.loginFailed(w, r, err)
 		return
