@@ -30,7 +30,7 @@ type Metrics struct {
 
 // New returns the metrics, registered nowhere yet.
 func New() *Metrics {
-	return &Metrics{
+	return (&Metrics{
 		agentRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "agent_requests_total",
 			Help: "Requests of agents in a tenant, by site and outcome (allowed, denied, unavailable) and, unless allowed, the reason.",
@@ -61,7 +61,19 @@ func New() *Metrics {
 			Help:    "Time of each batched write of audit events to the store.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}),
+	}).init()
+}
+
+// init creates the series of every known label value, so each family
+// is scraped from the start, at zero.
+func (m *Metrics) init() *Metrics {
+	for e := range grantEvents {
+		m.grants.WithLabelValues(e)
 	}
+	for st := range requestStates {
+		m.accessRequests.WithLabelValues(st)
+	}
+	return m
 }
 
 // Register adds the metrics to reg. Registering them again in the same

@@ -9,6 +9,9 @@ const (
 	Unavailable = "unavailable"
 )
 
+// loginOutcomes are the outcomes of a sign-in.
+var loginOutcomes = []string{"success", "no_role", "refused", "unavailable"}
+
 // Site counts one site's agent requests and logins. The allowed counter,
 // bumped on every proxied agent request, is looked up once.
 type Site struct {
@@ -21,6 +24,9 @@ type Site struct {
 func (m *Metrics) Site(name string) *Site {
 	if m == nil {
 		return nil
+	}
+	for _, o := range loginOutcomes {
+		m.logins.WithLabelValues(name, o)
 	}
 	return &Site{m: m, name: name, allowed: m.agentRequests.WithLabelValues(name, Allowed, "")}
 }
