@@ -18,6 +18,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/health"
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
@@ -110,6 +111,8 @@ type App struct {
 
 	tokenTTL   *longest    // the longest token lifetime of the sites
 	sessionMax *longest    // the longest session of the sites, for metrics
+	health     *health.Checker
+	ready      *health.Readiness // <prefix>/ready of every site
 	bg         *background // loops from Start until Stop
 	sweepEvery time.Duration
 	warned     map[string]bool // grants warned of expiring, by id; sweep only
@@ -150,6 +153,7 @@ func (a *App) Provision(ctx caddy.Context) error {
 	if err := errors.Join(a.provisionKeys(), a.provisionAccess(), a.registerMetrics(ctx)); err != nil {
 		return errors.Join(err, a.Cleanup())
 	}
+	a.provisionHealth()
 	return nil
 }
 

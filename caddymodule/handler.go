@@ -139,7 +139,7 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 	gw, err := gateway.New(s.gateway, gateway.Deps{
 		Store: app.Store(), Grants: app.Grants(), Requests: requests, Login: lg, Keys: app.Keys(),
 		Minter: minter, Audit: app.Audit(), Logger: logger, API: api, AdminPage: page,
-		Ops: ops(s.gateway.Issuer, logger),
+		Ops: ops(app, s.gateway.Issuer, logger),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lockbox: %v", err)

@@ -87,13 +87,14 @@ func siteName(issuer string) string {
 }
 
 // ops are the operator hooks of a site's gateway.
-func ops(issuer string, logger *zap.Logger) gateway.Ops {
+func ops(app *App, issuer string, logger *zap.Logger) gateway.Ops {
 	site := siteName(issuer)
 	return gateway.Ops{
 		Site:      site,
 		Metrics:   lockboxMetrics.Site(site),
 		Decisions: logger.Named(decisionsLogger),
 		SetUser:   setUser,
+		Ready:     app.ready,
 	}
 }
 

@@ -24,6 +24,8 @@ type Ops struct {
 	Decisions *zap.Logger
 	// SetUser names the agent, by email, in the server's access log.
 	SetUser func(r *http.Request, user string)
+	// Ready answers <prefix>/ready for load balancers; nil answers 404.
+	Ready http.Handler
 }
 
 // allowedDecision reports an agent request about to be sent to the app.

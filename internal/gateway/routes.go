@@ -62,6 +62,8 @@ func (g *Gateway) mounted(path string) (http.Handler, bool) {
 		return g.d.AdminPage, true
 	case under(path, "/api/v1"):
 		return g.d.API, true
+	case path == "/ready":
+		return g.d.Ops.Ready, true
 	}
 	return nil, false
 }
