@@ -109,11 +109,11 @@ type App struct {
 	publisher    *currentNotifier // per store, shared across reloads
 	sites        *firstSite       // where admin links point without public_url
 
-	tokenTTL   *longest    // the longest token lifetime of the sites
-	sessionMax *longest    // the longest session of the sites, for metrics
+	tokenTTL   *longest // the longest token lifetime of the sites
+	sessionMax *longest // the longest session of the sites, for metrics
 	health     *health.Checker
 	ready      *health.Readiness // <prefix>/ready of every site
-	bg         *background // loops from Start until Stop
+	bg         *background       // loops from Start until Stop
 	sweepEvery time.Duration
 	warned     map[string]bool // grants warned of expiring, by id; sweep only
 }

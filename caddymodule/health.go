@@ -18,8 +18,8 @@ func (a *App) provisionHealth() {
 		Store: a.store, Backend: backend,
 		FeedAge:     a.feedAge,
 		AuditQueued: a.audit.Pending, AuditCapacity: a.audit.Capacity,
-		Outbox:      a.readings().Outbox,
-		Keys:        a.keys, KeyFromFile: a.SigningKeyFile != "",
+		Outbox: a.readings().Outbox,
+		Keys:   a.keys, KeyFromFile: a.SigningKeyFile != "",
 	}
 	a.ready = health.NewReadiness(a.health)
 }
