@@ -109,13 +109,14 @@ type App struct {
 	publisher    *currentNotifier // per store, shared across reloads
 	sites        *firstSite       // where admin links point without public_url
 
-	tokenTTL   *longest // the longest token lifetime of the sites
-	sessionMax *longest // the longest session of the sites, for metrics
-	health     *health.Checker
-	ready      *health.Readiness // <prefix>/ready of every site
-	bg         *background       // loops from Start until Stop
+	tokenTTL   *longest    // the longest token lifetime of the sites
+	bg         *background // loops from Start until Stop
 	sweepEvery time.Duration
 	warned     map[string]bool // grants warned of expiring, by id; sweep only
+
+	sessionMax *longest          // the longest session of the sites, for metrics
+	health     *health.Checker   // GET /lockbox/health
+	ready      *health.Readiness // <prefix>/ready of every site
 }
 
 // CaddyModule returns the Caddy module information.
