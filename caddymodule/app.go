@@ -151,7 +151,7 @@ func (a *App) Provision(ctx caddy.Context) error {
 	if err := a.provisionStore(); err != nil {
 		return err
 	}
-	if err := errors.Join(a.provisionKeys(), a.provisionAccess(), a.registerMetrics(ctx)); err != nil {
+	if err := errors.Join(a.checkStoreReachable(), a.provisionKeys(), a.provisionAccess(), a.registerMetrics(ctx)); err != nil {
 		return errors.Join(err, a.Cleanup())
 	}
 	a.provisionHealth()

@@ -23,6 +23,13 @@ func (a *App) unmarshalAPIKey(d *caddyfile.Dispenser) error {
 	if d.NextArg() {
 		return d.Err("api_key takes exactly one key; repeat the line for a second key")
 	}
+	// A literal key is checked here, where the error can name its line;
+	// one from a placeholder is checked once it is replaced.
+	if !strings.Contains(key, "{") {
+		if err := checkAPIKey(key); err != nil {
+			return lineErr(d, "api_key", err)
+		}
+	}
 	a.APIKeys = append(a.APIKeys, key)
 	return noBlock(d, "api_key")
 }

@@ -158,18 +158,21 @@ func (r *Report) fail(status, problem string) {
 	}
 }
 
-// probe reads a record that does not exist: "not found" is a healthy answer.
-func (c *Checker) probe(ctx context.Context) StoreReport {
+func (c *Checker) probe(ctx context.Context) StoreReport { return Probe(ctx, c.Store, c.Backend) }
+
+// Probe asks the store for a record that does not exist, waiting at most
+// StoreTimeout: "not found" is a healthy answer.
+func Probe(ctx context.Context, s store.Store, backend string) StoreReport {
 	ctx, cancel := context.WithTimeout(ctx, StoreTimeout)
 	defer cancel()
 	start := time.Now()
-	_, err := c.Store.GetRecord(ctx, probeKind, probeID)
-	sr := StoreReport{Backend: c.Backend, LatencyMS: float64(time.Since(start).Microseconds()) / 1000}
+	_, err := s.GetRecord(ctx, probeKind, probeID)
+	sr := StoreReport{Backend: backend, LatencyMS: float64(time.Since(start).Microseconds()) / 1000}
 	if err == nil || errors.Is(err, store.ErrNotFound) {
 		sr.Reachable = true
 		return sr
 	}
-	sr.Error = "no answer: " + errorClass(ctx, err)
+	sr.Error = errorClass(ctx, err)
 	return sr
 }
 
