@@ -55,3 +55,14 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestLockboxVersion runs the built binary: Lockbox's version first, then
+// the Caddy it is built on.
+func TestLockboxVersion(t *testing.T) {
+	t.Parallel()
+	r := runLockbox(t, lockboxBinary(t), isolatedEnv(t), "version")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "Lockbox ") || !strings.HasPrefix(lines[1], "Caddy v2.") {
+		t.Fatalf("lockbox version: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
