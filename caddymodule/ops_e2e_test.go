@@ -153,6 +153,13 @@ func TestHealthFollowsTheStore(t *testing.T) {
 	if p.status != http.StatusServiceUnavailable || p.header.Get("Retry-After") != "5" {
 		t.Fatalf("agent request with the store down: %s, Retry-After %q", p.summary(), p.header.Get("Retry-After"))
 	}
+	fams := scrape(t, gw.admin)
+	if n, _ := sample(fams, "lockbox_agent_requests_total", map[string]string{"outcome": "unavailable"}); n < 1 {
+		t.Errorf("no unavailable agent request counted")
+	}
+	if n, _ := sample(fams, "lockbox_store_errors_total", map[string]string{"backend": "redis"}); n < 1 {
+		t.Errorf("no redis store error counted")
+	}
 
 	rs.Restart()
 	green("after the store came back")
