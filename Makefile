@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build test deps vet bench
+.PHONY: build test deps vet bench xcaddy
 
 ## build: the lockbox binary (Caddy with the plugin) into bin/
 build:
@@ -32,3 +32,19 @@ bench: deps
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
 	}
 	$(GO) run ./internal/bench $(BENCHFLAGS)
+
+## xcaddy: build a stock Caddy with the plugin from this checkout, the way
+## xcaddy users do, into bin/caddy, and check it has Lockbox's modules and
+## no demo. Not part of `make test` (it compiles a second Caddy).
+XCADDY_VERSION ?= v0.4.5
+CADDY_VERSION ?= $(shell $(GO) list -m -f '{{.Version}}' github.com/caddyserver/caddy/v2)
+xcaddy:
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/caddyserver/xcaddy/cmd/xcaddy@$(XCADDY_VERSION)
+	$(CURDIR)/bin/xcaddy build $(CADDY_VERSION) --output $(CURDIR)/bin/caddy \
+	  --with github.com/lockbox-gw/lockbox/caddymodule \
+	  --replace github.com/lockbox-gw/lockbox=$(CURDIR)
+	@for m in lockbox http.handlers.lockbox admin.api.lockbox; do \
+	  bin/caddy list-modules | grep -qx "$$m" || { echo "bin/caddy lacks module $$m" >&2; exit 1; }; \
+	done
+	@if bin/caddy demo --help >/dev/null 2>&1; then echo "bin/caddy carries lockbox demo" >&2; exit 1; fi
+	@echo "bin/caddy: Caddy $(CADDY_VERSION) with the Lockbox plugin from this checkout"

@@ -82,6 +82,9 @@ func apiKeys(keys []string, repl *caddy.Replacer) ([]string, error) {
 		if v == "" {
 			return nil, fmt.Errorf("api_key %d is empty once placeholders are replaced (is its environment variable set?)", i+1)
 		}
+		if err := checkAPIKey(v); err != nil {
+			return nil, fmt.Errorf("api_key %d: %v", i+1, err)
+		}
 		out = append(out, v)
 	}
 	return out, nil

@@ -22,6 +22,7 @@ func init() {
 // Caddy's admin endpoint, which listens on loopback by default.
 type adminAPI struct {
 	ops    http.Handler // nil when the config has no working lockbox app
+	app    *App         // nil when ops is
 	down   error        // the answer while ops is nil
 	logger *zap.Logger
 }
@@ -50,7 +51,7 @@ func (a *adminAPI) Provision(ctx caddy.Context) error {
 		a.down = errNotLoaded
 		return nil
 	}
-	a.ops = opsapi.New(app.Grants(), opsOptions(app, a.logger)...)
+	a.ops, a.app = opsapi.New(app.Grants(), opsOptions(app, a.logger)...), app
 	return nil
 }
 
@@ -80,6 +81,9 @@ func (a *adminAPI) Routes() []caddy.AdminRoute {
 	return []caddy.AdminRoute{{
 		Pattern: opsapi.Prefix,
 		Handler: caddy.AdminHandlerFunc(a.serve),
+	}, {
+		Pattern: healthPath,
+		Handler: caddy.AdminHandlerFunc(a.serveHealth),
 	}}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/health"
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/request"
@@ -126,6 +127,10 @@ type App struct {
 	sweepEvery time.Duration
 	warned     map[string]bool // grants warned of expiring, by id; sweep only
 	limits     *ratelimit.Limits
+
+	sessionMax *longest          // the longest session of the sites, for metrics
+	health     *health.Checker   // GET /lockbox/health
+	ready      *health.Readiness // <prefix>/ready of every site
 }
 
 // CaddyModule returns the Caddy module information.
@@ -143,7 +148,7 @@ func (App) CaddyModule() caddy.ModuleInfo {
 // Provision holds nothing.
 func (a *App) Provision(ctx caddy.Context) error {
 	a.logger = ctx.Logger()
-	a.tokenTTL, a.bg, a.sites = new(longest), new(background), new(firstSite)
+	a.tokenTTL, a.sessionMax, a.bg, a.sites = new(longest), new(longest), new(background), new(firstSite)
 	repl := caddy.NewReplacer()
 	a.storage = defaultStorage()
 	if a.Storage != nil {
@@ -165,9 +170,10 @@ func (a *App) Provision(ctx caddy.Context) error {
 	if err := a.provisionStore(); err != nil {
 		return err
 	}
-	if err := errors.Join(a.provisionKeys(), a.provisionAccess()); err != nil {
+	if err := errors.Join(a.checkStoreReachable(), a.provisionKeys(), a.provisionAccess(), a.registerMetrics(ctx)); err != nil {
 		return errors.Join(err, a.Cleanup())
 	}
+	a.provisionHealth()
 	return nil
 }
 

@@ -55,7 +55,7 @@ func acquireWriter(k poolKey, st store.Store) *audit.Writer {
 // startWriter starts an audit writer over st.
 func startWriter(st store.Store) pooledWriter {
 	logger := caddy.Log().Named("lockbox.audit")
-	w := audit.NewWriter(st, audit.Options{OnError: func(err error) {
+	w := audit.NewWriter(lockboxMetrics.AuditStore(st), audit.Options{OnError: func(err error) {
 		logger.Error("writing audit events; retrying", zap.Error(err))
 	}})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -6,7 +6,6 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
-	"github.com/lockbox-gw/lockbox/internal/appapi"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 )
 
@@ -24,8 +23,12 @@ func (a *App) unmarshalAPIKey(d *caddyfile.Dispenser) error {
 	if d.NextArg() {
 		return d.Err("api_key takes exactly one key; repeat the line for a second key")
 	}
-	if !hasPlaceholder(key) && len(key) < appapi.MinKeyLen {
-		return d.Errf("api_key is too short: use at least %d characters, such as {env.LOCKBOX_API_KEY} holding a random key", appapi.MinKeyLen)
+	// A literal key is checked here, where the error can name its line;
+	// one from a placeholder is checked once it is replaced.
+	if !strings.Contains(key, "{") {
+		if err := checkAPIKey(key); err != nil {
+			return lineErr(d, "api_key", err)
+		}
 	}
 	a.APIKeys = append(a.APIKeys, key)
 	return noBlock(d, "api_key")

@@ -111,6 +111,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return err
 	}
 	app.useTokenTTL(s.minter.TTL)
+	app.sessionMax.note(s.gateway.SessionMax)
 	h.gw = gw
 	go gw.Run(ctx)
 	return nil
@@ -138,6 +139,7 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 	gw, err := gateway.New(s.gateway, gateway.Deps{
 		Store: app.Store(), Grants: app.Grants(), Requests: requests, Login: lg, Keys: app.Keys(),
 		Minter: minter, Audit: app.Audit(), Logger: logger, API: api, AdminPage: page, Limits: app.limits,
+		Ops: ops(app, s.gateway.Issuer, logger),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lockbox: %v", err)

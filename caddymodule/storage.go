@@ -148,7 +148,7 @@ func acquireStore(k poolKey) (store.Store, bool, error) {
 		if err != nil {
 			return nil, err
 		}
-		return pooledStore{st}, nil
+		return pooledStore{lockboxMetrics.Instrument(st, k.backend)}, nil
 	})
 	if err != nil {
 		return nil, false, err

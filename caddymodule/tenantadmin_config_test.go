@@ -27,7 +27,7 @@ func TestTenantAdminCaddyfileErrors(t *testing.T) {
 		want  string
 	}{
 		{name: "api_key without a key", lines: "api_key", want: "api_key needs the key"},
-		{name: "api_key too short", lines: "api_key hunter2", want: "api_key is too short: use at least 16 characters"},
+		{name: "api_key too short", lines: "api_key hunter2", want: "api_key: the key must be 16 to 512 printable characters"},
 		{name: "api_key with two keys", lines: "api_key hunter2hunter2hunter2 hunter2", want: "api_key takes exactly one key"},
 		{name: "public_url not absolute", lines: "public_url app.example.com", want: `public_url "app.example.com" must be an absolute http or https URL`},
 		{name: "public_url with a query", lines: "public_url https://app.example.com/?x=1", want: "without user info, query or fragment"},

@@ -105,6 +105,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 	}
 	policy.StripAgentHeaders(r.Header)
 	g.names.set(r.Header, sess, tok)
+	g.allowedDecision(r, sess.Session)
 
 	start := g.now()
 	g.markSeen(sess.ID, start)

@@ -76,6 +76,8 @@ type Deps struct {
 	// Limits cap the logins of each client and the access requests of
 	// each agent; nil sets no limit.
 	Limits *ratelimit.Limits
+	// Ops report each agent request to operators: metrics, decision logs.
+	Ops Ops
 }
 
 // Next is the rest of the handler chain (the app, via reverse_proxy).

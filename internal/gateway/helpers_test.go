@@ -62,6 +62,8 @@ type options struct {
 	noRequests bool
 	// requests configures access requests (areas: testAreas).
 	requests request.Config
+	// ops are the gateways' operator hooks.
+	ops gateway.Ops
 }
 
 // env is a development provider, an upstream app and one or more
@@ -229,7 +231,7 @@ func (e *env) startGateway(in *instance, o options) {
 	}, gateway.Deps{
 		Store: in.store, Grants: grants, Login: svc,
 		Keys: keys, Minter: minter, Audit: in.audit, Logger: zap.NewNop(), Now: e.clock.Now,
-		Requests: requests,
+		Requests: requests, Ops: o.ops,
 	})
 	if err != nil {
 		t.Fatalf("gateway.New: %v", err)

@@ -20,6 +20,7 @@ func (g *Gateway) consoleLink() pages.Link {
 // refuse shows why an agent request was refused and audits it.
 func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, s *store.Session, status int, d policy.Decision) {
 	g.recordDenied(r, s, d)
+	g.deniedDecision(r, s, d.Code)
 	title := "Not allowed with support access"
 	if d.Code == policy.CodeReadOnly {
 		title = "Read-only access"
@@ -29,6 +30,7 @@ func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, s *store.Sessio
 
 // sessionOver tells the agent the session in a tenant has ended and why.
 func (g *Gateway) sessionOver(w http.ResponseWriter, r *http.Request, s *store.Session) {
+	g.deniedDecision(r, s, "session_"+s.EndReason)
 	msg := fmt.Sprintf("Your support session in %s has ended.", s.Tenant)
 	title := "Support session ended"
 	switch s.EndReason {
@@ -86,6 +88,7 @@ func displayActor(a store.Actor) string {
 // never shown.
 func (g *Gateway) unavailable(w http.ResponseWriter, r *http.Request, err error) {
 	p := problem.As(err)
+	g.unavailableDecision(r, err)
 	if p.Kind == problem.Unavailable {
 		g.cache.distrust()
 	}

@@ -62,6 +62,8 @@ func (g *Gateway) mounted(path string) (http.Handler, bool) {
 		return g.d.AdminPage, true
 	case under(path, "/api/v1"):
 		return g.d.API, true
+	case path == "/ready":
+		return g.d.Ops.Ready, true
 	}
 	return nil, false
 }
@@ -93,6 +95,7 @@ func (g *Gateway) serveLogin(w http.ResponseWriter, r *http.Request) {
 func (g *Gateway) serveCallback(w http.ResponseWriter, r *http.Request) {
 	old, _ := g.agent(r.Context(), r) // the login this one replaces, if any
 	res, err := g.d.Login.Finish(r.Context(), w, r, g.callbackURL(r))
+	g.d.Ops.Metrics.Login(loginOutcome(err))
 	if err != nil {
 		g.loginFailed(w, r, err)
 		return

@@ -78,6 +78,7 @@ func Write(w http.ResponseWriter, status int, v any) error {
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	problem.SetRetryAfter(h, status)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 	return nil

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/problem"
 )
 
 //go:embed templates/*.html
@@ -67,6 +69,7 @@ func render(w http.ResponseWriter, status int, name string, data any) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("Referrer-Policy", "same-origin")
+	problem.SetRetryAfter(h, status)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }

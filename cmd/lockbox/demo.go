@@ -1,4 +1,4 @@
-package caddymodule
+package main
 
 import (
 	"context"
@@ -20,6 +20,8 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig"
 	caddycmd "github.com/caddyserver/caddy/v2/cmd"
 
+	"github.com/lockbox-gw/lockbox/caddymodule"
+	"github.com/lockbox-gw/lockbox/internal/cli"
 	"github.com/lockbox-gw/lockbox/internal/demoapp"
 	"github.com/lockbox-gw/lockbox/internal/devidp"
 	"github.com/lockbox-gw/lockbox/internal/grant"
@@ -56,7 +58,7 @@ in your data directory if that cannot be created); delete it to start over.
 			cmd.Args = cobra.NoArgs
 			cmd.Flags().String("data", "", "Directory for the demo's data (default: ./"+demoDirName+")")
 			cmd.Flags().Int("port", 0, "Gateway port on 127.0.0.1 (default: a free port)")
-			cmd.RunE = runE(runDemo)
+			cmd.RunE = runDemoE
 		},
 	})
 }
@@ -206,7 +208,7 @@ func seedGrant(ctx context.Context) (store.Grant, bool, error) {
 	if err != nil {
 		return store.Grant{}, false, fmt.Errorf("finding the lockbox app: %v", err)
 	}
-	a, ok := v.(*App)
+	a, ok := v.(*caddymodule.App)
 	if !ok {
 		return store.Grant{}, false, fmt.Errorf("the lockbox app has unexpected type %T", v)
 	}
@@ -273,4 +275,15 @@ func freeLoopbackPort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// runDemoE runs the demo for cobra. An error is printed as one
+// "lockbox: ..." line with no usage dump, like the other commands.
+func runDemoE(cmd *cobra.Command, _ []string) error {
+	err := runDemo(cmd)
+	if err != nil {
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		fmt.Fprintln(cmd.ErrOrStderr(), cli.Line(err))
+	}
+	return err
 }

@@ -1,0 +1,46 @@
+package caddymodule
+
+import (
+	"net/http"
+
+	"github.com/lockbox-gw/lockbox/internal/health"
+	"github.com/lockbox-gw/lockbox/internal/httpjson"
+	"github.com/lockbox-gw/lockbox/internal/problem"
+)
+
+// healthPath is the admin API route of the health report.
+const healthPath = "/lockbox/health"
+
+// provisionHealth sets up the health checks over the app's parts.
+func (a *App) provisionHealth() {
+	backend := a.storage.Backend
+	a.health = &health.Checker{
+		Store: a.store, Backend: backend,
+		FeedAge:     a.feedAge,
+		AuditQueued: a.audit.Pending, AuditCapacity: a.audit.Capacity,
+		Outbox: a.readings().Outbox,
+		Keys:   a.keys, KeyFromFile: a.SigningKeyFile != "",
+	}
+	a.ready = health.NewReadiness(a.health)
+}
+
+// serveHealth answers the health report: 200 while agents are served,
+// 503 when they would be refused.
+func (a *adminAPI) serveHealth(w http.ResponseWriter, r *http.Request) error {
+	if a.app == nil {
+		httpjson.WriteError(w, a.down)
+		return nil
+	}
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		httpjson.WriteError(w, &httpjson.StatusError{Status: http.StatusMethodNotAllowed,
+			Problem: problem.New(problem.Invalid, "method_not_allowed", "the health report takes GET")})
+		return nil
+	}
+	rep := a.app.health.Check(r.Context())
+	status := http.StatusOK
+	if !rep.Ready {
+		status = http.StatusServiceUnavailable
+	}
+	return httpjson.Write(w, status, rep)
+}
