@@ -90,9 +90,9 @@ const caddyfileTemplate = `{
 			client_id %s
 			client_secret ` + "`%s`" + `
 		}
-		role support    groups support      scopes read
+		role support groups support scopes read
 		role operations groups customer-ops scopes read write pii
-		role oncall     groups sec-oncall   scopes read write break_glass 1h
+		role oncall groups sec-oncall scopes read write break_glass 1h
 		deny * /settings/billing*
 		landing /
 	}
