@@ -28,7 +28,19 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 	case ags.Impersonation == nil:
 		return next(w, r)
 	}
+	// Registered before any check, so a session that ends meanwhile, on
+	// any instance, cuts this request too.
+	lr := g.live.enter(r, ags.Impersonation.Session)
+	defer g.live.leave(lr)
 	sess, err := g.liveSession(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session)
+	if over := errors.Is(err, store.ErrNotFound) || (err == nil && sess.Ended()); over {
+		// A cached login may lag the agent entering a tenant on another
+		// instance: only the stored one may send the agent out.
+		if fresh, ok := g.movedOn(ctx, r, ags); ok {
+			ags = fresh
+			sess, err = g.liveSession(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session)
+		}
+	}
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			g.leaveTenant(ctx, ags)
@@ -37,10 +49,16 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 		g.unavailable(w, r, err)
 		return nil
 	}
+	if sess.ID != lr.sid { // the agent moved on to another session
+		g.live.leave(lr)
+		lr = g.live.enter(r, sess.ID)
+		defer g.live.leave(lr)
+	}
+	g.live.found(lr, sess.Session)
 	if !g.sessionUsable(w, r, ags, sess.Session) {
 		return nil
 	}
-	return g.proxy(w, r, sess, next)
+	return g.proxy(w, r, sess, lr, next)
 }
 
 // sessionUsable ends the session if its time is up or its grant is gone,
@@ -72,7 +90,7 @@ func (g *Gateway) sessionUsable(w http.ResponseWriter, r *http.Request, ags *log
 
 // proxy applies the deny rules and scopes, then sends the request on with
 // identity headers and records it.
-func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSession, next Next) error {
+func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSession, lr *liveReq, next Next) error {
 	clean, err := policy.CheckPath(r.URL.EscapedPath(), r.URL.Path)
 	if err != nil {
 		var pe *policy.PathError
@@ -105,7 +123,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 	start := g.now()
 	g.markSeen(sess.ID, start)
 	rec := &recorder{ResponseWriter: w}
-	err = next(rec, r)
+	err = next(&liveWriter{ResponseWriter: rec, g: g, lr: lr, s: sess}, r.WithContext(lr.ctx))
 	g.recordRequest(r, sess, clean, rec, start, err)
 	return err
 }

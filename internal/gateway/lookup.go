@@ -37,6 +37,17 @@ func (g *Gateway) agent(ctx context.Context, r *http.Request) (*login.AgentSessi
 	return a, nil
 }
 
+// movedOn re-reads the agent's login from the store and returns it if the
+// agent is now in another impersonation session than ags says.
+func (g *Gateway) movedOn(ctx context.Context, r *http.Request, ags *login.AgentSession) (*login.AgentSession, bool) {
+	g.cache.dropAgent(ags.ID)
+	fresh, err := g.agent(ctx, r)
+	if err != nil || fresh.Impersonation == nil || *fresh.Impersonation == *ags.Impersonation {
+		return nil, false
+	}
+	return fresh, true
+}
+
 // forgetAgent drops an agent session from every instance's cache.
 func (g *Gateway) forgetAgent(ctx context.Context, id string) {
 	g.cache.dropAgent(id)
@@ -96,6 +107,15 @@ func (g *Gateway) currentGrant(ctx context.Context, tenant string) (store.Grant,
 	if e, ok := g.cache.grant(tenant); ok && (e.none || !e.grant.Expired(g.now())) {
 		return e.grant, !e.none, nil
 	}
+	return g.storedGrant(ctx, tenant)
+}
+
+// storedGrant is currentGrant read from the store, whatever the cache
+// holds. A cache can lag the store (the change feed of a Redis Cluster
+// crosses the cluster bus), so its "no grant" or "another grant" is
+// confirmed here before it ends a session or refuses entry: a store read
+// on that rare path only.
+func (g *Gateway) storedGrant(ctx context.Context, tenant string) (store.Grant, bool, error) {
 	gen := g.cache.generation()
 	gr, err := g.d.Grants.Current(ctx, tenant)
 	if p := problem.As(err); err != nil && p.Kind == problem.NotFound {
