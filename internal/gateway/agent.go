@@ -18,6 +18,7 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 	ags, err := g.agent(ctx, r)
 	// Stripped only after the lookup, which reads the cookie; from here
 	// on the app never sees it, whatever the outcome.
+	cookies := r.Header["Cookie"] // stripCookies replaces the slice
 	stripCookies(r)
 	switch {
 	case errors.Is(err, login.ErrNoSession):
@@ -36,7 +37,7 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 	if over := errors.Is(err, store.ErrNotFound) || (err == nil && sess.Ended()); over {
 		// A cached login may lag the agent entering a tenant on another
 		// instance: only the stored one may send the agent out.
-		if fresh, ok := g.movedOn(ctx, r, ags); ok {
+		if fresh, ok := g.movedOn(r, cookies, ags); ok {
 			ags = fresh
 			sess, err = g.liveSession(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session)
 		}

@@ -37,11 +37,14 @@ func (g *Gateway) agent(ctx context.Context, r *http.Request) (*login.AgentSessi
 	return a, nil
 }
 
-// movedOn re-reads the agent's login from the store and returns it if the
-// agent is now in another impersonation session than ags says.
-func (g *Gateway) movedOn(ctx context.Context, r *http.Request, ags *login.AgentSession) (*login.AgentSession, bool) {
+// movedOn re-reads the agent's login from the store, with the request's
+// cookies as they came (before Lockbox's were stripped), and returns it if
+// the agent is now in another impersonation session than ags says.
+func (g *Gateway) movedOn(r *http.Request, cookies []string, ags *login.AgentSession) (*login.AgentSession, bool) {
 	g.cache.dropAgent(ags.ID)
-	fresh, err := g.agent(ctx, r)
+	orig := r.WithContext(r.Context())
+	orig.Header = http.Header{"Cookie": cookies}
+	fresh, err := g.agent(r.Context(), orig)
 	if err != nil || fresh.Impersonation == nil || *fresh.Impersonation == *ags.Impersonation {
 		return nil, false
 	}
