@@ -63,7 +63,8 @@ type appConn struct {
 }
 
 // streamApp is an upstream with a WebSocket echo at /ws, a server-sent
-// event stream at /events, ticking every 50ms, and a plain page at /.
+// event stream at /events, ticking every 50ms, and a page at / that
+// shows the session header it got.
 type streamApp struct {
 	srv    *httptest.Server
 	opened chan appConn
@@ -75,7 +76,9 @@ func startStreamApp(t *testing.T) *streamApp {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", a.serveWS)
 	mux.HandleFunc("/events", a.serveEvents)
-	mux.HandleFunc("/{$}", func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(w, r.Header.Get("X-Lockbox-Session"))
+	})
 	a.srv = httptest.NewServer(mux)
 	t.Cleanup(a.srv.Close)
 	return a
@@ -124,24 +127,38 @@ func (a *streamApp) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// liveEnv is two lockbox processes on one Redis in front of a streamApp.
+// liveEnv is lockbox processes on one Redis in front of a streamApp.
 type liveEnv struct {
 	t     *testing.T
-	redis *redistest.Server
+	redis *redistest.Server // nil on a Redis Cluster
 	app   *streamApp
-	a, b  *gatewayProc
+	gws   []*gatewayProc
+	a, b  *gatewayProc // the first two
 	bob   *agentBrowser
 }
 
+// newLiveEnv runs two instances on a Redis of their own, with the given
+// idle timeout ("" for the default), and signs bob in on the first.
 func newLiveEnv(t *testing.T, idle string) *liveEnv {
 	t.Helper()
+	rs := redistest.Start(t)
+	e := startLiveEnv(t, "redis "+rs.URL(), 2, idle)
+	e.redis = rs
+	return e
+}
+
+func startLiveEnv(t *testing.T, storage string, instances int, idle string) *liveEnv {
+	t.Helper()
 	bin := lockboxBinary(t)
-	e := &liveEnv{t: t, redis: redistest.Start(t), app: startStreamApp(t)}
-	e.a, e.b = newGatewayProc(t, bin), newGatewayProc(t, bin)
-	idp := startIdP(t, []*gatewayProc{e.a, e.b})
-	for _, g := range []*gatewayProc{e.a, e.b} {
+	e := &liveEnv{t: t, app: startStreamApp(t)}
+	for range instances {
+		e.gws = append(e.gws, newGatewayProc(t, bin))
+	}
+	e.a, e.b = e.gws[0], e.gws[1]
+	idp := startIdP(t, e.gws)
+	for _, g := range e.gws {
 		g.launchWith(liveCaddyfile, liveSiteConfig{Idle: idle, siteConfig: siteConfig{
-			Admin: g.admin, Port: g.port, Storage: "redis " + e.redis.URL(), IdP: idp.Issuer(),
+			Admin: g.admin, Port: g.port, Storage: storage, IdP: idp.Issuer(),
 			Upstream: strings.TrimPrefix(e.app.srv.URL, "http://"), Issuer: e.a.issuer(), Audience: e2eAudience,
 		}})
 	}

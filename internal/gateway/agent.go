@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -34,7 +35,7 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 	lr := g.live.enter(r, ags.Impersonation.Session)
 	defer g.live.leave(lr)
 	sess, err := g.liveSession(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session)
-	if over := errors.Is(err, store.ErrNotFound) || (err == nil && sess.Ended()); over {
+	if g.looksOver(ctx, sess, err) {
 		// A cached login may lag the agent entering a tenant on another
 		// instance: only the stored one may send the agent out.
 		if fresh, ok := g.movedOn(r, cookies, ags); ok {
@@ -60,6 +61,21 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 		return nil
 	}
 	return g.proxy(w, r, sess, lr, next)
+}
+
+// looksOver reports whether the session the agent's login names is gone,
+// ended or due to end, as far as this instance knows.
+func (g *Gateway) looksOver(ctx context.Context, sess *liveSession, err error) bool {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return true
+	case err != nil:
+		return false
+	case sess.Ended():
+		return true
+	}
+	reason, err := g.overdue(ctx, sess.Session)
+	return err == nil && reason != ""
 }
 
 // sessionUsable ends the session if its time is up or its grant is gone,
