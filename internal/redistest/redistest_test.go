@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,15 +85,15 @@ func TestClusterSpreadsSlots(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cc := c.Client(t)
-	masters := 0
+	var masters atomic.Int32 // ForEachMaster calls fn concurrently
 	if err := cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error {
-		masters++
+		masters.Add(1)
 		return n.Ping(ctx).Err()
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if masters != 3 {
-		t.Fatalf("%d masters, want 3", masters)
+	if n := masters.Load(); n != 3 {
+		t.Fatalf("%d masters, want 3", n)
 	}
 	for i := range 50 {
 		if err := cc.Set(ctx, fmt.Sprintf("k%d", i), "v", 0).Err(); err != nil {
