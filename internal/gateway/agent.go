@@ -137,6 +137,10 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 	policy.StripMethodOverride(r.Header)
 	g.names.set(r.Header, sess, tok)
 
+	if context.Cause(lr.ctx) == errSessionEnded {
+		g.endedMeanwhile(w, r, sess.Session)
+		return nil
+	}
 	start := g.now()
 	g.markSeen(sess.ID, start)
 	rec := &recorder{ResponseWriter: w}

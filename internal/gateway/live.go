@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
@@ -122,6 +123,17 @@ func (lr *liveReq) cut() {
 	if c := lr.conn.Load(); c != nil {
 		_ = c.Close()
 	}
+}
+
+// endedMeanwhile answers a request whose session ended, on some instance,
+// while its checks ran: nothing of it reaches the app.
+func (g *Gateway) endedMeanwhile(w http.ResponseWriter, r *http.Request, s *store.Session) {
+	ended, err := g.d.Store.GetSession(r.Context(), s.Tenant, s.ID)
+	if err != nil {
+		g.unavailable(w, r, problem.Store(err))
+		return
+	}
+	g.sessionOver(w, r, &ended)
 }
 
 // sessionsOf returns the sessions of tenant with requests in flight; all
