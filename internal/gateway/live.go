@@ -30,7 +30,8 @@ type live struct {
 	sessions map[string]*liveSet
 }
 
-// liveSet is what one session has open on this instance.
+// liveSet is what one session has open on this instance; it lives from
+// the session's first request here to its end.
 type liveSet struct {
 	s     *store.Session // as the requests found it
 	reqs  map[*liveReq]struct{}
@@ -95,9 +96,9 @@ func (l *live) leave(lr *liveReq) {
 			set.timer = nil
 		}
 	}
-	if len(set.reqs) == 0 {
-		delete(l.sessions, lr.sid)
-	}
+	// An empty set stays until the session ends (cut, which the change
+	// feed brings to every instance), so a session's requests one after
+	// another do not each allocate one.
 }
 
 // cut ends every request of session sid on this instance.
