@@ -141,6 +141,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 		g.endedMeanwhile(w, r, sess.Session)
 		return nil
 	}
+	lr.passed = true
 	start := g.now()
 	g.markSeen(sess.ID, start)
 	rec := &recorder{ResponseWriter: w}

@@ -47,6 +47,7 @@ type liveReq struct {
 	cancel context.CancelCauseFunc
 	long   atomic.Bool
 	conn   atomic.Pointer[liveConn] // the hijacked client connection, if any
+	passed bool                     // the checks let it through to the app
 }
 
 func newLive() *live { return &live{sessions: map[string]*liveSet{}} }
@@ -96,9 +97,13 @@ func (l *live) leave(lr *liveReq) {
 			set.timer = nil
 		}
 	}
-	// An empty set stays until the session ends (cut, which the change
-	// feed brings to every instance), so a session's requests one after
-	// another do not each allocate one.
+	// An empty set of a session in use stays until the session ends (cut,
+	// which the change feed brings to every instance), so its requests one
+	// after another do not each allocate one; a refused request (of a
+	// session that has ended, say) leaves none behind.
+	if len(set.reqs) == 0 && !lr.passed {
+		delete(l.sessions, lr.sid)
+	}
 }
 
 // cut ends every request of session sid on this instance.
