@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -18,6 +19,7 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 	ags, err := g.agent(ctx, r)
 	// Stripped only after the lookup, which reads the cookie; from here
 	// on the app never sees it, whatever the outcome.
+	cookies := r.Header["Cookie"] // stripCookies replaces the slice
 	stripCookies(r)
 	switch {
 	case errors.Is(err, login.ErrNoSession):
@@ -28,7 +30,19 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 	case ags.Impersonation == nil:
 		return next(w, r)
 	}
+	// Registered before any check, so a session that ends meanwhile, on
+	// any instance, cuts this request too.
+	lr := g.live.enter(r, ags.Impersonation.Session)
+	defer g.live.leave(lr)
 	sess, err := g.liveSession(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session)
+	if g.looksOver(ctx, sess, err) {
+		// A cached login may lag the agent entering a tenant on another
+		// instance: only the stored one may send the agent out.
+		if fresh, ok := g.movedOn(r, cookies, ags); ok {
+			ags = fresh
+			sess, err = g.liveSession(ctx, ags.Impersonation.Tenant, ags.Impersonation.Session)
+		}
+	}
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			g.leaveTenant(ctx, ags)
@@ -37,10 +51,31 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 		g.unavailable(w, r, err)
 		return nil
 	}
+	if sess.ID != lr.sid { // the agent moved on to another session
+		g.live.leave(lr)
+		lr = g.live.enter(r, sess.ID)
+		defer g.live.leave(lr)
+	}
+	g.live.found(lr, sess.Session)
 	if !g.sessionUsable(w, r, ags, sess.Session) {
 		return nil
 	}
-	return g.proxy(w, r, sess, next)
+	return g.proxy(w, r, sess, lr, next)
+}
+
+// looksOver reports whether the session the agent's login names is gone,
+// ended or due to end, as far as this instance knows.
+func (g *Gateway) looksOver(ctx context.Context, sess *liveSession, err error) bool {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return true
+	case err != nil:
+		return false
+	case sess.Ended():
+		return true
+	}
+	reason, err := g.overdue(ctx, sess.Session)
+	return err == nil && reason != ""
 }
 
 // sessionUsable ends the session if its time is up or its grant is gone,
@@ -72,7 +107,7 @@ func (g *Gateway) sessionUsable(w http.ResponseWriter, r *http.Request, ags *log
 
 // proxy applies the deny rules and scopes, then sends the request on with
 // identity headers and records it.
-func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSession, next Next) error {
+func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSession, lr *liveReq, next Next) error {
 	clean, err := policy.CheckPath(r.URL.EscapedPath(), r.URL.Path)
 	if err != nil {
 		var pe *policy.PathError
@@ -107,10 +142,15 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 	g.names.set(r.Header, sess, tok)
 	g.allowedDecision(r, sess.Session)
 
+	if context.Cause(lr.ctx) == errSessionEnded {
+		g.endedMeanwhile(w, r, sess.Session)
+		return nil
+	}
+	lr.passed = true
 	start := g.now()
 	g.markSeen(sess.ID, start)
 	rec := &recorder{ResponseWriter: w}
-	err = next(rec, r)
+	err = next(&liveWriter{ResponseWriter: rec, g: g, lr: lr, s: sess}, r.WithContext(lr.ctx))
 	g.recordRequest(r, sess, clean, rec, start, err)
 	return err
 }

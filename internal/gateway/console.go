@@ -122,7 +122,8 @@ func (g *Gateway) serveEnter(w http.ResponseWriter, r *http.Request) {
 		pages.RenderError(w, pages.Error{Status: http.StatusBadRequest, Title: "Unknown tenant", Message: problem.As(err).Message, Links: []pages.Link{g.consoleLink()}})
 		return
 	}
-	gr, found, err := g.currentGrant(r.Context(), t)
+	// Entering is rare, and a cached answer may lag a grant just given.
+	gr, found, err := g.storedGrant(r.Context(), t)
 	if err != nil {
 		g.unavailable(w, r, err)
 		return

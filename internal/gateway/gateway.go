@@ -91,6 +91,7 @@ type Gateway struct {
 	names headerNames
 	cache *cache
 	seen  sync.Map // session id -> *lastSeen, activity seen by this instance
+	live  *live    // agent requests in flight, cut when their session ends
 }
 
 // New checks cfg, fills in defaults and returns a gateway.
@@ -124,15 +125,19 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Gateway{cfg: cfg, d: d, scrub: scrub, names: newHeaderNames(cfg.HeaderPrefix), cache: newCache()}, nil
+	return &Gateway{cfg: cfg, d: d, scrub: scrub, names: newHeaderNames(cfg.HeaderPrefix), cache: newCache(), live: newLive()}, nil
 }
 
 // Run follows the store's change feed until ctx ends, so cached grants and
-// sessions are dropped the moment they change anywhere, and sweeps
-// sessions that should have ended.
+// sessions are dropped and open connections of ended sessions cut the
+// moment they change anywhere, and sweeps sessions that should have ended.
 func (g *Gateway) Run(ctx context.Context) {
 	go g.sweepLoop(ctx)
-	g.cache.watch(ctx, g.d.Store, g.d.Keys.Observe, func(err error) {
+	observe := func(c store.Change) {
+		g.d.Keys.Observe(c)
+		g.observeLive(c)
+	}
+	g.cache.watch(ctx, g.d.Store, observe, func(err error) {
 		g.d.Logger.Error("watching lockbox store changes", zap.Error(err))
 	})
 }

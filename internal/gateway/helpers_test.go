@@ -428,9 +428,13 @@ func (u *upstream) url() *url.URL {
 }
 
 // serve echoes the request. ?status=N answers with status N; the path
-// /early-hints sends a 103 first.
+// /early-hints sends a 103 first; /ws is a WebSocket echo.
 func (u *upstream) serve(w http.ResponseWriter, r *http.Request) {
 	u.hits.Add(1)
+	if r.URL.Path == "/ws" {
+		serveWebSocketEcho(w, r)
+		return
+	}
 	if r.URL.Path == "/early-hints" {
 		w.Header().Set("Link", "</app.css>; rel=preload; as=style")
 		w.WriteHeader(http.StatusEarlyHints)

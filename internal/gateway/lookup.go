@@ -37,6 +37,20 @@ func (g *Gateway) agent(ctx context.Context, r *http.Request) (*login.AgentSessi
 	return a, nil
 }
 
+// movedOn re-reads the agent's login from the store, with the request's
+// cookies as they came (before Lockbox's were stripped), and returns it if
+// the agent is now in another impersonation session than ags says.
+func (g *Gateway) movedOn(r *http.Request, cookies []string, ags *login.AgentSession) (*login.AgentSession, bool) {
+	g.cache.dropAgent(ags.ID)
+	orig := r.WithContext(r.Context())
+	orig.Header = http.Header{"Cookie": cookies}
+	fresh, err := g.agent(r.Context(), orig)
+	if err != nil || fresh.Impersonation == nil || *fresh.Impersonation == *ags.Impersonation {
+		return nil, false
+	}
+	return fresh, true
+}
+
 // forgetAgent drops an agent session from every instance's cache.
 func (g *Gateway) forgetAgent(ctx context.Context, id string) {
 	g.cache.dropAgent(id)
@@ -99,6 +113,15 @@ func (g *Gateway) currentGrant(ctx context.Context, tenant string) (store.Grant,
 	if e, ok := g.cache.grant(tenant); ok && (e.none || !e.grant.Expired(g.now())) {
 		return e.grant, !e.none, nil
 	}
+	return g.storedGrant(ctx, tenant)
+}
+
+// storedGrant is currentGrant read from the store, whatever the cache
+// holds. A cache can lag the store (the change feed of a Redis Cluster
+// crosses the cluster bus), so its "no grant" or "another grant" is
+// confirmed here before it ends a session or refuses entry: a store read
+// on that rare path only.
+func (g *Gateway) storedGrant(ctx context.Context, tenant string) (store.Grant, bool, error) {
 	gen := g.cache.generation()
 	gr, err := g.d.Grants.Current(ctx, tenant)
 	if p := problem.As(err); err != nil && p.Kind == problem.NotFound {

@@ -57,6 +57,7 @@ func (g *Gateway) startSession(ctx context.Context, ags *login.AgentSession, gr 
 func (g *Gateway) endSession(ctx context.Context, s *store.Session, reason string) (*store.Session, error) {
 	ended, err := g.d.Store.EndSession(ctx, s.Tenant, s.ID, g.now(), reason)
 	g.cache.dropSession(s.ID)
+	g.live.cut(s.ID)
 	g.d.Minter.Forget(s.ID)
 	g.seen.Delete(s.ID)
 	switch {

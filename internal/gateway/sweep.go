@@ -124,6 +124,9 @@ func (g *Gateway) grantGone(ctx context.Context, s *store.Session) (string, erro
 	if err != nil || (ok && cur.ID == s.Grant) {
 		return "", err
 	}
+	if cur, ok, err = g.storedGrant(ctx, s.Tenant); err != nil || (ok && cur.ID == s.Grant) {
+		return "", err
+	}
 	old, err := g.d.Grants.Get(ctx, s.Tenant, s.Grant)
 	switch {
 	case err == nil && old.EndReason == store.EndExpired:

@@ -35,6 +35,7 @@ type Server struct {
 	bin  string
 	dir  string
 	port int
+	args []string // more redis-server arguments, such as cluster mode
 
 	mu   sync.Mutex
 	proc *process
@@ -52,6 +53,14 @@ type process struct {
 // mistaken for a passing run.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return start(t, nil)
+}
+
+// start runs a fresh redis-server and stops it when t ends. args, when
+// not nil, returns more arguments given a second free port (a cluster bus
+// port, say).
+func start(t testing.TB, args func(extra int) []string) *Server {
+	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatalf("redis-server not found on PATH: install it with `apt-get install -y redis-server` (make test does this when run as root)")
@@ -64,6 +73,13 @@ func Start(t testing.TB) *Server {
 			t.Fatalf("redistest: pick a port: %v", err)
 		}
 		s.port = port
+		if args != nil {
+			extra, err := freePort()
+			if err != nil {
+				t.Fatalf("redistest: pick a port: %v", err)
+			}
+			s.args = args(extra)
+		}
 		if lastErr = s.start(); lastErr == nil {
 			t.Cleanup(s.Stop)
 			return s
@@ -150,6 +166,7 @@ func (s *Server) start() error {
 		"--daemonize", "no",
 		"--loglevel", "warning",
 	)
+	cmd.Args = append(cmd.Args, s.args...)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		return err

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func TestStartStopRestart(t *testing.T) {
@@ -74,5 +77,31 @@ func TestMissingBinaryFailsLoudly(t *testing.T) {
 	}()
 	if !strings.Contains(f.msg, "redis-server not found on PATH") || !strings.Contains(f.msg, "apt-get install -y redis-server") {
 		t.Fatalf("Fatalf message = %q", f.msg)
+	}
+}
+
+func TestClusterSpreadsSlots(t *testing.T) {
+	c := StartCluster(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cc := c.Client(t)
+	var masters atomic.Int32 // ForEachMaster calls fn concurrently
+	if err := cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error {
+		masters.Add(1)
+		return n.Ping(ctx).Err()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := masters.Load(); n != 3 {
+		t.Fatalf("%d masters, want 3", n)
+	}
+	for i := range 50 {
+		if err := cc.Set(ctx, fmt.Sprintf("k%d", i), "v", 0).Err(); err != nil {
+			t.Fatalf("set on the cluster: %v", err)
+		}
+	}
+	c.FlushAll(t)
+	if n, err := cc.DBSize(ctx).Result(); err != nil || n != 0 {
+		t.Fatalf("after FlushAll: %d keys, %v", n, err)
 	}
 }

@@ -28,6 +28,7 @@ func (s *Store) ExtendGrant(ctx context.Context, tenant, id string, ext store.Ex
 	if err := checkGrantID(id); err != nil {
 		return store.Grant{}, fmt.Errorf("redis: extend grant: %w", err)
 	}
+	defer s.grantChanged(tenant, id)
 	k := keysOf(tenant)
 	for attempt := range maxAttempts {
 		g, done, err := s.tryExtend(ctx, k, tenant, id, ext)

@@ -34,6 +34,7 @@ func (s *Store) PutGrant(ctx context.Context, g store.Grant) (*store.Grant, erro
 	if err := checkGrantID(g.ID); err != nil {
 		return nil, fmt.Errorf("redis: put grant: %w", err)
 	}
+	defer s.grantChanged(g.Tenant, g.ID)
 	raw, err := json.Marshal(g)
 	if err != nil {
 		return nil, fmt.Errorf("redis: put grant %s: %w", g.ID, err)
@@ -159,6 +160,7 @@ func (s *Store) EndGrant(ctx context.Context, tenant, id string, end store.Endin
 	if err := checkGrantID(id); err != nil {
 		return store.Grant{}, fmt.Errorf("redis: end grant: %w", err)
 	}
+	defer s.grantChanged(tenant, id)
 	k, tok := keysOf(tenant), token()
 	for attempt := range maxAttempts {
 		g, done, err := s.tryEnd(ctx, k, tenant, id, end, tok)

@@ -24,6 +24,7 @@ type Store struct {
 
 	locks tenantLocks
 	heads headCache
+	local localFeed // changes this Store makes, for its own watchers
 
 	mu      sync.Mutex
 	closed  bool

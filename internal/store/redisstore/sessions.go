@@ -75,6 +75,7 @@ func (s *Store) EndSession(ctx context.Context, tenant, id string, at time.Time,
 	if err := checkSession(tenant, id); err != nil {
 		return store.Session{}, fmt.Errorf("redis: end session: %w", err)
 	}
+	defer s.sessionChanged(tenant, id)
 	msg := encodeChange(store.Change{Kind: store.ChangeSession, Tenant: tenant, ID: id})
 	row, err := sessionEndScript.Run(ctx, s.c, []string{keysOf(tenant).session(id)},
 		at.UnixMicro(), reason, token(), changesChannel, msg,

@@ -19,9 +19,14 @@ const (
 )
 
 // Watch subscribes to the change feed and returns once Redis has confirmed
-// the subscription. It then calls fn, from one goroutine, for every change
-// until ctx ends. When the connection drops, go-redis resubscribes; as
+// the subscription. It then calls fn for every change until ctx ends, one
+// call at a time. When the connection drops, go-redis resubscribes; as
 // messages sent meanwhile are lost, fn then gets a store.ChangeResync.
+//
+// A grant or session change made through this Store reaches fn before the
+// write returns, as well as later through Redis: a cache this fn keeps
+// never serves what the process itself just replaced. So fn must not
+// write to this Store itself (hand such work to another goroutine).
 func (s *Store) Watch(ctx context.Context, fn func(store.Change)) error {
 	ps := s.c.Subscribe(ctx, changesChannel)
 	if err := confirmSubscription(ctx, ps); err != nil {
@@ -35,7 +40,8 @@ func (s *Store) Watch(ctx context.Context, fn func(store.Change)) error {
 	// go-redis drops messages when this buffer stays full for a minute, so
 	// leave a slow fn plenty of room.
 	msgs := ps.ChannelWithSubscriptions(redis.WithChannelSize(feedBuffer))
-	go s.follow(ctx, ps, msgs, fn)
+	sub := s.local.add(fn)
+	go s.follow(ctx, ps, msgs, sub)
 	return nil
 }
 
@@ -55,9 +61,10 @@ func confirmSubscription(ctx context.Context, ps *redis.PubSub) error {
 }
 
 // follow delivers the feed to fn until ctx ends or the store closes.
-func (s *Store) follow(ctx context.Context, ps *redis.PubSub, msgs <-chan any, fn func(store.Change)) {
+func (s *Store) follow(ctx context.Context, ps *redis.PubSub, msgs <-chan any, sub *localSub) {
 	defer s.untrack(ps)
 	defer ps.Close()
+	defer s.local.remove(sub)
 	for {
 		select {
 		case <-ctx.Done():
@@ -67,7 +74,7 @@ func (s *Store) follow(ctx context.Context, ps *redis.PubSub, msgs <-chan any, f
 				return
 			}
 			if c, ok := change(msg); ok && ctx.Err() == nil {
-				fn(c)
+				sub.deliver(c)
 			}
 		}
 	}
