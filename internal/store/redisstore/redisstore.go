@@ -22,8 +22,9 @@ type Store struct {
 	c     redis.UniversalClient
 	owned bool // Close closes c only if Open created it
 
-	locks tenantLocks
-	heads headCache
+	locks    tenantLocks
+	heads    headCache
+	replicas replicaWait
 
 	mu      sync.Mutex
 	closed  bool
