@@ -116,6 +116,11 @@ func (w *Writer) RecordSync(ctx context.Context, tenant string, e store.Event) e
 }
 
 func (w *Writer) enqueue(ctx context.Context, it item, touch *store.Touch) error {
+	if it.event.ID == "" {
+		// Given once, here, so every retry of its append carries the same
+		// id and the store writes it at most once.
+		it.event.ID = store.NewEventID()
+	}
 	select {
 	case <-w.space:
 	case <-ctx.Done():
