@@ -33,16 +33,18 @@ type Options struct {
 
 // Writer batches events into the store.
 type Writer struct {
-	store store.Store
-	opt   Options
-	space chan struct{} // a token per free buffer slot
-	kick  chan struct{}
-	stop  chan struct{}
-	done  chan struct{}
+	store  store.Store
+	opt    Options
+	space  chan struct{} // a token per free buffer slot
+	kick   chan struct{}
+	urgent chan struct{} // a caller waits: cut a backoff short
+	stop   chan struct{}
+	done   chan struct{}
 
 	mu      sync.Mutex
 	pending []item
 	touches map[touchKey]store.Touch
+	touched time.Time // when touches were last written
 	closed  bool
 	running bool
 
@@ -79,6 +81,7 @@ func NewWriter(s store.Store, o Options) *Writer {
 		store: s, opt: o,
 		space:   make(chan struct{}, o.Buffer),
 		kick:    make(chan struct{}, 1),
+		urgent:  make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 		touches: map[touchKey]store.Touch{},
@@ -102,11 +105,22 @@ func (w *Writer) Record(ctx context.Context, tenant string, e store.Event, touch
 // refuses it, the event is dropped and the error returned, so the caller
 // can refuse what the event would have recorded.
 func (w *Writer) RecordSync(ctx context.Context, tenant string, e store.Event) error {
+	return w.RecordDurable(ctx, tenant, e, nil)
+}
+
+// RecordDurable is RecordSync that also notes the session activity the
+// event stands for. Callers waiting at once share one write (group
+// commit): the batch under way when they arrive is followed at once by
+// one holding all of theirs. A write that fails answers at once, even
+// while the writer is backing off from an earlier failure: the store
+// being down is noticed by the very request that needs it.
+func (w *Writer) RecordDurable(ctx context.Context, tenant string, e store.Event, touch *store.Touch) error {
 	ack := make(chan error, 1)
-	if err := w.enqueue(ctx, item{tenant: tenant, event: e, ack: ack}, nil); err != nil {
+	if err := w.enqueue(ctx, item{tenant: tenant, event: e, ack: ack}, touch); err != nil {
 		return err
 	}
 	w.nudge()
+	w.wake()
 	select {
 	case err := <-ack:
 		return err
@@ -154,6 +168,13 @@ func (w *Writer) addTouch(t store.Touch) {
 	}
 	t.Requests += old.Requests
 	w.touches[k] = t
+}
+
+func (w *Writer) wake() {
+	select {
+	case w.urgent <- struct{}{}:
+	default:
+	}
 }
 
 func (w *Writer) nudge() {

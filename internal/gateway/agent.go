@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"crypto/rand"
 	"errors"
 	"net/http"
 
@@ -103,10 +104,18 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 	g.names.set(r.Header, sess, tok)
 
 	start := g.now()
+	reqID := rand.Text()
+	r.Header[g.names.requestID] = []string{reqID}
+	started, err := g.recordStarted(r, sess, clean, reqID, start)
+	if err != nil {
+		// Unrecorded, the request must not reach the app.
+		g.unavailable(w, r, err)
+		return nil
+	}
 	g.markSeen(sess.ID, start)
 	rec := &recorder{ResponseWriter: w}
 	err = next(rec, r)
-	g.recordRequest(r, sess, clean, rec, start, err)
+	g.recordRequest(r, sess, clean, rec, start, err, reqID, started)
 	return err
 }
 

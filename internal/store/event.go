@@ -170,7 +170,7 @@ func encodedSize(tenant string, events []Event) int {
 	for _, e := range events {
 		n += 320 + len(e.ID) + len(tenant) + len(e.Type) + len(e.Grant) + len(e.Session) + len(e.Data)
 		if e.Actor != nil {
-			n += len(e.Actor.ID) + len(e.Actor.Email) + len(e.Actor.Role)
+			n += len(e.Actor.ID) + len(e.Actor.Email) + len(e.Actor.Role) + len(e.Actor.Issuer)
 		}
 	}
 	return n
@@ -182,8 +182,8 @@ func validUTF8(e *Event) {
 	for _, s := range []*string{&e.ID, &e.Tenant, &e.Type, &e.Grant, &e.Session} {
 		*s = toValidUTF8(*s)
 	}
-	if a := e.Actor; a != nil && !(utf8.ValidString(a.ID) && utf8.ValidString(a.Email) && utf8.ValidString(a.Role)) {
-		e.Actor = &Actor{ID: toValidUTF8(a.ID), Email: toValidUTF8(a.Email), Role: toValidUTF8(a.Role)}
+	if a := e.Actor; a != nil && !(utf8.ValidString(a.ID) && utf8.ValidString(a.Email) && utf8.ValidString(a.Role) && utf8.ValidString(a.Issuer)) {
+		e.Actor = &Actor{ID: toValidUTF8(a.ID), Email: toValidUTF8(a.Email), Role: toValidUTF8(a.Role), Issuer: toValidUTF8(a.Issuer)}
 	}
 }
 
@@ -275,6 +275,9 @@ func appendCanonical(b []byte, e *Event) ([]byte, error) {
 		}
 		if a.Role != "" {
 			b = appendField(b, `,"role":`, a.Role)
+		}
+		if a.Issuer != "" {
+			b = appendField(b, `,"iss":`, a.Issuer)
 		}
 		b = append(b, '}')
 	}
