@@ -62,6 +62,8 @@ type options struct {
 	noRequests bool
 	// requests configures access requests (areas: testAreas).
 	requests request.Config
+	// buffered runs the gateways with audit buffered.
+	buffered bool
 }
 
 // env is a development provider, an upstream app and one or more
@@ -219,11 +221,12 @@ func (e *env) startGateway(in *instance, o options) {
 		requests = newRequests(t, grants, o)
 	}
 	gw, err := gateway.New(gateway.Config{
-		Rules:       denyRules(t),
-		Areas:       testAreas,
-		Issuer:      issuer,
-		SessionMax:  o.sessionMax,
-		IdleTimeout: o.idleTimeout,
+		Rules:         denyRules(t),
+		Areas:         testAreas,
+		Issuer:        issuer,
+		SessionMax:    o.sessionMax,
+		IdleTimeout:   o.idleTimeout,
+		AuditBuffered: o.buffered,
 	}, gateway.Deps{
 		Store: in.store, Grants: grants, Login: svc,
 		Keys: keys, Minter: minter, Audit: in.audit, Logger: zap.NewNop(), Now: e.clock.Now,
@@ -402,6 +405,8 @@ func (c *clock) Advance(d time.Duration) {
 type upstream struct {
 	srv  *httptest.Server
 	hits atomic.Int64
+	// seen, when set, is called with each request before it is answered.
+	seen atomic.Pointer[func(*http.Request)]
 }
 
 // echo is what the upstream saw of one request.
@@ -427,6 +432,9 @@ func (u *upstream) url() *url.URL {
 // /early-hints sends a 103 first.
 func (u *upstream) serve(w http.ResponseWriter, r *http.Request) {
 	u.hits.Add(1)
+	if f := u.seen.Load(); f != nil {
+		(*f)(r)
+	}
 	if r.URL.Path == "/early-hints" {
 		w.Header().Set("Link", "</app.css>; rel=preload; as=style")
 		w.WriteHeader(http.StatusEarlyHints)
