@@ -96,6 +96,8 @@ var appOptions = map[string]func(*App, *caddyfile.Dispenser) error{
 	"webhook":          (*App).unmarshalWebhook,
 	"smtp":             (*App).unmarshalSMTP,
 	"notify_backoff":   (*App).unmarshalNotifyBackoff,
+	"audit":            (*App).unmarshalAudit,
+	"audit_replicas":   (*App).unmarshalAuditReplicas,
 }
 
 // unmarshalOption parses one line of the lockbox block, the cursor on its
