@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -171,6 +172,12 @@ func TestAuditGatewayKilledUnderLoad(t *testing.T) {
 			events := gw.audit("acme")
 			t.Logf("%s: %d agent requests answered 200 before the kill", backend, load.agentOK.Load())
 			wantEveryAppRequestRecorded(t, got, events)
+			if _, unknown := startedPaths(events); unknown > 0 {
+				table := gw.ok("audit", "--tenant", "acme", "--limit", "100000")
+				if n := strings.Count(table, "outcome=unknown"); n != unknown {
+					t.Fatalf("lockbox audit marks %d requests outcome=unknown, want %d", n, unknown)
+				}
+			}
 			out := gw.ok("audit", "verify", "--tenant", "acme")
 			if !strings.Contains(strings.ToLower(out), "intact") {
 				t.Fatalf("audit verify after the kill: %s", out)
@@ -276,5 +283,84 @@ func TestAuditReplicaPausedRefusesAgents(t *testing.T) {
 	out := gw.ok("audit", "verify", "--tenant", "acme")
 	if !strings.Contains(strings.ToLower(out), "intact") {
 		t.Fatalf("audit verify: %s", out)
+	}
+}
+
+// TestAuditFieldsThroughCLI reads the record's fields back with
+// `lockbox audit --json`: the agent's issuer, subject and email on every
+// agent event, the request id the app got, the status of a refusal, and
+// the refusal of a request after the session ended.
+func TestAuditFieldsThroughCLI(t *testing.T) {
+	e := newAgentEnv(t, envOptions{})
+	gw := e.gw()
+	gw.grant("acme", "--for", "1d", "--scopes", "read")
+	bob := newAgentBrowser(t, gw.site)
+	bob.loginConsole("bob")
+	bob.enter("acme")
+	seen := bob.get("/orders").echo(t)
+	reqID := seen.Header.Get("X-Lockbox-Request-Id")
+	if len(reqID) < 20 {
+		t.Fatalf("the app got request id %q", reqID)
+	}
+	wantRefusal(t, "a denied path", bob.get("/settings/billing"), http.StatusForbidden)
+	gw.revoke("acme", "test")
+	wantRefusal(t, "a request after the revoke", bob.get("/after"), http.StatusForbidden)
+
+	var page struct {
+		Events []struct {
+			Type  string `json:"type"`
+			Actor *struct {
+				ID, Email, Iss string
+			} `json:"actor"`
+			Data map[string]any `json:"data"`
+		}
+	}
+	eventually(t, 10*time.Second, func() bool {
+		gw.okJSON(&page, "audit", "--tenant", "acme", "--json")
+		return slices.ContainsFunc(page.Events, func(ev struct {
+			Type  string `json:"type"`
+			Actor *struct {
+				ID, Email, Iss string
+			} `json:"actor"`
+			Data map[string]any `json:"data"`
+		}) bool {
+			return ev.Type == "http.request"
+		})
+	}, "the outcome of GET /orders")
+	found := map[string]bool{}
+	for _, ev := range page.Events {
+		if ev.Actor != nil && strings.HasPrefix(ev.Actor.ID, "agent:") {
+			if ev.Actor.ID != "agent:bob" || ev.Actor.Email != "bob@support.example" || ev.Actor.Iss != e.idp.Issuer() {
+				t.Fatalf("%s actor = %+v, want bob with issuer %s", ev.Type, *ev.Actor, e.idp.Issuer())
+			}
+			found["agent actor"] = true
+		}
+		switch {
+		case (ev.Type == "http.started" || ev.Type == "http.request") && ev.Data["path"] == "/orders":
+			if ev.Data["request_id"] != reqID {
+				t.Fatalf("%s request_id = %v, the app got %s", ev.Type, ev.Data["request_id"], reqID)
+			}
+			found[ev.Type] = true
+		case ev.Type == "access.denied" && ev.Data["path"] == "/settings/billing":
+			if ev.Data["status"] != float64(http.StatusForbidden) {
+				t.Fatalf("access.denied status = %v", ev.Data["status"])
+			}
+			found["denied"] = true
+		case ev.Type == "access.denied" && ev.Data["path"] == "/after":
+			if ev.Data["reason"] != "session_ended" || ev.Data["status"] != float64(http.StatusForbidden) {
+				t.Fatalf("access.denied after the revoke = %v", ev.Data)
+			}
+			found["ended"] = true
+		case ev.Type == "session.ended":
+			if ev.Data["requests"] != float64(1) {
+				t.Fatalf("session.ended counts %v requests, want 1", ev.Data["requests"])
+			}
+			found["session.ended"] = true
+		}
+	}
+	for _, k := range []string{"agent actor", "http.started", "http.request", "denied", "ended", "session.ended"} {
+		if !found[k] {
+			t.Fatalf("no %s in the record: %+v", k, page.Events)
+		}
 	}
 }

@@ -110,13 +110,17 @@ func (c *Client) eventTable(tenantID string, p eventPage, q eventQuery) error {
 	if len(p.Events) == 0 {
 		return c.noEvents(tenantID, q.since)
 	}
-	t := newTable(c.Out, "SEQ", "TIME", "TYPE", "ACTOR", "GRANT", "DETAILS")
+	events := make([]store.Event, len(p.Events))
 	for i, raw := range p.Events {
-		var e store.Event
-		if err := json.Unmarshal(raw, &e); err != nil {
+		if err := json.Unmarshal(raw, &events[i]); err != nil {
 			return fmt.Errorf("the admin API sent an audit event that is not Lockbox JSON (event %d of the answer): %v", i+1, err)
 		}
-		t.row(strconv.FormatInt(e.Seq, 10), Timestamp(e.Time), cell(e.Type, maxCell), cell(actor(e.Actor), maxCell), cell(e.Grant, maxCell), cell(Details(e), maxDetails))
+	}
+	done := outcomes(events)
+	t := newTable(c.Out, "SEQ", "TIME", "TYPE", "ACTOR", "GRANT", "DETAILS")
+	for _, e := range events {
+		details := outcomeNote(e, done, p.NextAfter == 0) + Details(e)
+		t.row(strconv.FormatInt(e.Seq, 10), Timestamp(e.Time), cell(e.Type, maxCell), cell(actor(e.Actor), maxCell), cell(e.Grant, maxCell), cell(details, maxDetails))
 	}
 	if err := t.flush(); err != nil {
 		return err
