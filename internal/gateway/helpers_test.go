@@ -64,6 +64,8 @@ type options struct {
 	requests request.Config
 	// buffered runs the gateways with audit buffered.
 	buffered bool
+	// auditWrap wraps the store the audit writer appends to.
+	auditWrap func(store.Store) store.Store
 }
 
 // env is a development provider, an upstream app and one or more
@@ -208,7 +210,11 @@ func (e *env) startGateway(in *instance, o options) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.audit = audit.NewWriter(raw, audit.Options{Interval: 10 * time.Millisecond})
+	auditStore := raw
+	if o.auditWrap != nil {
+		auditStore = o.auditWrap(raw)
+	}
+	in.audit = audit.NewWriter(auditStore, audit.Options{Interval: 10 * time.Millisecond})
 	go in.audit.Run(e.ctx)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
