@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -362,5 +363,42 @@ func TestAuditFieldsThroughCLI(t *testing.T) {
 		if !found[k] {
 			t.Fatalf("no %s in the record: %+v", k, page.Events)
 		}
+	}
+
+	// Logins and logouts, and a refused login, in the logins chain.
+	c := bob.console()
+	if p := bob.do(call{method: http.MethodPost, url: "/_lockbox/logout", form: url.Values{"csrf": {c.csrf}}}); p.status != http.StatusOK {
+		t.Fatalf("logout: %d", p.status)
+	}
+	if p := bob.get("/_lockbox/callback?state=forged&code=x"); p.status < 400 {
+		t.Fatalf("a forged callback: %d", p.status)
+	}
+	var logins struct {
+		Events []struct {
+			Type  string                    `json:"type"`
+			Actor *struct{ ID, Iss string } `json:"actor"`
+			Data  map[string]any            `json:"data"`
+		}
+	}
+	gw.okJSON(&logins, "audit", "--logins", "--json")
+	var types []string
+	for _, ev := range logins.Events {
+		types = append(types, ev.Type)
+		switch ev.Type {
+		case "agent.login", "agent.logout":
+			if ev.Actor == nil || ev.Actor.ID != "agent:bob" || ev.Actor.Iss != e.idp.Issuer() {
+				t.Fatalf("%s actor %+v", ev.Type, ev.Actor)
+			}
+		case "agent.login_refused":
+			if ev.Data["reason"] == nil || ev.Data["reason"] == "" {
+				t.Fatalf("refused login without a reason: %v", ev.Data)
+			}
+		}
+	}
+	if got := strings.Join(types, ","); got != "agent.login,agent.logout,agent.login_refused" {
+		t.Fatalf("logins chain = %s", got)
+	}
+	if out := gw.ok("audit", "--logins"); !strings.Contains(out, "agent.login_refused") {
+		t.Fatalf("lockbox audit --logins:\n%s", out)
 	}
 }

@@ -23,6 +23,9 @@ const (
 // AuditOptions are the flags of `lockbox audit`.
 type AuditOptions struct {
 	Tenant string
+	// Logins reads the chain of agent logins and logouts instead of a
+	// tenant's.
+	Logins bool
 	// Since is an RFC 3339 time or a duration back from now ("24h").
 	Since string
 	// Limit is the most events to show, at least 1 (the flag's default
@@ -47,7 +50,7 @@ type eventQuery struct {
 
 // Audit prints the tenant's audit events in order.
 func (c *Client) Audit(o AuditOptions) error {
-	path, err := tenantPath(o.Tenant, "audit")
+	path, err := auditPath(o)
 	if err != nil {
 		return err
 	}
@@ -66,7 +69,11 @@ func (c *Client) Audit(o AuditOptions) error {
 	if o.JSON {
 		return c.printEventPage(page)
 	}
-	return c.eventTable(o.Tenant, page, q)
+	name := o.Tenant
+	if o.Logins {
+		name = "logins"
+	}
+	return c.eventTable(name, page, q)
 }
 
 // readEvents reads up to q.limit events after q.after, a page at a time.
@@ -138,4 +145,16 @@ func (c *Client) noEvents(tenantID string, since time.Time) error {
 	}
 	_, err := fmt.Fprintf(c.Out, "Tenant %s has no audit events since %s.\n", tenantID, Timestamp(since))
 	return err
+}
+
+// auditPath is the API path of the chain o names: a tenant's, or with
+// Logins the agent logins chain.
+func auditPath(o AuditOptions) (string, error) {
+	if !o.Logins {
+		return tenantPath(o.Tenant, "audit")
+	}
+	if o.Tenant != "" {
+		return "", Usagef("--logins and --tenant name different chains; give one")
+	}
+	return apiBase + "/logins/audit", nil
 }

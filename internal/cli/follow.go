@@ -15,7 +15,7 @@ const FollowInterval = time.Second
 // ends: from o.Since when given, otherwise from now on. With o.JSON each
 // event is one line of JSON (JSON Lines), so scripts can read a stream.
 func (c *Client) Follow(ctx context.Context, o AuditOptions, every time.Duration) error {
-	path, err := tenantPath(o.Tenant, "audit")
+	path, err := auditPath(o)
 	if err != nil {
 		return err
 	}

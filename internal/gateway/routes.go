@@ -91,7 +91,11 @@ func (g *Gateway) serveCallback(w http.ResponseWriter, r *http.Request) {
 	old, _ := g.agent(r.Context(), r) // the login this one replaces, if any
 	res, err := g.d.Login.Finish(r.Context(), w, r)
 	if err != nil {
+		g.loginRefusedRecorded(r, problem.As(err).Code)
 		g.loginFailed(w, r, err)
+		return
+	}
+	if !g.loginRecorded(w, r, res) {
 		return
 	}
 	if old != nil {

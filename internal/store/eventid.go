@@ -31,3 +31,8 @@ var (
 func NewEventID() string {
 	return idPrefix + strconv.FormatUint(idCounter.Add(1), 36)
 }
+
+// LoginsChain is the audit chain of agent logins and logouts, which
+// belong to no tenant yet. No tenant id can take its name: tenant ids
+// start with a letter or digit.
+const LoginsChain = "_logins"
