@@ -66,6 +66,8 @@ type options struct {
 	buffered bool
 	// auditWrap wraps the store the audit writer appends to.
 	auditWrap func(store.Store) store.Store
+	// auditInterval is the audit writer's interval; default 10ms.
+	auditInterval time.Duration
 }
 
 // env is a development provider, an upstream app and one or more
@@ -214,7 +216,11 @@ func (e *env) startGateway(in *instance, o options) {
 	if o.auditWrap != nil {
 		auditStore = o.auditWrap(raw)
 	}
-	in.audit = audit.NewWriter(auditStore, audit.Options{Interval: 10 * time.Millisecond})
+	interval := o.auditInterval
+	if interval == 0 {
+		interval = 10 * time.Millisecond
+	}
+	in.audit = audit.NewWriter(auditStore, audit.Options{Interval: interval})
 	go in.audit.Run(e.ctx)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -172,4 +173,38 @@ func (e *env) waitSessionRequests(tenant string, n int64) {
 		s, err := e.store.GetSession(e.ctx, tenant, sess.ID)
 		return err == nil && s.Requests == n
 	}, "the session to count %d requests", n)
+}
+
+// TestSessionEndedCountsUnwrittenRequests: the request count that
+// session.ended records includes requests whose activity the audit writer
+// has not yet written (here it writes activity at most once an hour).
+func TestSessionEndedCountsUnwrittenRequests(t *testing.T) {
+	for _, buffered := range []bool{false, true} {
+		t.Run(map[bool]string{false: "strict", true: "buffered"}[buffered], func(t *testing.T) {
+			e := newEnv(t, options{buffered: buffered, auditInterval: time.Hour})
+			e.grant("acme", 24*time.Hour, "read")
+			b := newBrowser(t, e.url())
+			c := b.loginConsole("bob")
+			b.enter("acme")
+			for i := range 3 {
+				if p := b.get("/r/" + strconv.Itoa(i)); p.status != http.StatusOK {
+					t.Fatalf("request %d: %d", i, p.status)
+				}
+			}
+			if p := b.post("/_lockbox/logout", url.Values{"csrf": {c.csrf}}); p.status != http.StatusOK {
+				t.Fatalf("logout: %d", p.status)
+			}
+			// Closing the writer writes what it queued (buffered events).
+			if err := e.insts[0].audit.Close(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+			ended := e.eventsOf("acme", gateway.EventSessionEnded)
+			if len(ended) != 1 {
+				t.Fatalf("%d session.ended events", len(ended))
+			}
+			if got := eventData(t, ended[0])["requests"]; got != float64(3) {
+				t.Fatalf("session.ended counts %v requests, want 3", got)
+			}
+		})
+	}
 }
