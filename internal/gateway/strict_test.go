@@ -110,8 +110,16 @@ func TestStrictStoreDownRefusesAgentsAtOnce(t *testing.T) {
 	if p := agent.get("/warm"); p.status != http.StatusOK {
 		t.Fatalf("warm-up: %d", p.status)
 	}
+	c := agent.console()
 
 	srv.Stop()
+	// The console and entering a tenant fail closed too.
+	if p := agent.get("/_lockbox/"); p.status != http.StatusServiceUnavailable {
+		t.Fatalf("console with Redis down: %d, want 503", p.status)
+	}
+	if p := agent.post("/_lockbox/sessions", url.Values{"csrf": {c.csrf}, "tenant": {"acme"}}); p.status != http.StatusServiceUnavailable {
+		t.Fatalf("entering a tenant with Redis down: %d, want 503", p.status)
+	}
 	hits := e.upstream.hits.Load()
 	for i := range 5 {
 		if p := agent.get("/down/" + strconv.Itoa(i)); p.status != http.StatusServiceUnavailable {
