@@ -1,8 +1,10 @@
-// Package audit writes audit events off the request path: proxied
-// requests are batched per tenant and appended in the background, in the
-// order they were recorded, and none is dropped: when the store is slow
-// or down the writer retries and, once its buffer is full, makes callers
-// wait instead of losing events.
+// Package audit writes audit events in batches per tenant, in the order
+// they were recorded. Record queues an event and returns; RecordDurable
+// returns once the batch holding the event is in the store (group commit:
+// callers waiting at once share one write). None is dropped: when the
+// store is slow or down the writer retries queued events and, once its
+// buffer is full, makes callers wait. Every event gets an id when queued,
+// so a retried batch is not stored twice.
 package audit
 
 import (
