@@ -48,7 +48,7 @@ type requestData struct {
 	Started    string `json:"started,omitempty"`
 }
 
-// startedData is an http.started event's data.
+// startedRequestData is an http.started event's data.
 type startedRequestData struct {
 	Method    string `json:"method"`
 	Path      string `json:"path"`
@@ -97,6 +97,22 @@ func plainJSON(s string) bool {
 	return true
 }
 
+// appendJSON appends d as json.Marshal writes it, directly for the usual
+// method and path, as requestData does.
+func (d startedRequestData) appendJSON(b []byte) []byte {
+	if !plainJSON(d.Method) || !plainJSON(d.Path) || !plainJSON(d.RequestID) {
+		raw, _ := json.Marshal(d) // plain structs always encode
+		return append(b, raw...)
+	}
+	b = append(b, `{"method":"`...)
+	b = append(b, d.Method...)
+	b = append(b, `","path":"`...)
+	b = append(b, d.Path...)
+	b = append(b, `","request_id":"`...)
+	b = append(b, d.RequestID...)
+	return append(b, `"}`...)
+}
+
 // recordStarted writes, with audit strict, the http.started event of an
 // agent request and the session activity it stands for, and returns once
 // both are durable (group commit) or the store failed. It returns the
@@ -105,7 +121,8 @@ func (g *Gateway) recordStarted(r *http.Request, s *liveSession, path, reqID str
 	if g.cfg.AuditBuffered {
 		return "", nil
 	}
-	raw, _ := json.Marshal(startedRequestData{Method: r.Method, Path: path, RequestID: reqID}) // plain structs always encode
+	var buf [256]byte
+	raw := bytes.Clone(startedRequestData{Method: r.Method, Path: path, RequestID: reqID}.appendJSON(buf[:0]))
 	e := store.Event{ID: store.NewEventID(), Type: EventHTTPStarted, Time: start, Actor: s.actor, Grant: s.Grant, Session: s.ID, Data: raw}
 	touch := store.Touch{Tenant: s.Tenant, ID: s.ID, LastSeen: start, Requests: 1}
 	if err := g.d.Audit.RecordDurable(r.Context(), s.Tenant, e, &touch); err != nil {
