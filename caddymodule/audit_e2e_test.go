@@ -2,15 +2,19 @@ package caddymodule_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"text/template"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
@@ -402,4 +406,71 @@ func TestAuditFieldsThroughCLI(t *testing.T) {
 	if out := gw.ok("audit", "--logins"); !strings.Contains(out, "agent.login_refused") {
 		t.Fatalf("lockbox audit --logins:\n%s", out)
 	}
+}
+
+// accessLogCaddyfile is the agent tests' site with Caddy's access log
+// written to a file.
+var accessLogCaddyfile = template.Must(template.New("Caddyfile").Parse(`{
+	admin {{.Admin}}
+	default_bind 127.0.0.1
+	http_port {{.Port}}
+	lockbox {
+		storage {{.Storage}}
+	}
+}
+
+http://127.0.0.1:{{.Port}} {
+	log {
+		output file {{.Log}}
+	}
+	lockbox {
+		oidc {{.IdP}} {
+			client_id ` + e2eClientID + `
+			client_secret {env.OIDC_CLIENT_SECRET}
+		}
+		role support groups support scopes read
+		role operations groups customer-ops scopes read write pii
+	}
+	reverse_proxy {{.Upstream}}
+}
+`))
+
+// TestRequestIDInAccessLog: Caddy's access log entry of an agent request
+// names the request id the app got and the audit holds.
+func TestRequestIDInAccessLog(t *testing.T) {
+	bin := lockboxBinary(t)
+	app := startEchoApp(t)
+	gw := newGatewayProc(t, bin)
+	idp := startIdP(t, []*gatewayProc{gw})
+	logFile := filepath.Join(t.TempDir(), "access.log")
+	gw.launchWith(accessLogCaddyfile, struct {
+		siteConfig
+		Log string
+	}{siteConfig{Admin: gw.admin, Port: gw.port, Storage: "bolt " + filepath.Join(t.TempDir(), "lockbox.db"), IdP: idp.Issuer(), Upstream: app.hostport()}, logFile})
+	gw.grant("acme", "--for", "1d", "--scopes", "read")
+	bob := newAgentBrowser(t, gw.site)
+	bob.loginConsole("bob")
+	bob.enter("acme")
+	id := bob.get("/logged").echo(t).Header.Get("X-Lockbox-Request-Id")
+	if id == "" {
+		t.Fatal("no request id reached the app")
+	}
+	eventually(t, 10*time.Second, func() bool {
+		raw, _ := os.ReadFile(logFile)
+		for _, line := range strings.Split(string(raw), "\n") {
+			var entry struct {
+				RequestID string `json:"lockbox_request_id"`
+				Request   struct {
+					URI string `json:"uri"`
+				} `json:"request"`
+			}
+			if json.Unmarshal([]byte(line), &entry) == nil && entry.Request.URI == "/logged" {
+				if entry.RequestID != id {
+					t.Fatalf("access log names request id %q, the app got %q", entry.RequestID, id)
+				}
+				return true
+			}
+		}
+		return false
+	}, "the access log entry of GET /logged")
 }
