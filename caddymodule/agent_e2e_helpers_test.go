@@ -247,6 +247,7 @@ func (g *gatewayProc) revoke(tenant, reason string) {
 // auditEvent is the part of an audit event the tests look at.
 type auditEvent struct {
 	Seq     int64          `json:"seq"`
+	ID      string         `json:"id"`
 	Type    string         `json:"type"`
 	Grant   string         `json:"grant"`
 	Session string         `json:"session"`
@@ -334,6 +335,7 @@ type appRequest struct {
 	Method string      `json:"method"`
 	URI    string      `json:"uri"` // the request target as sent
 	Header http.Header `json:"header"`
+	At     time.Time   `json:"-"` // when it arrived
 }
 
 func startEchoApp(t *testing.T) *echoApp {
@@ -346,7 +348,7 @@ func startEchoApp(t *testing.T) *echoApp {
 
 func (a *echoApp) serve(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(io.Discard, r.Body)
-	got := appRequest{Method: r.Method, URI: r.RequestURI, Header: r.Header.Clone()}
+	got := appRequest{Method: r.Method, URI: r.RequestURI, Header: r.Header.Clone(), At: time.Now()}
 	a.mu.Lock()
 	a.seen = append(a.seen, got)
 	a.mu.Unlock()

@@ -52,8 +52,10 @@ func TestAgentLoginEntersTenantWithContractHeaders(t *testing.T) {
 		"x-lockbox-grant":     g.ID,
 		"x-lockbox-pii":       "visible",
 		"x-lockbox-token":     ids["x-lockbox-token"],
+		// One per request, checked against the audit in audit_e2e_test.go.
+		"x-lockbox-request-id": ids["x-lockbox-request-id"],
 	}
-	if !strings.HasPrefix(sid, "s_") || ids["x-lockbox-token"] == "" || !maps.Equal(ids, want) {
+	if !strings.HasPrefix(sid, "s_") || ids["x-lockbox-token"] == "" || len(ids["x-lockbox-request-id"]) < 20 || !maps.Equal(ids, want) {
 		t.Fatalf("the app got identity headers\n%v\nwant\n%v", ids, want)
 	}
 	if names := cookieNames(got.Header); !slices.Equal(names, []string{"app_session"}) {
@@ -241,7 +243,7 @@ func TestAgentSpoofedHeadersNeverReachTheApp(t *testing.T) {
 	bob := newAgentBrowser(t, gw.site)
 	bob.loginConsole("bob")
 	bob.enter("acme")
-	truth := lockboxHeaders(bob.get("/").echo(t).Header)
+	truth := withoutRequestID(t, lockboxHeaders(bob.get("/").echo(t).Header))
 	if truth["x-lockbox-tenant"] != "acme" || truth["x-lockbox-grant"] != g.ID || truth["x-lockbox-pii"] != "masked" {
 		t.Fatalf("bob's own headers: %v", truth)
 	}
@@ -261,7 +263,7 @@ func TestAgentSpoofedHeadersNeverReachTheApp(t *testing.T) {
 		})
 		t.Run(sp.name+"/agent", func(t *testing.T) {
 			got := rawRequest(t, gw.site, "GET", "/x", append(sp.lines, cookie)...).echo(t)
-			if ids := lockboxHeaders(got.Header); !maps.Equal(ids, truth) {
+			if ids := withoutRequestID(t, lockboxHeaders(got.Header)); !maps.Equal(ids, truth) {
 				t.Fatalf("the app got\n%v\nwant the gateway's own\n%v", ids, truth)
 			}
 		})
@@ -271,7 +273,7 @@ func TestAgentSpoofedHeadersNeverReachTheApp(t *testing.T) {
 	if ids := lockboxHeaders(newAgentBrowser(t, gw.site).do(call{url: "/x", header: h}).echo(t).Header); len(ids) != 0 {
 		t.Fatalf("the app got %v from Go's client", ids)
 	}
-	if ids := lockboxHeaders(bob.do(call{url: "/x", header: h}).echo(t).Header); !maps.Equal(ids, truth) {
+	if ids := withoutRequestID(t, lockboxHeaders(bob.do(call{url: "/x", header: h}).echo(t).Header)); !maps.Equal(ids, truth) {
 		t.Fatalf("the app got %v from Go's client, want %v", ids, truth)
 	}
 }
@@ -321,4 +323,17 @@ func TestAgentGrantExpiryEndsTheSession(t *testing.T) {
 		events = gw.audit("acme")
 		return countEvents(events, "session.ended", "expired") == 1
 	}, "session.ended (expired) in the audit: %+v", events)
+}
+
+// withoutRequestID checks that ids holds a request id of Lockbox's own
+// making (26 base32 characters, never a spoofed value) and returns the
+// rest, which are the same on every request of a session.
+func withoutRequestID(t *testing.T, ids map[string]string) map[string]string {
+	t.Helper()
+	id := ids["x-lockbox-request-id"]
+	if len(id) != 26 || strings.ToUpper(id) != id {
+		t.Fatalf("request id %q is not Lockbox's", id)
+	}
+	delete(ids, "x-lockbox-request-id")
+	return ids
 }

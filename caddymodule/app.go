@@ -40,6 +40,8 @@ type App struct {
 	// bolt file lockbox.db in Caddy's data directory.
 	Storage *Storage `json:"storage,omitempty"`
 
+	auditSettings
+
 	// SigningKeyFile is a PEM file with the EC P-256 private key that signs
 	// impersonation tokens, used in place of the keys Lockbox generates and
 	// keeps in the store. Such a key is not rotated by Lockbox: replace the
@@ -185,6 +187,9 @@ func (a *App) provisionStore() error {
 	if err != nil {
 		return err
 	}
+	if key.backend == BackendRedis && a.AuditReplicas > 0 {
+		key.replicas, key.replicaWait = a.AuditReplicas, a.replicaWait()
+	}
 	st, reused, err := acquireStore(key)
 	if err != nil {
 		return err
@@ -240,7 +245,12 @@ func (a *App) provisionKeys() error {
 }
 
 // Validate checks the storage settings, with placeholders resolved.
-func (a *App) Validate() error { return a.storage.validate() }
+func (a *App) Validate() error {
+	if err := a.storage.validate(); err != nil {
+		return err
+	}
+	return a.auditSettings.validate(a.storage)
+}
 
 // Start starts the app's background work: sending notifications,
 // recording grant expiries and warning of grants about to expire, and
@@ -288,6 +298,10 @@ func (a *App) Grants() *grant.Service { return a.grants }
 
 // Audit returns the audit writer every site records events with.
 func (a *App) Audit() *audit.Writer { return a.audit }
+
+// AuditBuffered reports whether agent requests go on before their audit
+// events are durable (audit buffered).
+func (a *App) AuditBuffered() bool { return a.auditBuffered() }
 
 // Keys returns the signing keys of impersonation tokens.
 func (a *App) Keys() *token.Keys { return a.keys }

@@ -105,6 +105,8 @@ var appOptions = map[string]func(*App, *caddyfile.Dispenser) error{
 	"smtp":             (*App).unmarshalSMTP,
 	"notify_backoff":   (*App).unmarshalNotifyBackoff,
 	"rate_limit":       (*App).unmarshalRateLimit,
+	"audit":            (*App).unmarshalAudit,
+	"audit_replicas":   (*App).unmarshalAuditReplicas,
 }
 
 // unmarshalOption parses one line of the lockbox block, the cursor on its

@@ -136,7 +136,9 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 	if err != nil {
 		return nil, err
 	}
-	gw, err := gateway.New(s.gateway, gateway.Deps{
+	cfg := s.gateway
+	cfg.AuditBuffered = app.AuditBuffered()
+	gw, err := gateway.New(cfg, gateway.Deps{
 		Store: app.Store(), Grants: app.Grants(), Requests: requests, Login: lg, Keys: app.Keys(),
 		Minter: minter, Audit: app.Audit(), Logger: logger, API: api, AdminPage: page, Limits: app.limits,
 		Ops: ops(app, s.gateway.Issuer, logger),
@@ -150,7 +152,10 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 // ServeHTTP runs the request through the gateway, which hands ordinary
 // traffic and allowed agent requests on to next.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
-	return h.gw.ServeHTTP(w, r, next.ServeHTTP)
+	return h.gw.ServeHTTP(w, r, func(w http.ResponseWriter, r *http.Request) error {
+		logRequestID(r, h.gw.RequestID(r))
+		return next.ServeHTTP(w, r)
+	})
 }
 
 // Interface guards

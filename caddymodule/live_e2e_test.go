@@ -210,13 +210,21 @@ func (e *liveEnv) revoke() (sent, returned time.Time) {
 // cookie is bob's cookie, as a load balancer would pass it to B.
 func (e *liveEnv) cookie() http.Header { return http.Header{"Cookie": {e.bob.cookieHeader()}} }
 
+// wsHeader is what bob's browser sends with a WebSocket to g: the cookie
+// and g's own origin, as a page of the site would.
+func (e *liveEnv) wsHeader(g *gatewayProc) http.Header {
+	h := e.cookie()
+	h.Set("Origin", g.site)
+	return h
+}
+
 // agentWS opens a WebSocket to path on g as bob, checks it echoes, and
 // returns it with the app's side of it.
 func (e *liveEnv) agentWS(g *gatewayProc) (*websocket.Conn, appConn) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, resp, err := websocket.Dial(ctx, strings.Replace(g.site, "http://", "ws://", 1)+"/ws", &websocket.DialOptions{HTTPHeader: e.cookie()})
+	c, resp, err := websocket.Dial(ctx, strings.Replace(g.site, "http://", "ws://", 1)+"/ws", &websocket.DialOptions{HTTPHeader: e.wsHeader(g)})
 	if err != nil {
 		var body []byte
 		if resp != nil {
@@ -326,6 +334,30 @@ func (e *liveEnv) endedOnce(sid, reason string) {
 	}
 }
 
+// outcomesRecorded waits until every http.started event of the session
+// has its http.request, cut connections included.
+func (e *liveEnv) outcomesRecorded(sid string) {
+	e.t.Helper()
+	var open []string
+	eventually(e.t, 5*time.Second, func() bool {
+		open = open[:0]
+		done := map[string]bool{}
+		evs := ofSession(e.a.audit("acme"), sid)
+		for _, ev := range evs {
+			if ev.Type == "http.request" {
+				started, _ := ev.Data["started"].(string)
+				done[started] = true
+			}
+		}
+		for _, ev := range evs {
+			if ev.Type == "http.started" && !done[ev.ID] {
+				open = append(open, ev.ID)
+			}
+		}
+		return len(open) == 0
+	}, "http.started events of %s without an outcome", sid)
+}
+
 // percentile returns the p-th percentile (0-100) of ds, nearest rank.
 func percentile(ds []time.Duration, p int) time.Duration {
 	s := slices.Clone(ds)
@@ -369,6 +401,7 @@ func TestRevokeOnOneInstanceClosesConnectionsOnAnother(t *testing.T) {
 			t.Fatalf("two sessions: %s and %s", wsSide.session, sseSide.session)
 		}
 		e.endedOnce(wsSide.session, store.SessionRevoked)
+		e.outcomesRecorded(wsSide.session)
 	}
 	for _, m := range []struct {
 		what string

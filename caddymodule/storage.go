@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/caddyserver/caddy/v2"
 
@@ -99,6 +100,10 @@ func (s Storage) validateRedis() error {
 type poolKey struct {
 	backend string
 	addr    string
+	// replicas and replicaWait are audit_replicas, for redis: a change
+	// opens a store of its own rather than changing one in use.
+	replicas    int
+	replicaWait time.Duration
 }
 
 // key returns the pool key of a resolved, valid s. A bolt path is made
@@ -169,6 +174,9 @@ func openStore(k poolKey) (store.Store, error) {
 		st, err := redisstore.Open(k.addr)
 		if err != nil {
 			return nil, fmt.Errorf("opening redis storage: %w", err)
+		}
+		if k.replicas > 0 {
+			st.WaitReplicas(k.replicas, k.replicaWait)
 		}
 		return st, nil
 	}

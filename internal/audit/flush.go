@@ -30,7 +30,7 @@ func (w *Writer) Run(ctx context.Context) {
 				return
 			}
 		}
-		if w.flush(ctx) {
+		if w.flush(ctx, false) {
 			backoff = 0
 		} else {
 			backoff = min(max(2*backoff, 50*time.Millisecond), 2*time.Second)
@@ -48,6 +48,8 @@ func (w *Writer) sleep(ctx context.Context, d time.Duration) bool {
 	select {
 	case <-t.C:
 		return true
+	case <-w.urgent:
+		return true
 	case <-w.stop:
 		return false
 	case <-ctx.Done():
@@ -55,15 +57,20 @@ func (w *Writer) sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// flush writes everything pending; it reports whether the store took all.
-// Only one flush runs at a time (Run's loop, then Close), so the buffers
-// it reuses from one flush to the next need no lock.
-func (w *Writer) flush(ctx context.Context) bool {
+// flush writes every pending event, and the session activity once per
+// interval (or always when final), so a stream of small batches under
+// group commit costs one round trip each; it reports whether the store
+// took all. Only one flush runs at a time (Run's loop, then Close), so
+// the buffers it reuses from one flush to the next need no lock.
+func (w *Writer) flush(ctx context.Context, final bool) bool {
 	w.mu.Lock()
 	batch := w.pending
 	w.pending = w.spare
-	touches := w.touches
-	w.touches = w.spareTouches
+	touches := w.spareTouches
+	if final || time.Since(w.touched) >= w.opt.Interval {
+		touches, w.touches = w.touches, touches
+		w.touched = time.Now()
+	}
 	w.mu.Unlock()
 
 	ok := true
@@ -211,7 +218,7 @@ func (w *Writer) Close(ctx context.Context) error {
 	close(w.stop)
 	<-w.doneOrNil()
 	backoff := 50 * time.Millisecond
-	for !w.flush(ctx) {
+	for !w.flush(ctx, true) {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -1,8 +1,10 @@
-// Package audit writes audit events off the request path: proxied
-// requests are batched per tenant and appended in the background, in the
-// order they were recorded, and none is dropped: when the store is slow
-// or down the writer retries and, once its buffer is full, makes callers
-// wait instead of losing events.
+// Package audit writes audit events in batches per tenant, in the order
+// they were recorded. Record queues an event and returns; RecordDurable
+// returns once the batch holding the event is in the store (group commit:
+// callers waiting at once share one write). None is dropped: when the
+// store is slow or down the writer retries queued events and, once its
+// buffer is full, makes callers wait. Every event gets an id when queued,
+// so a retried batch is not stored twice.
 package audit
 
 import (
@@ -33,16 +35,18 @@ type Options struct {
 
 // Writer batches events into the store.
 type Writer struct {
-	store store.Store
-	opt   Options
-	space chan struct{} // a token per free buffer slot
-	kick  chan struct{}
-	stop  chan struct{}
-	done  chan struct{}
+	store  store.Store
+	opt    Options
+	space  chan struct{} // a token per free buffer slot
+	kick   chan struct{}
+	urgent chan struct{} // a caller waits: cut a backoff short
+	stop   chan struct{}
+	done   chan struct{}
 
 	mu      sync.Mutex
 	pending []item
 	touches map[touchKey]store.Touch
+	touched time.Time // when touches were last written
 	closed  bool
 	running bool
 
@@ -79,6 +83,7 @@ func NewWriter(s store.Store, o Options) *Writer {
 		store: s, opt: o,
 		space:   make(chan struct{}, o.Buffer),
 		kick:    make(chan struct{}, 1),
+		urgent:  make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 		touches: map[touchKey]store.Touch{},
@@ -102,11 +107,22 @@ func (w *Writer) Record(ctx context.Context, tenant string, e store.Event, touch
 // refuses it, the event is dropped and the error returned, so the caller
 // can refuse what the event would have recorded.
 func (w *Writer) RecordSync(ctx context.Context, tenant string, e store.Event) error {
+	return w.RecordDurable(ctx, tenant, e, nil)
+}
+
+// RecordDurable is RecordSync that also notes the session activity the
+// event stands for. Callers waiting at once share one write (group
+// commit): the batch under way when they arrive is followed at once by
+// one holding all of theirs. A write that fails answers at once, even
+// while the writer is backing off from an earlier failure: the store
+// being down is noticed by the very request that needs it.
+func (w *Writer) RecordDurable(ctx context.Context, tenant string, e store.Event, touch *store.Touch) error {
 	ack := make(chan error, 1)
-	if err := w.enqueue(ctx, item{tenant: tenant, event: e, ack: ack}, nil); err != nil {
+	if err := w.enqueue(ctx, item{tenant: tenant, event: e, ack: ack}, touch); err != nil {
 		return err
 	}
 	w.nudge()
+	w.wake()
 	select {
 	case err := <-ack:
 		return err
@@ -116,6 +132,11 @@ func (w *Writer) RecordSync(ctx context.Context, tenant string, e store.Event) e
 }
 
 func (w *Writer) enqueue(ctx context.Context, it item, touch *store.Touch) error {
+	if it.event.ID == "" {
+		// Given once, here, so every retry of its append carries the same
+		// id and the store writes it at most once.
+		it.event.ID = store.NewEventID()
+	}
 	select {
 	case <-w.space:
 	case <-ctx.Done():
@@ -150,6 +171,13 @@ func (w *Writer) addTouch(t store.Touch) {
 	t.Requests += old.Requests
 	t.Refused += old.Refused
 	w.touches[k] = t
+}
+
+func (w *Writer) wake() {
+	select {
+	case w.urgent <- struct{}{}:
+	default:
+	}
 }
 
 func (w *Writer) nudge() {

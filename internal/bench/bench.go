@@ -16,8 +16,15 @@ type bench struct {
 	bin     string
 	bare    *gateway
 	lockbox *gateway
+	// headers is bare Caddy sending the identity headers and token the
+	// agent's requests carry, as header_up lines.
+	headers *gateway
+	// auditMode is the lockbox gateway's audit word.
+	auditMode string
 	// cookie is the agent's "lockbox=<session>" cookie.
 	cookie string
+	// upstream is the app's address.
+	upstream string
 	// audit follows tenant acme's audit trail.
 	audit *auditTally
 	// agentSent counts the agent requests that completed: the path check
@@ -66,7 +73,11 @@ func (b *bench) setup(ctx context.Context) error {
 	if b.cookie, err = agentCookie(ctx, b.lockbox.site, agentUser, tenantID); err != nil {
 		return fmt.Errorf("signing the agent in: %v", err)
 	}
-	if err := checkAgentPath(ctx, b.lockbox.site, b.cookie); err != nil {
+	ids, err := checkAgentPath(ctx, b.lockbox.site, b.cookie)
+	if err != nil {
+		return err
+	}
+	if err := b.startHeaders(ctx, ids); err != nil {
 		return err
 	}
 	b.agentSent += agentChecks
@@ -114,7 +125,8 @@ func (b *bench) startGateways(ctx context.Context, upstream, redisURL string) er
 	if err := b.bare.start(ctx, b.bin, b.dir, isolatedEnv(filepath.Join(b.dir, "bare")), b.bare.bareCaddyfile(upstream), false); err != nil {
 		return err
 	}
-	config := b.lockbox.lockboxCaddyfile(upstream, redisURL, idp.Issuer(), secret)
+	b.upstream = upstream
+	config := b.lockbox.lockboxCaddyfile(upstream, redisURL, idp.Issuer(), secret, b.auditMode)
 	return b.lockbox.start(ctx, b.bin, b.dir, b.lockboxEnv(), config, true)
 }
 
@@ -132,6 +144,8 @@ func (b *bench) target(sc scenario) (url, header string) {
 	switch sc.name {
 	case bareScenario.name:
 		return b.bare.site + "/", ""
+	case headersScenario.name:
+		return b.headers.site + "/", ""
 	case agentScenario.name:
 		return b.lockbox.site + "/", "Cookie: " + b.cookie
 	}
@@ -193,4 +207,17 @@ func (b *bench) checkAudit(ctx context.Context) (auditCheck, error) {
 	}
 	n, err := countRequests(out)
 	return auditCheck{Audited: n, Sent: b.agentSent}, err
+}
+
+// startHeaders starts the gateway that sends, on every request, the
+// identity headers (token included) an agent request reached the app
+// with.
+func (b *bench) startHeaders(ctx context.Context, ids map[string]string) error {
+	var err error
+	if b.headers, err = newGateway("headers"); err != nil {
+		return err
+	}
+	b.onClose(b.headers.stop)
+	b.say("starting bare Caddy with the agent's identity headers")
+	return b.headers.start(ctx, b.bin, b.dir, isolatedEnv(filepath.Join(b.dir, "headers")), b.headers.headersCaddyfile(b.upstream, ids), false)
 }

@@ -25,23 +25,25 @@ const (
 // request with the session cookie reaches the app as 200 with the
 // identity headers and a token, and without Lockbox's cookie. It makes
 // agentChecks agent requests, each of which leaves an audit event.
-func checkAgentPath(ctx context.Context, site, cookie string) error {
+//
+// It returns the identity headers the app received.
+func checkAgentPath(ctx context.Context, site, cookie string) (map[string]string, error) {
 	id, err := fetchIdentity(ctx, site, cookie, "")
 	if err != nil {
-		return fmt.Errorf("agent request: %v", err)
+		return nil, fmt.Errorf("agent request: %v", err)
 	}
 	h := id.Headers
 	switch {
 	case h["X-Lockbox-Tenant"] != tenantID:
-		return fmt.Errorf("agent request reached the app with tenant %q, want %q", h["X-Lockbox-Tenant"], tenantID)
+		return nil, fmt.Errorf("agent request reached the app with tenant %q, want %q", h["X-Lockbox-Tenant"], tenantID)
 	case h["X-Lockbox-Agent"] != agentEmail:
-		return fmt.Errorf("agent request reached the app with agent %q, want %q", h["X-Lockbox-Agent"], agentEmail)
+		return nil, fmt.Errorf("agent request reached the app with agent %q, want %q", h["X-Lockbox-Agent"], agentEmail)
 	case h["X-Lockbox-Token"] == "" || h["X-Lockbox-Session"] == "" || h["X-Lockbox-Grant"] == "":
-		return fmt.Errorf("agent request reached the app without token, session or grant headers (got %s)", headerNames(h))
+		return nil, fmt.Errorf("agent request reached the app without token, session or grant headers (got %s)", headerNames(h))
 	case id.LockboxCookie:
-		return fmt.Errorf("the agent's session cookie reached the app")
+		return nil, fmt.Errorf("the agent's session cookie reached the app")
 	}
-	return nil
+	return h, nil
 }
 
 // checkOrdinaryPath makes sure ordinary traffic reaches the app with no

@@ -31,7 +31,7 @@ func TestChecksFailWithoutGateway(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "with identity headers X-Lockbox-Tenant") {
 		t.Errorf("checkOrdinaryPath = %v, want the forged header reported", err)
 	}
-	err = checkAgentPath(t.Context(), site, "lockbox=abc")
+	_, err = checkAgentPath(t.Context(), site, "lockbox=abc")
 	if err == nil || !strings.Contains(err.Error(), `with tenant "", want "acme"`) {
 		t.Errorf("checkAgentPath = %v, want the missing tenant reported", err)
 	}

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -66,8 +69,8 @@ func (g *gateway) bareCaddyfile(upstream string) string {
 // lockboxCaddyfile puts the lockbox handler, with Redis storage and the
 // development provider, in front of the same reverse_proxy. The
 // operations role maps the provider's customer-ops group (user bob).
-func (g *gateway) lockboxCaddyfile(upstream, redisURL, issuer, secret string) string {
-	global := fmt.Sprintf("\tlockbox {\n\t\tstorage redis %s\n\t}\n", redisURL)
+func (g *gateway) lockboxCaddyfile(upstream, redisURL, issuer, secret, audit string) string {
+	global := fmt.Sprintf("\tlockbox {\n\t\tstorage redis %s\n\t\taudit %s\n\t}\n", redisURL, audit)
 	site := fmt.Sprintf(`
 %s {
 	lockbox {
@@ -87,6 +90,16 @@ func (g *gateway) lockboxCaddyfile(upstream, redisURL, issuer, secret string) st
 // start writes config into dir and runs lockbox with it until ready: the
 // site answers with the upstream's body and, for Lockbox, the admin API
 // answers too.
+// headersCaddyfile is bare reverse_proxy with a header_up line per
+// identity header, values as given (sorted, quoted).
+func (g *gateway) headersCaddyfile(upstream string, ids map[string]string) string {
+	var lines strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(ids)) {
+		fmt.Fprintf(&lines, "\t\theader_up %s %s\n", name, strconv.Quote(ids[name]))
+	}
+	return g.globalOptions("") + fmt.Sprintf("\n%s {\n\treverse_proxy %s {\n%s\t}\n}\n", g.site, upstream, lines.String())
+}
+
 func (g *gateway) start(ctx context.Context, bin, dir string, env []string, config string, withLockbox bool) error {
 	path := filepath.Join(dir, g.name+".Caddyfile")
 	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {

@@ -71,12 +71,18 @@ func TestCaddyfiles(t *testing.T) {
 		},
 		{
 			name:   "lockbox",
-			config: g.lockboxCaddyfile("127.0.0.1:40003", "redis://127.0.0.1:40004/0", "http://127.0.0.1:40005", "s3cret"),
+			config: g.lockboxCaddyfile("127.0.0.1:40003", "redis://127.0.0.1:40004/0", "http://127.0.0.1:40005", "s3cret", "buffered"),
 			want:   "lockbox,reverse_proxy",
 			parts: []string{
-				`"listen":["127.0.0.1:40001"]`, `"storage":{"backend":"redis","url":"redis://127.0.0.1:40004/0"}`,
+				`"listen":["127.0.0.1:40001"]`, `"storage":{"backend":"redis","url":"redis://127.0.0.1:40004/0"}`, `"audit":"buffered"`,
 				`"issuer":"http://127.0.0.1:40001/_lockbox"`, `"client_secret":"s3cret"`, `"customer-ops"`,
 			},
+		},
+		{
+			name:   "identity headers",
+			config: g.headersCaddyfile("127.0.0.1:40003", map[string]string{"X-Lockbox-Tenant": "acme", "X-Lockbox-Token": "a.b \"c\""}),
+			want:   "reverse_proxy",
+			parts:  []string{`"X-Lockbox-Tenant":["acme"]`, `"X-Lockbox-Token":["a.b \"c\""]`},
 		},
 	}
 	for _, tt := range tests {

@@ -27,6 +27,8 @@ type options struct {
 	load
 	warmup time.Duration
 	rounds int
+	// audit is the lockbox gateway's audit mode: strict or buffered.
+	audit string
 }
 
 func main() {
@@ -57,6 +59,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.IntVar(&o.connections, "connections", 32, "open connections wrk keeps")
 	fs.IntVar(&o.threads, "threads", 2, "wrk threads")
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds of all scenarios, interleaved; the report shows medians")
+	fs.StringVar(&o.audit, "audit", "strict", "the lockbox gateway's audit mode: strict or buffered")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -79,6 +82,8 @@ func (o options) check() error {
 		return fmt.Errorf("-connections %d is out of range: use -threads (%d) to 10000", o.connections, o.threads)
 	case o.rounds < 1 || o.rounds > 20:
 		return fmt.Errorf("-rounds %d is out of range: use 1 to 20", o.rounds)
+	case o.audit != "strict" && o.audit != "buffered":
+		return fmt.Errorf("-audit %q: use strict or buffered", o.audit)
 	}
 	return nil
 }
@@ -91,7 +96,7 @@ func run(ctx context.Context, o options, out, log io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	b := &bench{dir: dir, log: log}
+	b := &bench{dir: dir, log: log, auditMode: o.audit}
 	defer b.close()
 	if err := b.setup(ctx); err != nil {
 		return err

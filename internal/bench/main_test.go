@@ -12,12 +12,12 @@ func TestParseFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := options{load: load{threads: 2, connections: 32, duration: 10 * time.Second}, warmup: 3 * time.Second, rounds: 3}
+	want := options{load: load{threads: 2, connections: 32, duration: 10 * time.Second}, warmup: 3 * time.Second, rounds: 3, audit: "strict"}
 	if o != want {
 		t.Errorf("defaults = %+v, want %+v", o, want)
 	}
-	o, err = parseFlags([]string{"-duration", "5s", "-connections", "64", "-rounds", "5", "-warmup", "0"}, io.Discard)
-	want = options{load: load{threads: 2, connections: 64, duration: 5 * time.Second}, rounds: 5}
+	o, err = parseFlags([]string{"-duration", "5s", "-connections", "64", "-rounds", "5", "-warmup", "0", "-audit", "buffered"}, io.Discard)
+	want = options{load: load{threads: 2, connections: 64, duration: 5 * time.Second}, rounds: 5, audit: "buffered"}
 	if err != nil || o != want {
 		t.Errorf("parseFlags = %+v, %v; want %+v", o, err, want)
 	}
@@ -36,6 +36,7 @@ func TestParseFlagsRefuses(t *testing.T) {
 		{"no rounds", []string{"-rounds", "0"}, "-rounds 0 is out of range"},
 		{"too many rounds", []string{"-rounds", "21"}, "-rounds 21 is out of range"},
 		{"no threads", []string{"-threads", "0"}, "-threads 0 is out of range"},
+		{"unknown audit mode", []string{"-audit", "lax"}, `-audit "lax": use strict or buffered`},
 		{"argument", []string{"now"}, `unexpected argument "now"`},
 		{"unknown flag", []string{"-fast"}, "flag provided but not defined: -fast"},
 	}

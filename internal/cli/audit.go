@@ -24,6 +24,9 @@ const (
 // AuditOptions are the flags of `lockbox audit`.
 type AuditOptions struct {
 	Tenant string
+	// Logins reads the chain of agent logins and logouts instead of a
+	// tenant's.
+	Logins bool
 	// Since is an RFC 3339 time or a duration back from now ("24h").
 	Since string
 	// Limit is the most events to show, at least 1 (the flag's default
@@ -48,7 +51,7 @@ type eventQuery struct {
 
 // Audit prints the tenant's audit events in order.
 func (c *Client) Audit(o AuditOptions) error {
-	path, err := tenantPath(o.Tenant, "audit")
+	path, err := auditPath(o)
 	if err != nil {
 		return err
 	}
@@ -67,7 +70,11 @@ func (c *Client) Audit(o AuditOptions) error {
 	if o.JSON {
 		return c.printEventPage(page)
 	}
-	return c.eventTable(o.Tenant, page, q)
+	name := o.Tenant
+	if o.Logins {
+		name = "logins"
+	}
+	return c.eventTable(name, page, q)
 }
 
 // readEvents reads up to q.limit events after q.after, a page at a time.
@@ -111,7 +118,7 @@ func (c *Client) eventTable(tenantID string, p eventPage, q eventQuery) error {
 	if len(p.Events) == 0 {
 		return c.noEvents(tenantID, q.since)
 	}
-	rows, err := eventRows(p.Events)
+	rows, err := eventRows(p.Events, true, p.NextAfter == 0)
 	if err != nil {
 		return err
 	}
@@ -131,16 +138,29 @@ func (c *Client) eventTable(tenantID string, p eventPage, q eventQuery) error {
 // eventHeaders are the audit table's columns.
 var eventHeaders = []string{"SEQ", "TIME", "TYPE", "ACTOR", "GRANT", "DETAILS"}
 
-// eventRows are the audit table's cells of events.
-func eventRows(events []json.RawMessage) ([][]string, error) {
-	rows := make([][]string, 0, len(events))
-	for i, raw := range events {
-		var e store.Event
-		if err := json.Unmarshal(raw, &e); err != nil {
+// eventRows are the audit table's cells of events. With notes, an
+// http.started event whose outcome is not among them says so (complete:
+// the events reach the end of the chain); a follower leaves that out, as
+// the outcome may come with its next poll.
+func eventRows(raw []json.RawMessage, notes, complete bool) ([][]string, error) {
+	events := make([]store.Event, len(raw))
+	for i, r := range raw {
+		if err := json.Unmarshal(r, &events[i]); err != nil {
 			return nil, fmt.Errorf("the admin API sent an audit event that is not Lockbox JSON (event %d of the answer): %v", i+1, err)
 		}
+	}
+	var done map[string]bool
+	if notes {
+		done = outcomes(events)
+	}
+	rows := make([][]string, 0, len(events))
+	for _, e := range events {
+		details := Details(e)
+		if notes {
+			details = outcomeNote(e, done, complete) + details
+		}
 		rows = append(rows, []string{strconv.FormatInt(e.Seq, 10), Timestamp(e.Time), cell(e.Type, maxCell),
-			cell(eventActor(e.Actor), maxCell), cell(e.Grant, maxCell), cell(Details(e), maxDetails)})
+			cell(eventActor(e.Actor), maxCell), cell(e.Grant, maxCell), cell(details, maxDetails)})
 	}
 	return rows, nil
 }
@@ -161,4 +181,16 @@ func (c *Client) noEvents(tenantID string, since time.Time) error {
 	}
 	_, err := fmt.Fprintf(c.Out, "Tenant %s has no audit events since %s.\n", tenantID, Timestamp(since))
 	return err
+}
+
+// auditPath is the API path of the chain o names: a tenant's, or with
+// Logins the agent logins chain.
+func auditPath(o AuditOptions) (string, error) {
+	if !o.Logins {
+		return tenantPath(o.Tenant, "audit")
+	}
+	if o.Tenant != "" {
+		return "", Usagef("--logins and --tenant name different chains; give one")
+	}
+	return apiBase + "/logins/audit", nil
 }

@@ -15,7 +15,7 @@ const FollowInterval = time.Second
 // ends: from o.Since when given, otherwise from now on. With o.JSON each
 // event is one line of JSON (JSON Lines), so scripts can read a stream.
 func (c *Client) Follow(ctx context.Context, o AuditOptions, every time.Duration) error {
-	path, err := tenantPath(o.Tenant, "audit")
+	path, err := auditPath(o)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (c *Client) printFollowed(events []json.RawMessage, asJSON bool, table *fol
 	}
 	q.after, q.since = last.Seq, time.Time{}
 	if !asJSON {
-		rows, err := eventRows(events)
+		rows, err := eventRows(events, false, false)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"net/http"
 
@@ -148,12 +149,31 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 	}
 	lr.passed = true
 	start := g.now()
+	reqID := rand.Text()
+	r.Header[g.names.requestID] = []string{reqID}
+	started, err := g.recordStarted(r, sess, clean, reqID, start)
+	if err != nil {
+		// Unrecorded, the request must not reach the app.
+		g.unavailable(w, r, err)
+		return nil
+	}
 	g.markSeen(sess.ID, start)
 	rec := &recorder{ResponseWriter: w}
+	defer func() {
+		// A stream cut because the session ended, or left by its client,
+		// aborts the handler with a panic: its outcome is still recorded.
+		if p := recover(); p != nil {
+			g.recordRequest(r, sess, clean, rec, start, errAborted, reqID, started)
+			panic(p)
+		}
+	}()
 	err = next(&liveWriter{ResponseWriter: rec, g: g, lr: lr, s: sess}, r.WithContext(lr.ctx))
-	g.recordRequest(r, sess, clean, rec, start, err)
+	g.recordRequest(r, sess, clean, rec, start, err, reqID, started)
 	return err
 }
+
+// errAborted stands for a response the proxy abandoned half-way.
+var errAborted = errors.New("response aborted")
 
 // endOverSession ends a session whose time ran out between the checks and
 // minting its token, and shows the agent why.

@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
 func TestWarmAgentRequestsMakeNoStoreRoundTrips(t *testing.T) {
@@ -87,9 +89,31 @@ func BenchmarkOrdinaryRequest(b *testing.B) {
 	}
 }
 
+// discardAudit is a store whose audit appends and session touches cost
+// nothing, so a request benchmark measures the request path, not a
+// background writer's I/O sharing the CPU with it.
+type discardAudit struct{ store.Store }
+
+func (discardAudit) AppendEvents(_ context.Context, _ string, events ...store.Event) ([]store.Event, error) {
+	return events, nil
+}
+
+func (discardAudit) TouchSessions(context.Context, ...store.Touch) error { return nil }
+
 func BenchmarkAgentRequest(b *testing.B) {
+	for _, mode := range []struct {
+		name     string
+		buffered bool
+	}{{"strict", false}, {"buffered", true}} {
+		b.Run(mode.name, func(b *testing.B) { benchmarkAgentRequest(b, mode.buffered) })
+	}
+}
+
+func benchmarkAgentRequest(b *testing.B, buffered bool) {
 	var c *counting
-	e := newEnv(b, countingOptions(options{}, &c))
+	o := countingOptions(options{buffered: buffered}, &c)
+	o.auditWrap = func(s store.Store) store.Store { return discardAudit{s} }
+	e := newEnv(b, o)
 	e.grant("acme", 24*time.Hour, "read", "write")
 	br := newBrowser(b, e.url())
 	br.loginConsole("bob")

@@ -189,6 +189,10 @@ func (g *Gateway) serveLogout(w http.ResponseWriter, r *http.Request) {
 		g.formFailed(w, r, err)
 		return
 	}
+	if err := g.recordLogin(r.Context(), EventAgentLogout, &ags.Agent, loginData{}); err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
 	err := g.d.Login.Sessions().Destroy(r.Context(), w, r)
 	g.forgetAgent(r.Context(), ags.ID)
 	if err != nil {

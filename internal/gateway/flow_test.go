@@ -80,8 +80,10 @@ func TestEnterSendsContractHeadersAndAVerifiableToken(t *testing.T) {
 		"x-lockbox-grant":     g.ID,
 		"x-lockbox-pii":       "visible",
 		"x-lockbox-token":     ids["x-lockbox-token"],
+		// One per request; the audit test joins it to the events.
+		"x-lockbox-request-id": ids["x-lockbox-request-id"],
 	}
-	if !maps.Equal(ids, want) {
+	if len(ids["x-lockbox-request-id"]) < 20 || !maps.Equal(ids, want) {
 		t.Fatalf("upstream got identity headers\n%v\nwant\n%v", ids, want)
 	}
 	if names := cookieNames(got.Header); !slices.Equal(names, []string{"app_session"}) {

@@ -51,6 +51,10 @@ type Config struct {
 	Areas policy.Areas
 	// Issuer is the token issuer published in the discovery document.
 	Issuer string
+	// AuditBuffered lets agent requests, refusals included, go on before
+	// their audit events are durable (audit buffered); the default, audit
+	// strict, waits for them.
+	AuditBuffered bool
 }
 
 // Deps are the parts a Gateway works with.

@@ -6,6 +6,8 @@ import "net/http"
 // once so requests do not concatenate strings.
 type headerNames struct {
 	tenant, agent, agentSub, scopes, session, grant, pii, breakGlass, token string
+	// requestID names one agent request, as its audit events do.
+	requestID string
 }
 
 func newHeaderNames(prefix string) headerNames {
@@ -13,6 +15,7 @@ func newHeaderNames(prefix string) headerNames {
 	return headerNames{
 		tenant: n("Tenant"), agent: n("Agent"), agentSub: n("Agent-Sub"), scopes: n("Scopes"),
 		session: n("Session"), grant: n("Grant"), pii: n("PII"), breakGlass: n("Break-Glass"), token: n("Token"),
+		requestID: n("Request-Id"),
 	}
 }
 
@@ -44,3 +47,13 @@ func (n headerNames) set(h http.Header, s *liveSession, token string) {
 
 // maxIdentityHeaders is how many headers set writes at most.
 const maxIdentityHeaders = 9
+
+// RequestID returns the request id Lockbox gave an agent request it sent
+// on (the <prefix>Request-Id header, also in its audit events); "" for
+// other requests.
+func (g *Gateway) RequestID(r *http.Request) string {
+	if v := r.Header[g.names.requestID]; len(v) == 1 {
+		return v[0]
+	}
+	return ""
+}

@@ -64,6 +64,12 @@ type options struct {
 	requests request.Config
 	// ops are the gateways' operator hooks.
 	ops gateway.Ops
+	// buffered runs the gateways with audit buffered.
+	buffered bool
+	// auditWrap wraps the store the audit writer appends to.
+	auditWrap func(store.Store) store.Store
+	// auditInterval is the audit writer's interval; default 10ms.
+	auditInterval time.Duration
 }
 
 // env is a development provider, an upstream app and one or more
@@ -210,7 +216,15 @@ func (e *env) startGateway(in *instance, o options) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.audit = audit.NewWriter(raw, audit.Options{Interval: 10 * time.Millisecond})
+	auditStore := raw
+	if o.auditWrap != nil {
+		auditStore = o.auditWrap(raw)
+	}
+	interval := o.auditInterval
+	if interval == 0 {
+		interval = 10 * time.Millisecond
+	}
+	in.audit = audit.NewWriter(auditStore, audit.Options{Interval: interval})
 	go in.audit.Run(e.ctx)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -223,11 +237,12 @@ func (e *env) startGateway(in *instance, o options) {
 		requests = newRequests(t, grants, o)
 	}
 	gw, err := gateway.New(gateway.Config{
-		Rules:       denyRules(t),
-		Areas:       testAreas,
-		Issuer:      issuer,
-		SessionMax:  o.sessionMax,
-		IdleTimeout: o.idleTimeout,
+		Rules:         denyRules(t),
+		Areas:         testAreas,
+		Issuer:        issuer,
+		SessionMax:    o.sessionMax,
+		IdleTimeout:   o.idleTimeout,
+		AuditBuffered: o.buffered,
 	}, gateway.Deps{
 		Store: in.store, Grants: grants, Login: svc,
 		Keys: keys, Minter: minter, Audit: in.audit, Logger: zap.NewNop(), Now: e.clock.Now,
@@ -406,6 +421,8 @@ func (c *clock) Advance(d time.Duration) {
 type upstream struct {
 	srv  *httptest.Server
 	hits atomic.Int64
+	// seen, when set, is called with each request before it is answered.
+	seen atomic.Pointer[func(*http.Request)]
 }
 
 // echo is what the upstream saw of one request.
@@ -431,6 +448,9 @@ func (u *upstream) url() *url.URL {
 // /early-hints sends a 103 first; /ws is a WebSocket echo.
 func (u *upstream) serve(w http.ResponseWriter, r *http.Request) {
 	u.hits.Add(1)
+	if f := u.seen.Load(); f != nil {
+		(*f)(r)
+	}
 	if r.URL.Path == "/ws" {
 		serveWebSocketEcho(w, r)
 		return

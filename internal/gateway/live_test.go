@@ -37,7 +37,7 @@ func dialWS(t *testing.T, base string, b *browser) <-chan time.Time {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	u := strings.Replace(base, "http://", "ws://", 1) + "/ws"
-	c, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Cookie": {b.cookieHeader()}}})
+	c, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Cookie": {b.cookieHeader()}, "Origin": {base}}})
 	if err != nil {
 		t.Fatalf("WebSocket to %s: %v", base, err)
 	}

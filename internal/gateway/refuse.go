@@ -19,7 +19,10 @@ func (g *Gateway) consoleLink() pages.Link {
 
 // refuse shows why an agent request was refused and audits it.
 func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, s *store.Session, status int, d policy.Decision) {
-	g.recordDenied(r, s, d)
+	if err := g.recordDenied(r, s, status, d); err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
 	g.deniedDecision(r, s, d.Code)
 	title := "Not allowed with support access"
 	if d.Code == policy.CodeReadOnly {
@@ -30,6 +33,11 @@ func (g *Gateway) refuse(w http.ResponseWriter, r *http.Request, s *store.Sessio
 
 // sessionOver tells the agent the session in a tenant has ended and why.
 func (g *Gateway) sessionOver(w http.ResponseWriter, r *http.Request, s *store.Session) {
+	d := policy.Decision{Code: "session_ended", Message: "The session has ended: " + s.EndReason + "."}
+	if err := g.recordDenied(r, s, http.StatusForbidden, d); err != nil {
+		g.unavailable(w, r, err)
+		return
+	}
 	g.deniedDecision(r, s, "session_"+s.EndReason)
 	msg := fmt.Sprintf("Your support session in %s has ended.", s.Tenant)
 	title := "Support session ended"

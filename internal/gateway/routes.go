@@ -97,7 +97,11 @@ func (g *Gateway) serveCallback(w http.ResponseWriter, r *http.Request) {
 	res, err := g.d.Login.Finish(r.Context(), w, r, g.callbackURL(r))
 	g.d.Ops.Metrics.Login(loginOutcome(err))
 	if err != nil {
+		g.loginRefusedRecorded(r, problem.As(err).Code)
 		g.loginFailed(w, r, err)
+		return
+	}
+	if !g.loginRecorded(w, r, res) {
 		return
 	}
 	if old != nil {

@@ -32,9 +32,10 @@ func TestSpoofedHeadersNeverReachTheApp(t *testing.T) {
 	agent.loginConsole("bob")
 	agent.enter("acme")
 	truth := lockboxHeaders(agent.get("/").echo(t).Header)
-	if truth["x-lockbox-tenant"] != "acme" || truth["x-lockbox-grant"] != g.ID {
+	if truth["x-lockbox-tenant"] != "acme" || truth["x-lockbox-grant"] != g.ID || len(truth["x-lockbox-request-id"]) < 20 {
 		t.Fatalf("agent's own headers: %v", truth)
 	}
+	delete(truth, "x-lockbox-request-id") // one per request
 
 	for _, sp := range spoofs {
 		t.Run(sp.name+"/ordinary", func(t *testing.T) {
@@ -45,7 +46,12 @@ func TestSpoofedHeadersNeverReachTheApp(t *testing.T) {
 		})
 		t.Run(sp.name+"/agent", func(t *testing.T) {
 			got := agent.do(req{url: "/x", header: sp.header}).echo(t)
-			if ids := lockboxHeaders(got.Header); !maps.Equal(ids, truth) {
+			ids := lockboxHeaders(got.Header)
+			if id := ids["x-lockbox-request-id"]; id == "" || sp.header.Get("X-Lockbox-Request-Id") == id {
+				t.Fatalf("request id %q is not the gateway's own", id)
+			}
+			delete(ids, "x-lockbox-request-id")
+			if !maps.Equal(ids, truth) {
 				t.Fatalf("upstream got\n%v\nwant the gateway's own\n%v", ids, truth)
 			}
 		})

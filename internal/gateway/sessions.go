@@ -55,6 +55,11 @@ func (g *Gateway) startSession(ctx context.Context, ags *login.AgentSession, gr 
 // endSession ends s for reason, once across all instances, and audits it.
 // If another instance ended it first, the session as it ended is returned.
 func (g *Gateway) endSession(ctx context.Context, s *store.Session, reason string) (*store.Session, error) {
+	// The count the session ends with includes every request this
+	// instance has seen, not only those whose activity was written.
+	if err := g.d.Audit.FlushSession(ctx, s.Tenant, s.ID); err != nil {
+		g.d.Logger.Warn("writing the session's last activity before ending it", zap.String("session", s.ID), zap.Error(err))
+	}
 	ended, err := g.d.Store.EndSession(ctx, s.Tenant, s.ID, g.now(), reason)
 	g.cache.dropSession(s.ID)
 	g.live.cut(s.ID)

@@ -53,7 +53,9 @@ type Session struct {
 	EndsAt     time.Time  `json:"ends_at"`
 	EndedAt    *time.Time `json:"ended_at,omitempty"`
 	EndReason  string     `json:"end_reason,omitempty"`
-	Requests   int64      `json:"requests,omitempty"`
+	// Requests is how many requests the session made, present (even when
+	// 0) once it has ended.
+	Requests *int64 `json:"requests,omitempty"`
 }
 
 // Agent is the support agent of a session.
@@ -65,6 +67,10 @@ type Agent struct {
 
 // NewSessionData returns the data of a session event about s.
 func NewSessionData(s store.Session) SessionData {
+	var requests *int64
+	if s.EndedAt != nil {
+		requests = &s.Requests
+	}
 	return SessionData{
 		Tenant: s.Tenant,
 		Session: Session{
@@ -78,7 +84,7 @@ func NewSessionData(s store.Session) SessionData {
 			EndsAt:     s.EndsAt,
 			EndedAt:    s.EndedAt,
 			EndReason:  s.EndReason,
-			Requests:   s.Requests,
+			Requests:   requests,
 		},
 	}
 }

@@ -35,7 +35,7 @@ type Server struct {
 	bin  string
 	dir  string
 	port int
-	args []string // more redis-server arguments, such as cluster mode
+	args []string // more redis-server arguments (StartWith, cluster mode)
 
 	mu   sync.Mutex
 	proc *process
@@ -54,6 +54,13 @@ type process struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	return start(t, nil)
+}
+
+// StartWith is Start with more redis-server arguments, such as
+// "--appendonly", "yes" or "--replicaof", host, port.
+func StartWith(t testing.TB, args ...string) *Server {
+	t.Helper()
+	return start(t, func(int) []string { return args })
 }
 
 // start runs a fresh redis-server and stops it when t ends. args, when

@@ -16,7 +16,12 @@ import (
 // Event is one link of a tenant's append-only audit chain.
 type Event struct {
 	// Seq is the event's 1-based position in the tenant's chain.
-	Seq    int64  `json:"seq"`
+	Seq int64 `json:"seq"`
+	// ID is the event's own id, given when the event is made and kept
+	// through every retry of its append: a backend skips an event whose
+	// id it already holds, so a retried append never duplicates it.
+	// Empty for events written before ids existed.
+	ID     string `json:"id,omitempty"`
 	Tenant string `json:"tenant"`
 	// Type is one of the audit types of the contract, e.g. "grant.created".
 	Type string    `json:"type"`
@@ -116,6 +121,9 @@ func LinkAllJSON(head Head, tenant string, events []Event) ([]Event, [][]byte, H
 // prepare fills in what Link decides for e: tenant, Seq, PrevHash, the
 // normalized Time and Data, and strings as they read back.
 func prepare(head Head, tenant string, e Event) (Event, error) {
+	if len(e.ID) > MaxEventID {
+		return Event{}, fmt.Errorf("event %s: id longer than %d bytes", e.Type, MaxEventID)
+	}
 	e.Tenant = tenant
 	e.Seq = head.Seq + 1
 	e.PrevHash = head.Hash
@@ -160,9 +168,9 @@ func appendLinked(buf []byte, e *Event) ([]byte, error) {
 func encodedSize(tenant string, events []Event) int {
 	n := 0
 	for _, e := range events {
-		n += 320 + len(tenant) + len(e.Type) + len(e.Grant) + len(e.Session) + len(e.Data)
+		n += 320 + len(e.ID) + len(tenant) + len(e.Type) + len(e.Grant) + len(e.Session) + len(e.Data)
 		if e.Actor != nil {
-			n += len(e.Actor.ID) + len(e.Actor.Email) + len(e.Actor.Role)
+			n += len(e.Actor.ID) + len(e.Actor.Email) + len(e.Actor.Role) + len(e.Actor.Issuer)
 		}
 	}
 	return n
@@ -171,11 +179,11 @@ func encodedSize(tenant string, events []Event) int {
 // validUTF8 replaces invalid UTF-8 in e's strings the way reading the
 // event back would, so the event hashes the same after a round trip.
 func validUTF8(e *Event) {
-	for _, s := range []*string{&e.Tenant, &e.Type, &e.Grant, &e.Session} {
+	for _, s := range []*string{&e.ID, &e.Tenant, &e.Type, &e.Grant, &e.Session} {
 		*s = toValidUTF8(*s)
 	}
-	if a := e.Actor; a != nil && !(utf8.ValidString(a.ID) && utf8.ValidString(a.Email) && utf8.ValidString(a.Role)) {
-		e.Actor = &Actor{ID: toValidUTF8(a.ID), Email: toValidUTF8(a.Email), Role: toValidUTF8(a.Role)}
+	if a := e.Actor; a != nil && !(utf8.ValidString(a.ID) && utf8.ValidString(a.Email) && utf8.ValidString(a.Role) && utf8.ValidString(a.Issuer)) {
+		e.Actor = &Actor{ID: toValidUTF8(a.ID), Email: toValidUTF8(a.Email), Role: toValidUTF8(a.Role), Issuer: toValidUTF8(a.Issuer)}
 	}
 }
 
@@ -249,6 +257,9 @@ func needsHTMLEscape(b []byte) bool {
 func appendCanonical(b []byte, e *Event) ([]byte, error) {
 	b = append(b, `{"seq":`...)
 	b = strconv.AppendInt(b, e.Seq, 10)
+	if e.ID != "" {
+		b = appendField(b, `,"id":`, e.ID)
+	}
 	b = appendField(b, `,"tenant":`, e.Tenant)
 	b = appendField(b, `,"type":`, e.Type)
 	b = append(b, `,"time":"`...)
@@ -264,6 +275,9 @@ func appendCanonical(b []byte, e *Event) ([]byte, error) {
 		}
 		if a.Role != "" {
 			b = appendField(b, `,"role":`, a.Role)
+		}
+		if a.Issuer != "" {
+			b = appendField(b, `,"iss":`, a.Issuer)
 		}
 		b = append(b, '}')
 	}

@@ -18,6 +18,9 @@ type Actor struct {
 	Email string `json:"email,omitempty"`
 	// Role in the tenant, for admins.
 	Role string `json:"role,omitempty"`
+	// Issuer is the identity provider that vouched for the actor, for
+	// agents (whose ID holds the provider's subject).
+	Issuer string `json:"iss,omitempty"`
 }
 
 // Grant is a tenant's consent to support access.

@@ -22,7 +22,7 @@ func (s *Store) AppendEvents(ctx context.Context, tenant string, events ...store
 	var out []store.Event
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		var err error
-		out, err = appendEvents(tx, tenant, stamp(events, time.Now()))
+		out, err = appendEvents(tx, tenant, stamp(events, time.Now()), time.Now())
 		return err
 	})
 	if err != nil {
@@ -44,10 +44,15 @@ func stamp(events []store.Event, now time.Time) []store.Event {
 	return out
 }
 
-func appendEvents(tx *bolt.Tx, tenant string, events []store.Event) ([]store.Event, error) {
+// appendEvents links the events whose id the chain does not already hold
+// and returns them; now is when they are appended.
+func appendEvents(tx *bolt.Tx, tenant string, events []store.Event, now time.Time) ([]store.Event, error) {
 	tb, err := createTenant(tx, tenant)
 	if err != nil {
 		return nil, err
+	}
+	if events = newEvents(tb, events); len(events) == 0 {
+		return []store.Event{}, nil
 	}
 	head, err := readHead(tb)
 	if err != nil {
@@ -72,6 +77,9 @@ func appendEvents(tx *bolt.Tx, tenant string, events []store.Event) ([]store.Eve
 		if err := times.Put(timeKey(e.Time, e.Seq), nil); err != nil {
 			return nil, err
 		}
+	}
+	if err := rememberIDs(tb, linked, now); err != nil {
+		return nil, err
 	}
 	return linked, putJSON(tb, keyAuditHead, head)
 }

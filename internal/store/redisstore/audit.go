@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,18 +66,29 @@ func (s *Store) appendLocked(ctx context.Context, tenant string, events []store.
 		if err != nil {
 			return nil, err
 		}
-		stored, conflict, err := s.tryAppend(ctx, k, appendArgs(cur.raw, string(nextRaw), linked, encoded))
+		res, err := s.tryAppend(ctx, k, appendArgs(cur.raw, string(nextRaw), linked, encoded))
 		if err != nil {
 			s.heads.forget(tenant) // the write may or may not have happened
 			return nil, err
 		}
+		switch {
+		case res.dups != nil:
+			// An earlier append, whose reply was lost, wrote these: skip
+			// them and link the rest onto the same head.
+			if events = withoutIDs(events, res.dups); len(events) == 0 {
+				return []store.Event{}, s.syncReplicas(ctx, k)
+			}
+			continue
 		// A conflict with our own head means an earlier run of this very
 		// script succeeded and go-redis retried it after losing the reply.
-		if !conflict || stored == string(nextRaw) {
+		case !res.conflict || res.head == string(nextRaw):
 			s.heads.put(tenant, cachedHead{head: next, raw: string(nextRaw)})
+			if res.conflict {
+				return linked, s.syncReplicas(ctx, k)
+			}
 			return linked, nil
 		}
-		if cur, err = decodeHead(stored); err != nil {
+		if cur, err = decodeHead(res.head); err != nil {
 			return nil, err
 		}
 		s.heads.put(tenant, cur)
@@ -87,19 +99,47 @@ func (s *Store) appendLocked(ctx context.Context, tenant string, events []store.
 	return nil, fmt.Errorf("the chain head kept moving; gave up after %d attempts", maxAttempts)
 }
 
-// tryAppend runs the append script with args from appendArgs. On a
-// conflict it returns the current head JSON and true.
-func (s *Store) tryAppend(ctx context.Context, k tenantKeys, args []any) (string, bool, error) {
-	res, err := appendScript.Run(ctx, s.c, []string{k.audit(), k.auditTime(), k.auditHead()}, args...).StringSlice()
+// withoutIDs returns events less those whose id is in ids.
+func withoutIDs(events []store.Event, ids []string) []store.Event {
+	var out []store.Event
+	for _, e := range events {
+		if e.ID == "" || !slices.Contains(ids, e.ID) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// appendResult is the append script's answer: written, a conflict with
+// the current head, or the ids already in the chain.
+type appendResult struct {
+	conflict bool
+	head     string
+	dups     []string
+}
+
+// tryAppend runs the append script with args from appendArgs, and with
+// audit replicas set, waits for them on the same connection.
+func (s *Store) tryAppend(ctx context.Context, k tenantKeys, args []any) (appendResult, error) {
+	keys := []string{k.audit(), k.auditTime(), k.auditHead(), k.auditIDs()}
+	var res []string
+	var err error
+	if s.replicas.n == 0 {
+		res, err = appendScript.Run(ctx, s.c, keys, args...).StringSlice()
+	} else {
+		res, err = s.appendAndWait(ctx, keys, args)
+	}
 	switch {
 	case err != nil:
-		return "", false, err
+		return appendResult{}, err
 	case len(res) == 2 && res[0] == "conflict":
-		return res[1], true, nil
+		return appendResult{conflict: true, head: res[1]}, nil
+	case len(res) > 1 && res[0] == "dup":
+		return appendResult{dups: res[1:]}, nil
 	case len(res) == 1 && res[0] == "ok":
-		return "", false, nil
+		return appendResult{}, nil
 	}
-	return "", false, fmt.Errorf("unexpected append reply %q", res)
+	return appendResult{}, fmt.Errorf("unexpected append reply %q", res)
 }
 
 // appendArgs are the append script's arguments: the expected and the new
@@ -124,7 +164,7 @@ func appendArgs(expected, next string, linked []store.Event, encoded [][]byte) [
 	for i := range members {
 		members[i] = all[i*timeMemberWidth : (i+1)*timeMemberWidth]
 	}
-	args := make([]any, 0, 3+4*n)
+	args := make([]any, 0, 5+5*n)
 	args = append(args, expected, next, n)
 	for i := range n {
 		args = append(args, &nums[i], &raws[i])
@@ -132,7 +172,10 @@ func appendArgs(expected, next string, linked []store.Event, encoded [][]byte) [
 	for i := range n {
 		args = append(args, &nums[n+i], &members[i])
 	}
-	return args
+	for i := range n {
+		args = append(args, &linked[i].ID)
+	}
+	return append(args, store.DedupeWindow.Microseconds(), store.DedupeMax)
 }
 
 // rawArg is a script argument go-redis writes as it is.

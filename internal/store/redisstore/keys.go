@@ -17,6 +17,8 @@ import (
 //	lockbox:{t}:audit         hash    seq -> event JSON
 //	lockbox:{t}:audit:time    zset    zero-padded seqs scored by event time (µs)
 //	lockbox:{t}:audit:head    string  head JSON
+//	lockbox:{t}:audit:ids     zset    recent event ids scored by append time (µs), to skip a retried append
+//	lockbox:{t}:audit:sync    string  a counter written to wait for replicas of appends already made
 //	lockbox:{t}:session:<id>  hash    session: doc, last_seen, requests, ended_at, end_reason, end_token
 //	lockbox:{t}:sessions      zset    session ids scored by start (µs)
 //	lockbox:tenants           zset    every tenant that had a grant, score 0
@@ -47,6 +49,8 @@ func (k tenantKeys) ending(id string) string  { return k.base + "ending:" + id }
 func (k tenantKeys) audit() string            { return k.base + "audit" }
 func (k tenantKeys) auditTime() string        { return k.base + "audit:time" }
 func (k tenantKeys) auditHead() string        { return k.base + "audit:head" }
+func (k tenantKeys) auditIDs() string         { return k.base + "audit:ids" }
+func (k tenantKeys) auditSync() string        { return k.base + "audit:sync" }
 func (k tenantKeys) sessionPrefix() string    { return k.base + "session:" }
 func (k tenantKeys) session(id string) string { return k.sessionPrefix() + id }
 func (k tenantKeys) sessions() string         { return k.base + "sessions" }

@@ -22,9 +22,10 @@ type Store struct {
 	c     redis.UniversalClient
 	owned bool // Close closes c only if Open created it
 
-	locks tenantLocks
-	heads headCache
-	local localFeed // changes this Store makes, for its own watchers
+	locks    tenantLocks
+	heads    headCache
+	local    localFeed // changes this Store makes, for its own watchers
+	replicas replicaWait
 
 	mu      sync.Mutex
 	closed  bool
