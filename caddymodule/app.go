@@ -93,6 +93,8 @@ type App struct {
 	// address, and access requests per agent. Default: 10/m, 30/m, 5/h.
 	RateLimit *RateLimit `json:"rate_limit,omitempty"`
 
+	AuditArchiving
+
 	storage  Storage     // resolved: defaults applied, placeholders replaced
 	rawStore store.Store // the store as opened
 	store    store.Store // rawStore, publishing appended events
@@ -157,7 +159,7 @@ func (a *App) Provision(ctx caddy.Context) error {
 	if err := a.provisionStore(); err != nil {
 		return err
 	}
-	if err := errors.Join(a.provisionKeys(), a.provisionAccess()); err != nil {
+	if err := errors.Join(a.provisionKeys(), a.provisionAccess(), a.provisionRetention()); err != nil {
 		return errors.Join(err, a.Cleanup())
 	}
 	return nil
@@ -230,6 +232,7 @@ func (a *App) Validate() error { return a.storage.validate() }
 // loading the signing keys ahead of the first request.
 func (a *App) Start() error {
 	a.startNotifier()
+	a.startRetention()
 	a.bg.start(a.sweepExpiries)
 	if a.SigningKeyFile == "" {
 		a.bg.start(a.warmKeys)
