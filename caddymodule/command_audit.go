@@ -36,14 +36,23 @@ func auditCommand(cmd *cobra.Command) {
 
 func auditVerifyCommand() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "verify --tenant <id> [--json]",
+		Use:   "verify --tenant <id> [--archive <dir>] [--checkpoint <file>...] [--jwks <file>...] [--json]",
 		Short: "Checks a tenant's audit hash chain; exits non-zero when it is broken",
 		Args:  cobra.NoArgs,
 	}
 	cmd.Flags().StringP("tenant", "t", "", "Tenant whose audit chain to verify (required)")
 	cmd.Flags().Bool("json", false, "Print the verification as the API's JSON")
+	cmd.Flags().String("archive", "", "Audit archive directory to walk before the store (audit_archive)")
+	cmd.Flags().StringArray("checkpoint", nil, "File of signed checkpoints (one JWS per line) the chain must match; repeatable")
+	cmd.Flags().StringArray("jwks", nil, "Key set file to check checkpoints with, besides the gateway's published keys; repeatable")
 	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
-		return c.VerifyAudit(cli.VerifyOptions{Tenant: fl.String("tenant"), JSON: fl.Bool("json")})
+		o := cli.ArchiveVerifyOptions{Tenant: fl.String("tenant"), Archive: fl.String("archive"), JSON: fl.Bool("json")}
+		o.Checkpoints, _ = cmd.Flags().GetStringArray("checkpoint")
+		o.JWKS, _ = cmd.Flags().GetStringArray("jwks")
+		if o.Archive == "" && len(o.Checkpoints) == 0 {
+			return c.VerifyAudit(cli.VerifyOptions{Tenant: o.Tenant, JSON: o.JSON})
+		}
+		return c.VerifyArchive(cmd.Context(), o)
 	})
 	return cmd
 }
