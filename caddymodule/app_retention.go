@@ -9,9 +9,13 @@ import (
 	"os"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/caddyserver/caddy/v2"
 
 	"github.com/lockbox-gw/lockbox/internal/archive"
+	"github.com/lockbox-gw/lockbox/internal/checkpoint"
+	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/retention"
 )
 
@@ -40,7 +44,8 @@ type AuditArchiving struct {
 	// 90d.
 	AuditRetention string `json:"audit_retention,omitempty"`
 
-	mover *retention.Mover // nil when nothing moves
+	mover       *retention.Mover // nil when nothing moves
+	checkpoints *checkpoint.Service
 }
 
 // retentionWindow parses audit_retention: 0 with "off".
@@ -67,6 +72,10 @@ func (a *App) provisionRetention() error {
 		return err
 	}
 	dir := caddy.NewReplacer().ReplaceKnown(a.AuditArchive, "")
+	a.checkpoints = &checkpoint.Service{Store: a.rawStore, Keys: a.keys, Publish: a.publishCheckpoint}
+	if dir != "" {
+		a.checkpoints.Archive = archive.New(dir)
+	}
 	switch {
 	case a.AuditArchive == "" && a.AuditRetention != "" && a.AuditRetention != retentionOff:
 		return errors.New("audit_retention needs audit_archive: events leave the store only into the archive")
@@ -96,6 +105,7 @@ func moverHolder() string {
 // startRetention runs the mover from Start until Stop, or warns that the
 // store keeps every event.
 func (a *App) startRetention() {
+	a.bg.start(a.signCheckpoints)
 	if a.mover == nil {
 		if a.AuditRetention != retentionOff {
 			a.logger.Warn("audit_archive is not set: every audit event stays in the store, which grows without bound")
@@ -105,6 +115,45 @@ func (a *App) startRetention() {
 	m := a.mover
 	a.bg.start(func(ctx context.Context) { m.Run(ctx, retentionInterval) })
 }
+
+// checkpointInterval is how often each tenant's head is signed when it
+// moved.
+const checkpointInterval = checkpoint.DefaultInterval
+
+// signCheckpoints signs every tenant's head that moved, every
+// checkpointInterval until ctx ends.
+func (a *App) signCheckpoints(ctx context.Context) {
+	t := time.NewTicker(checkpointInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := a.checkpoints.SignAll(ctx); err != nil && ctx.Err() == nil {
+			a.logger.Error("signing audit checkpoints", zap.Error(err))
+		}
+	}
+}
+
+// publishCheckpoint sends the audit.checkpoint webhook; its id is the
+// tenant and seq, so instances signing the same head send it once.
+func (a *App) publishCheckpoint(ctx context.Context, cp checkpoint.Signed) error {
+	if a.notifier == nil {
+		return nil
+	}
+	return a.notifier.Publish(ctx, notify.Event{
+		ID:     fmt.Sprintf("audit.checkpoint:%s:%d", cp.Tenant, cp.Seq),
+		Tenant: cp.Tenant, Type: AuditCheckpointEvent, Time: cp.Time, Data: cp,
+	})
+}
+
+// AuditCheckpointEvent is the webhook event type of a signed checkpoint.
+const AuditCheckpointEvent = "audit.checkpoint"
+
+// Checkpoints returns the service that signs audit checkpoints.
+func (a *App) Checkpoints() *checkpoint.Service { return a.checkpoints }
 
 // RetentionStatus reports what the mover last did; ok is false when no
 // mover runs.
