@@ -57,14 +57,14 @@ func (c *clock) Add(d time.Duration) {
 
 var t0 = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
-func ctx(t *testing.T) context.Context {
+func ctx(t testing.TB) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
 	return c
 }
 
 // seed appends n events spread over the hours of day, in batches.
-func seed(t *testing.T, s store.Store, tenant string, day time.Time, n int) {
+func seed(t testing.TB, s store.Store, tenant string, day time.Time, n int) {
 	t.Helper()
 	var batch []store.Event
 	for i := range n {
