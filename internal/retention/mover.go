@@ -71,7 +71,7 @@ type Status struct {
 
 // New returns a mover, or an error if the store cannot trim.
 func New(cfg Config) (*Mover, error) {
-	r, ok := cfg.Store.(store.Retention)
+	r, ok := store.AsRetention(cfg.Store)
 	switch {
 	case !ok:
 		return nil, fmt.Errorf("retention: store %T cannot trim events", cfg.Store)

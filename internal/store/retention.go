@@ -89,10 +89,31 @@ func CheckLeaseArgs(tenant, holder string, ttl time.Duration) error {
 	return nil
 }
 
+// Wrapper is a store that adds to another one (publishing, say); Unwrap
+// returns that one, so its optional interfaces stay reachable.
+type Wrapper interface {
+	Unwrap() Store
+}
+
+// AsRetention returns the Retention of s or of a store it wraps.
+func AsRetention(s Store) (Retention, bool) {
+	for s != nil {
+		if r, ok := s.(Retention); ok {
+			return r, true
+		}
+		w, ok := s.(Wrapper)
+		if !ok {
+			break
+		}
+		s = w.Unwrap()
+	}
+	return nil, false
+}
+
 // auditAnchor returns the anchor of s for tenant, zero if s keeps no
 // anchors.
 func auditAnchor(ctx context.Context, s Store, tenant string) (Head, error) {
-	r, ok := s.(Retention)
+	r, ok := AsRetention(s)
 	if !ok {
 		return Head{}, nil
 	}
