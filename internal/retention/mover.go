@@ -2,6 +2,8 @@
 // out of the store into the archive, a whole day at a time: first the
 // day's file is written and made durable, only then are its events
 // trimmed from the store, in batches, under the tenant's retention lease.
+// Then it deletes the tenant's sessions and grants that ended before the
+// window; their events stay in the chain.
 package retention
 
 import (
@@ -67,6 +69,8 @@ type Status struct {
 	LastError string `json:"last_error,omitempty"`
 	// Moved counts events trimmed from the store since start.
 	Moved int64 `json:"moved"`
+	// Pruned counts ended sessions and grants deleted since start.
+	Pruned int64 `json:"pruned"`
 }
 
 // New returns a mover, or an error if the store cannot trim.
@@ -174,9 +178,33 @@ func (m *Mover) MoveTenant(ctx context.Context, tenant string) (int64, error) {
 			return moved, fmt.Errorf("retention of tenant %s: %w", tenant, err)
 		}
 		if !more {
-			return moved, nil
+			return moved, m.prune(ctx, tenant, now.Add(-m.cfg.Window))
 		}
 	}
+}
+
+// prune deletes the tenant's sessions and grants that ended before
+// cutoff, a page at a time; their events are in the chain.
+func (m *Mover) prune(ctx context.Context, tenant string, cutoff time.Time) error {
+	h, ok := store.AsHistoryRetention(m.cfg.Store)
+	if !ok {
+		return nil
+	}
+	for _, p := range []func(context.Context, string, time.Time, int) (int, error){h.PruneSessions, h.PruneGrants} {
+		for {
+			n, err := p(ctx, tenant, cutoff, store.MaxPageSize)
+			if err != nil {
+				return fmt.Errorf("retention of tenant %s: %w", tenant, err)
+			}
+			m.mu.Lock()
+			m.status.Pruned += int64(n)
+			m.mu.Unlock()
+			if n < store.MaxPageSize {
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // errMovedElsewhere means the store changed under a mover in a way only

@@ -294,3 +294,38 @@ func TestArchiveMissingNeverDeletes(t *testing.T) {
 		t.Fatalf("MoveAll = %v, status %+v", err, m.Status())
 	}
 }
+
+func TestMovePrunesEndedSessionsAndGrants(t *testing.T) {
+	for name, open := range backends {
+		t.Run(name, func(t *testing.T) {
+			s, _ := open(t)
+			c := &clock{t: t0}
+			old := t0.Add(-10 * 24 * time.Hour)
+			for i, at := range []time.Time{old, old.Add(time.Hour), t0.Add(-time.Hour)} {
+				g := store.Grant{ID: fmt.Sprintf("g%d", i), Tenant: "acme", CreatedAt: at, CreatedBy: store.Actor{ID: "ops"}, Scopes: []string{"read"}}
+				if _, err := s.PutGrant(ctx(t), g); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sess := store.Session{ID: "s1", Tenant: "acme", Grant: "g0", Agent: store.Agent{Subject: "bob", Issuer: "idp"}, Scopes: []string{"read"}, StartedAt: old, EndsAt: old.Add(time.Hour)}
+			if err := s.PutSession(ctx(t), sess); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.EndSession(ctx(t), "acme", "s1", old.Add(time.Hour), store.SessionLogout); err != nil {
+				t.Fatal(err)
+			}
+			m := newMover(t, s, archive.New(t.TempDir()), c, "gw-1")
+			if _, err := m.MoveTenant(ctx(t), "acme"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.GetSession(ctx(t), "acme", "s1"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("old session after the move: %v", err)
+			}
+			hist, _, err := s.GrantHistory(ctx(t), "acme", store.Page{})
+			// g0 ended 10 days ago and goes; g1 ended an hour ago and g2 is active.
+			if err != nil || len(hist) != 2 || hist[0].ID != "g2" || hist[1].ID != "g1" || m.Status().Pruned != 2 {
+				t.Fatalf("grants after the move = %+v, %v, status %+v; want g2 and g1", hist, err, m.Status())
+			}
+		})
+	}
+}

@@ -21,6 +21,8 @@ func RunRetention(t *testing.T, open Opener) {
 		{"TrimRefusesWhatWasNotArchived", testTrimMismatch},
 		{"LeaseOneMoverAtATime", testRetentionLease},
 		{"LeaseRaceOneWinner", testRetentionLeaseRace},
+		{"PruneSessions", testPruneSessions},
+		{"PruneGrants", testPruneGrants},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
