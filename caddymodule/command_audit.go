@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,7 +17,7 @@ import (
 // auditCommand wires `lockbox audit` (with --follow) and
 // `lockbox audit verify`.
 func auditCommand(cmd *cobra.Command) {
-	parentCommand(cmd, auditVerifyCommand())
+	parentCommand(cmd, auditVerifyCommand(), auditExportCommand())
 	f := cmd.Flags()
 	f.StringP("tenant", "t", "", "Tenant whose audit trail to show (required)")
 	f.String("since", "", "Only events from this time on: RFC 3339 (2025-01-02T15:04:05Z) or a duration back from now (24h, 7d)")
@@ -53,6 +54,28 @@ func auditVerifyCommand() *cobra.Command {
 			return c.VerifyAudit(cli.VerifyOptions{Tenant: o.Tenant, JSON: o.JSON})
 		}
 		return c.VerifyArchive(cmd.Context(), o)
+	})
+	return cmd
+}
+
+func auditExportCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "export --out <file|-> [--cursor <file>] [--follow] [--interval 5s]",
+		Short: "Appends every tenant's audit events as JSON lines, resuming after the last one exported",
+		Args:  cobra.NoArgs,
+	}
+	cmd.Flags().String("out", "", "File to append to (a log shipper tails it), or - for stdout (required)")
+	cmd.Flags().String("cursor", "", "File keeping what was exported (default: <out>.cursor; required with --out -)")
+	cmd.Flags().BoolP("follow", "f", false, "Keep exporting new events until interrupted")
+	cmd.Flags().Duration("interval", 5*time.Second, "With --follow, how often to look for new events")
+	cmd.RunE = withClient(func(cmd *cobra.Command, c *cli.Client, fl caddycmd.Flags) error {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		interval, _ := cmd.Flags().GetDuration("interval")
+		if interval <= 0 {
+			return cli.Usagef("--interval must be positive")
+		}
+		return c.Export(ctx, cli.ExportOptions{Out: fl.String("out"), Cursor: fl.String("cursor"), Follow: fl.Bool("follow"), Interval: interval})
 	})
 	return cmd
 }

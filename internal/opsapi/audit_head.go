@@ -40,3 +40,21 @@ func (h *Handler) jwks(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.resp.Reply(w, r, http.StatusOK, json.RawMessage(raw))
 }
+
+// tenantList answers GET /lockbox/tenants.
+type tenantList struct {
+	Tenants []string `json:"tenants"`
+}
+
+// listTenants answers GET /lockbox/tenants: every tenant that has had a
+// grant, which `lockbox audit export` walks.
+func (h *Handler) listTenants(w http.ResponseWriter, r *http.Request) error {
+	if err := httpjson.NoQuery(r); err != nil {
+		return err
+	}
+	ts, err := h.svc.Store().Tenants(r.Context())
+	if err != nil {
+		return problem.Store(err)
+	}
+	return h.resp.Reply(w, r, http.StatusOK, tenantList{Tenants: httpjson.NonNil(ts)})
+}
