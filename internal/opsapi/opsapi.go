@@ -18,6 +18,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/request"
+	"github.com/lockbox-gw/lockbox/internal/retention"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -35,8 +36,10 @@ type Handler struct {
 	notifier *notify.Notifier
 	requests *request.Service
 	areas    func() policy.Areas // defined by the sites; nil: none
-	resp     httpjson.Responder
-	mux      *http.ServeMux
+	// retention reports the audit retention mover; nil: none.
+	retention func() (retention.Status, bool)
+	resp      httpjson.Responder
+	mux       *http.ServeMux
 }
 
 // Option configures a Handler.
