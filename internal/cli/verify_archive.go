@@ -58,8 +58,10 @@ func (c *Client) VerifyArchive(ctx context.Context, o ArchiveVerifyOptions) erro
 	if opts.Checkpoints, err = readCheckpoints(o.Checkpoints); err != nil {
 		return err
 	}
-	if opts.JWKS, err = c.keySets(o.JWKS); err != nil {
-		return err
+	if len(opts.Checkpoints) > 0 {
+		if opts.JWKS, err = c.keySets(o.JWKS); err != nil {
+			return err
+		}
 	}
 	r, err := auditverify.Verify(ctx, apiSource{c: c, base: base}, opts)
 	if err != nil {
