@@ -36,10 +36,11 @@ type Handler struct {
 	notifier *notify.Notifier
 	requests *request.Service
 	areas    func() policy.Areas // defined by the sites; nil: none
+	resp     httpjson.Responder
+	mux      *http.ServeMux
+
 	// retention reports the audit retention mover; nil: none.
 	retention func() (retention.Status, bool)
-	resp      httpjson.Responder
-	mux       *http.ServeMux
 }
 
 // Option configures a Handler.
