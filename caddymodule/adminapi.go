@@ -73,6 +73,7 @@ func opsOptions(app *App, logger *zap.Logger) []opsapi.Option {
 		opsapi.WithNotifier(app.Notifier()),
 		opsapi.WithRequests(app.requests),
 		opsapi.WithAreas(app.SiteAreas),
+		opsapi.WithRetention(app.RetentionStatus),
 	}
 }
 

@@ -104,6 +104,8 @@ type App struct {
 	// address, and access requests per agent. Default: 10/m, 30/m, 5/h.
 	RateLimit *RateLimit `json:"rate_limit,omitempty"`
 
+	AuditArchiving
+
 	storage  Storage     // resolved: defaults applied, placeholders replaced
 	rawStore store.Store // the store as opened
 	store    store.Store // rawStore, publishing appended events
@@ -172,7 +174,7 @@ func (a *App) Provision(ctx caddy.Context) error {
 	if err := a.provisionStore(); err != nil {
 		return err
 	}
-	if err := errors.Join(a.checkStoreReachable(), a.provisionKeys(), a.provisionAccess(), a.registerMetrics(ctx)); err != nil {
+	if err := errors.Join(a.checkStoreReachable(), a.provisionKeys(), a.provisionAccess(), a.provisionRetention(), a.registerMetrics(ctx)); err != nil {
 		return errors.Join(err, a.Cleanup())
 	}
 	a.provisionHealth()
@@ -257,6 +259,7 @@ func (a *App) Validate() error {
 // loading the signing keys ahead of the first request.
 func (a *App) Start() error {
 	a.startNotifier()
+	a.startRetention()
 	a.bg.start(a.sweepExpiries)
 	if a.SigningKeyFile == "" {
 		a.bg.start(a.warmKeys)

@@ -32,7 +32,7 @@ func tenantAdmin(app *App, s settings, requests *request.Service, logger *zap.Lo
 	apiHandler, err := appapi.New(appapi.Config{
 		APIKeys: app.access.apiKeys, AdminRoles: rules.Roles, Durations: rules.Durations, NoStanding: rules.NoStanding,
 		LinkTTL: app.access.linkTTL, PublicURL: base, Prefix: prefix, Areas: s.gateway.Areas,
-	}, appapi.Deps{Grants: app.Grants(), Requests: requests, Admins: app.Admins(), Links: app.Links(), Logger: logger, Limits: app.limits})
+	}, appapi.Deps{Grants: app.Grants(), Requests: requests, Admins: app.Admins(), Links: app.Links(), Logger: logger, Limits: app.limits, Checkpoints: app.Checkpoints()})
 	if err != nil {
 		return nil, nil, fmt.Errorf("lockbox: %v", err)
 	}

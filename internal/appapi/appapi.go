@@ -45,6 +45,8 @@ type Deps struct {
 	Requests *request.Service
 	// Notify may be nil.
 	Notify Notifier
+	// Checkpoints sign and list audit checkpoints; nil answers 503.
+	Checkpoints Checkpointer
 	// Logger gets the cause of every 5xx answer and a warning for each
 	// refused API key; nil logs nothing.
 	Logger *zap.Logger

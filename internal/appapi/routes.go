@@ -26,6 +26,8 @@ func (h *Handler) table() []route {
 		{http.MethodGet, "/tenants/{tenant}/sessions", h.listSessions},
 		{http.MethodGet, "/tenants/{tenant}/sessions/{id}", h.getSession},
 		{http.MethodGet, "/tenants/{tenant}/audit", h.listAudit},
+		{http.MethodGet, "/tenants/{tenant}/audit/checkpoints", h.listCheckpoints},
+		{http.MethodPost, "/tenants/{tenant}/audit/checkpoints", h.signCheckpoint},
 		{http.MethodGet, "/tenants/{tenant}/admins", h.getAdmins},
 		{http.MethodPut, "/tenants/{tenant}/admins", h.putAdmins},
 		{http.MethodPost, "/tenants/{tenant}/admin-links", h.createLink},

@@ -18,6 +18,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/request"
+	"github.com/lockbox-gw/lockbox/internal/retention"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -37,6 +38,9 @@ type Handler struct {
 	areas    func() policy.Areas // defined by the sites; nil: none
 	resp     httpjson.Responder
 	mux      *http.ServeMux
+
+	// retention reports the audit retention mover; nil: none.
+	retention func() (retention.Status, bool)
 }
 
 // Option configures a Handler.

@@ -18,9 +18,13 @@ type Verification struct {
 	Problem string `json:"problem,omitempty"`
 	// Head is the hash of the chain's last event.
 	Head string `json:"head,omitempty"`
+	// From is the seq of the last event moved out of the store (the
+	// anchor) the walk started after; zero when nothing was moved.
+	From int64 `json:"from,omitempty"`
 }
 
-// Verify walks the tenant's chain from the first event to the head it
+// Verify walks the tenant's chain from the first event kept in the store
+// (linked to the anchor, see Retention) to the head it
 // reads first (events appended meanwhile are left for the next run) and
 // reports the first link that does not hold: an event whose content no
 // longer matches its hash, whose prev_hash does not match the event before
@@ -31,7 +35,11 @@ func Verify(ctx context.Context, s Store, tenant string) (Verification, error) {
 	if err != nil {
 		return v, err
 	}
-	prev := Head{}
+	prev, err := auditAnchor(ctx, s, tenant)
+	if err != nil {
+		return v, err
+	}
+	v.From = prev.Seq
 walk:
 	for prev.Seq < head.Seq {
 		batch, err := s.Events(ctx, tenant, EventQuery{AfterSeq: prev.Seq, Limit: MaxPageSize})

@@ -247,7 +247,7 @@ func (s *Store) Events(ctx context.Context, tenant string, q store.EventQuery) (
 	if !q.Since.IsZero() {
 		since = strconv.FormatInt(ceilMicros(q.Since), 10)
 	}
-	rows, err := eventsScript.Run(ctx, s.c, []string{k.audit(), k.auditTime(), k.auditHead()}, first, since, q.Size()).Slice()
+	rows, err := eventsScript.Run(ctx, s.c, []string{k.audit(), k.auditTime(), k.auditHead(), k.auditAnchor()}, first, since, q.Size()).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("redis: events of %s: %w", tenant, err)
 	}
