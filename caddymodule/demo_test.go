@@ -36,9 +36,16 @@ var (
 // startDemo runs `lockbox demo --data dir` and waits for its banner.
 func startDemo(t *testing.T, bin string, env []string, dir string) *demoProcess {
 	t.Helper()
+	return startDemoIn(t, bin, env, dir, "")
+}
+
+// startDemoIn is startDemo in the working directory cwd ("" for the
+// test's).
+func startDemoIn(t *testing.T, bin string, env []string, dir, cwd string) *demoProcess {
+	t.Helper()
 	d := &demoProcess{t: t, out: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
 	d.cmd = exec.Command(bin, "demo", "--data", dir)
-	d.cmd.Env = env
+	d.cmd.Env, d.cmd.Dir = env, cwd
 	d.cmd.Stdout, d.cmd.Stderr = d.out, d.stderr
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -232,6 +239,16 @@ func TestDemo(t *testing.T) {
 
 	wantContains(t, runLockbox(t, bin, env, "grant", "list", "--address", d.admin).stdout, "acme", first, "ops:demo")
 
+	// acme's admin opens the printed link in the same browser and sees
+	// bob's visit; the link is spent, so another browser is refused.
+	link := d.adminLink()
+	if u := mustURL(t, link); u.Host != d.console.Host {
+		t.Fatalf("the Support Access link leads to %s, want the demo site %s", u.Host, d.console.Host)
+	}
+	wantPage(t, "Support Access page", openAdminLink(t, b, link), http.StatusOK,
+		"Support access to acme", "Support visits", "bob@support.example", "<b>active</b>")
+	wantPage(t, "the link opened again elsewhere", newBrowser(t).get(link), http.StatusForbidden, "already used")
+
 	// alice's support role is read-only: Lockbox refuses her POST.
 	a := newBrowser(t)
 	console = signIn(t, a, d, "alice")
@@ -251,6 +268,13 @@ func TestDemo(t *testing.T) {
 	if id := again.grantID(); id != first {
 		t.Errorf("second run names grant %s, want the first run's %s", id, first)
 	}
+	if again.adminLink() == link {
+		t.Errorf("second run prints the first run's spent link")
+	}
+	// Each suggested command works as printed: the binary's path, then
+	// the words a shell splits the line into.
+	next := runSuggested(t, again.suggested(bin), bin, "", moduleRoot(t), env)
+	wantPage(t, "the link lockbox link printed", newBrowser(t).get(next), http.StatusOK, "Continue")
 	if code := again.interrupt(); code != 0 {
 		t.Fatalf("second run: exit code %d after SIGINT, want 0", code)
 	}

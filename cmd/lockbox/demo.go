@@ -31,11 +31,11 @@ import (
 
 // Demo settings.
 const (
-	demoDirName      = "lockbox-demo"
-	demoGrantFor     = 7 * 24 * time.Hour
-	demoStopTimeout  = 5 * time.Second
-	demoReadTimeout  = 10 * time.Second
-	demoGrantTimeout = 10 * time.Second
+	demoDirName     = "lockbox-demo"
+	demoGrantFor    = 7 * 24 * time.Hour
+	demoStopTimeout = 5 * time.Second
+	demoReadTimeout = 10 * time.Second
+	demoSeedTimeout = 10 * time.Second
 )
 
 func init() {
@@ -48,8 +48,11 @@ Runs the whole product on 127.0.0.1 with nothing to install: a Lockbox
 gateway (embedded bbolt store), a development OpenID provider with four
 agents (alice, bob, carol, dave; the password is the name) and a demo app
 that shows what Lockbox sends it. Tenant acme is granted read+write access
-for 7 days; globex has granted nothing. It prints the URL to open and the
-CLI commands to try, and runs until Ctrl-C.
+for 7 days; globex has granted nothing. Each tenant has an admin (ada for
+acme, gus for globex). It prints the URL to open, a Support Access link
+for acme's admin (see the grant, watch the visit, revoke), and the CLI
+commands to try, as this binary is run (go run ./cmd/lockbox ... when
+started with go run), and runs until Ctrl-C.
 
 Data is kept in --data (default: lockbox-demo in the current directory, or
 in your data directory if that cannot be created); delete it to start over.
@@ -112,11 +115,31 @@ func (d *demo) start(ctx context.Context, dir string, port int) (demoapp.Banner,
 	if err := d.startGateway(); err != nil {
 		return demoapp.Banner{}, err
 	}
-	g, created, err := seedGrant(ctx)
+	return d.seed(ctx)
+}
+
+// seed grants acme access, registers the tenants' admins and signs the
+// Support Access link the banner prints.
+func (d *demo) seed(ctx context.Context) (demoapp.Banner, error) {
+	ctx, cancel := context.WithTimeout(ctx, demoSeedTimeout)
+	defer cancel()
+	a, err := lockboxApp()
 	if err != nil {
 		return demoapp.Banner{}, err
 	}
-	return demoapp.Banner{Setup: d.setup, Grant: g, GrantNew: created, Command: "lockbox"}, nil
+	g, created, err := seedGrant(ctx, a)
+	if err != nil {
+		return demoapp.Banner{}, err
+	}
+	if err := seedAdmins(ctx, a); err != nil {
+		return demoapp.Banner{}, err
+	}
+	link, c, err := adminLink(ctx, a)
+	if err != nil {
+		return demoapp.Banner{}, err
+	}
+	return demoapp.Banner{Setup: d.setup, Grant: g, GrantNew: created, AdminLink: link, AdminLinkUntil: c.ExpiresAt,
+		Command: cliCommand()}, nil
 }
 
 // plan picks the ports and the secret.
@@ -201,24 +224,14 @@ func (d *demo) close() {
 
 // seedGrant gives acme a 7-day read+write grant unless it has an active
 // one, through the running lockbox app's grant service.
-func seedGrant(ctx context.Context) (store.Grant, bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, demoGrantTimeout)
-	defer cancel()
-	v, err := caddy.ActiveContext().App("lockbox")
-	if err != nil {
-		return store.Grant{}, false, fmt.Errorf("finding the lockbox app: %v", err)
-	}
-	a, ok := v.(*caddymodule.App)
-	if !ok {
-		return store.Grant{}, false, fmt.Errorf("the lockbox app has unexpected type %T", v)
-	}
+func seedGrant(ctx context.Context, a *caddymodule.App) (store.Grant, bool, error) {
 	g, err := a.Grants().Current(ctx, demoapp.GrantedTenant)
 	if err == nil || problem.As(err).Kind != problem.NotFound {
 		return g, false, err
 	}
 	g, err = a.Grants().Create(ctx, grant.CreateRequest{
 		Tenant: demoapp.GrantedTenant, Scopes: []string{"read", "write"}, Duration: demoGrantFor,
-		By: store.Actor{ID: "ops:demo"}, Note: "granted by lockbox demo",
+		By: demoOperator, Note: "granted by lockbox demo",
 	})
 	return g, err == nil, err
 }

@@ -6,6 +6,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
@@ -20,7 +21,12 @@ type Banner struct {
 	// it now.
 	Grant    store.Grant
 	GrantNew bool
-	// Command is the CLI's name, e.g. "lockbox".
+	// AdminLink is a Support Access link for LinkAdmin, opening once
+	// until AdminLinkUntil.
+	AdminLink      string
+	AdminLinkUntil time.Time
+	// Command is how to run the CLI as typed in a shell: "lockbox", a
+	// path, or "go run ./cmd/lockbox".
 	Command string
 }
 
@@ -40,12 +46,18 @@ func (Banner) Granted() string { return GrantedTenant }
 // Ungranted names the tenant without a grant, for the template.
 func (Banner) Ungranted() string { return UngrantedTenant }
 
+// LinkExpiry is when the printed link stops opening, for the template.
+func (b Banner) LinkExpiry() *time.Time { return &b.AdminLinkUntil }
+
+// Admin is the admin the printed Support Access link is for.
+func (Banner) Admin() admins.Admin { return LinkAdmin() }
+
 var bannerTemplate = template.Must(template.New("banner").Funcs(template.FuncMap{
 	"until": until,
 	"join":  strings.Join,
 }).Parse(`Lockbox demo is running on 127.0.0.1 only.
 
-Open {{.Setup.ConsoleURL}} and sign in as (the password is the name):
+Open {{.Setup.ConsoleURL}} and sign in as an agent (the password is the name):
   alice   support: read-only
   bob     operations: read, write and personal data (pii)
   carol   on-call: read and write, break-glass for 1h
@@ -56,11 +68,18 @@ Tenant {{.Granted}} {{if .GrantNew}}granted{{else}}had already granted{{end}} {{
 Enter {{.Granted}} from the console to see the demo app ({{.Setup.SiteURL}}/) as an agent:
 it shows what Lockbox sends it. A deny rule keeps agents out of /settings/billing.
 
+As {{.Granted}}'s admin ({{.Admin.Name}}), open its Support Access page: see the grant,
+watch each agent's visit, revoke access and grant it again. The link opens once
+(press Continue), {{until .LinkExpiry}}:
+  {{.AdminLink}}
+
 Try the CLI in another terminal:
   {{.Command}} grant list --address {{.Setup.AdminAddr}}
   {{.Command}} grant create --tenant {{.Granted}} --for 1d --scopes read,write,pii --address {{.Setup.AdminAddr}}
   {{.Command}} grant revoke --tenant {{.Granted}} --reason "demo over" --address {{.Setup.AdminAddr}}
   {{.Command}} audit --tenant {{.Granted}} --address {{.Setup.AdminAddr}}
+  {{.Command}} link --tenant {{.Granted}} --admin {{.Admin.ID}} --address {{.Setup.AdminAddr}}
+(the last prints a new Support Access link)
 
 Identity provider (development only): {{.Setup.IdPIssuer}}
 Data: {{.DataDir}} ({{.DataWhere}}; delete it to start over)

@@ -76,13 +76,16 @@ func TestBanner(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var sb strings.Builder
-			b := demoapp.Banner{Setup: testSetup(), DataDir: "/d", DataWhere: "from --data", Grant: tt.grant, GrantNew: tt.isNew, Command: "lockbox"}
+			b := demoapp.Banner{Setup: testSetup(), DataDir: "/d", DataWhere: "from --data", Grant: tt.grant, GrantNew: tt.isNew, Command: "lockbox",
+				AdminLink: "http://127.0.0.1:8080/_lockbox/admin?token=t", AdminLinkUntil: exp}
 			if _, err := b.WriteTo(&sb); err != nil {
 				t.Fatal(err)
 			}
 			out := sb.String()
 			for _, want := range []string{tt.want, "Open http://127.0.0.1:8080/_lockbox/ ", "lockbox audit --tenant acme --address 127.0.0.1:2999",
-				"Data: /d (from --data;", "Press Ctrl-C to stop."} {
+				"Data: /d (from --data;", "Press Ctrl-C to stop.",
+				"open its Support Access page", "until 2030-01-", "\n  http://127.0.0.1:8080/_lockbox/admin?token=t\n",
+				"lockbox link --tenant acme --admin ada --address 127.0.0.1:2999"} {
 				if !strings.Contains(out, want) {
 					t.Errorf("banner lacks %q:\n%s", want, out)
 				}
