@@ -90,7 +90,7 @@ func (g *Gateway) consoleView(ctx context.Context, ags *login.AgentSession) (pag
 	c := pages.Console{Prefix: g.cfg.Prefix, Agent: ags.Agent, Roles: ags.Roles, CSRF: ags.CSRF, Now: g.now(), BreakGlass: g.breakGlassLimit(ags), MaxReason: MaxBreakGlassReason}
 	for _, gr := range grants {
 		c.Tenants = append(c.Tenants, pages.TenantRow{
-			Tenant: gr.Tenant, Scopes: scope.Intersect(gr.Scopes, ags.Scopes),
+			Tenant: gr.Tenant, Address: g.tenantAddress(gr.Tenant), Scopes: scope.Intersect(gr.Scopes, ags.Scopes),
 			GrantedBy: displayActor(gr.CreatedBy), ExpiresAt: gr.ExpiresAt, Note: gr.Note,
 			Extend: g.extendForm(gr, mine, c.Now),
 		})
@@ -158,7 +158,7 @@ func (g *Gateway) switchTo(w http.ResponseWriter, r *http.Request, ags *login.Ag
 		g.formFailed(w, r, err)
 		return
 	}
-	http.Redirect(w, r, g.cfg.Landing, http.StatusSeeOther)
+	g.land(w, r, ags, s)
 }
 
 // noGrant refuses entry to a tenant without a grant, and audits it there.

@@ -51,6 +51,9 @@ type Config struct {
 	Areas policy.Areas
 	// Issuer is the token issuer published in the discovery document.
 	Issuer string
+	// TenantFrom, when set, says where requests name their tenant (host
+	// or path); see TenantFrom.
+	TenantFrom *TenantFrom
 }
 
 // Deps are the parts a Gateway works with.
@@ -88,7 +91,9 @@ type Gateway struct {
 	scrub *policy.Scrubber
 	names headerNames
 	cache *cache
-	seen  sync.Map // session id -> *lastSeen, activity seen by this instance
+	// tenants is nil unless the site names tenants by host or path.
+	tenants *tenants
+	seen    sync.Map // session id -> *lastSeen, activity seen by this instance
 }
 
 // New checks cfg, fills in defaults and returns a gateway.
@@ -122,7 +127,11 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Gateway{cfg: cfg, d: d, scrub: scrub, names: newHeaderNames(cfg.HeaderPrefix), cache: newCache()}, nil
+	tn, err := newTenants(cfg.TenantFrom, cfg.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	return &Gateway{cfg: cfg, d: d, scrub: scrub, names: newHeaderNames(cfg.HeaderPrefix), cache: newCache(), tenants: tn}, nil
 }
 
 // Run follows the store's change feed until ctx ends, so cached grants and

@@ -39,6 +39,9 @@ type Console struct {
 // TenantRow is one tenant the agent may enter.
 type TenantRow struct {
 	Tenant string
+	// Address is where the tenant's app lives when the site names
+	// tenants by host or path; "" otherwise.
+	Address string
 	// Scopes are the agent's effective scopes there.
 	Scopes    []string
 	GrantedBy string
