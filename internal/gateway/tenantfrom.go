@@ -78,10 +78,11 @@ func (c *tenantFrom) compileHost(h, issuer string) error {
 	if err != nil || u.Host == "" {
 		return errors.New("tenant_from host needs the site's issuer URL: its host is where agents sign in")
 	}
-	c.hostSuffix, c.loginHost = "."+suffix, u.Host
-	if _, named, _ := c.fromHost(u.Host); named {
+	c.hostSuffix = "." + suffix
+	if strings.HasSuffix(u.Host, c.hostSuffix) {
 		return fmt.Errorf("the login host %s must not be a tenant host of %q: agents sign in on one host outside the pattern", u.Host, h)
 	}
+	c.loginHost = u.Host
 	return nil
 }
 
@@ -163,4 +164,11 @@ func clipPattern(s string) string {
 		return s[:80] + "…"
 	}
 	return s
+}
+
+// Check reports what is wrong with tf on a site whose login host is the
+// issuer's, or nil.
+func (tf TenantFrom) Check(issuer string) error {
+	_, err := tf.compile(issuer)
+	return err
 }
