@@ -100,6 +100,7 @@ func (g *Gateway) consoleView(ctx context.Context, ags *login.AgentSession) (pag
 	if imp := ags.Impersonation; imp != nil {
 		if s, err := g.session(ctx, imp.Tenant, imp.Session); err == nil && !s.Ended() {
 			c.Current = s
+			c.Open, c.OpenByTicket = g.openApp(s.Tenant)
 		}
 	}
 	return c, nil

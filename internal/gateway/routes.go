@@ -30,6 +30,7 @@ var routes = map[string]route{
 	"/sessions":                         {http.MethodPost, (*Gateway).serveEnter},
 	"/exit":                             {http.MethodPost, (*Gateway).serveExit},
 	"/enter":                            {http.MethodGet, (*Gateway).serveTicket},
+	"/go":                               {http.MethodPost, (*Gateway).serveGo},
 	"/requests":                         {http.MethodPost, (*Gateway).serveRequests},
 	"/jwks.json":                        {http.MethodGet, (*Gateway).serveJWKS},
 	"/.well-known/openid-configuration": {http.MethodGet, (*Gateway).serveDiscovery},

@@ -376,3 +376,32 @@ func TestTenantFromConfigErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestTenantHostConsoleOpensTheAppWithAFreshTicket(t *testing.T) {
+	e := newEnv(t, options{tenantFrom: hostTenants})
+	e.grant("acme", 24*time.Hour, "read")
+	b := tenantBrowser(t, e)
+	b.loginConsole("bob")
+	first := b.enterTenant("acme")
+	body := b.get("/_lockbox/").body
+	if !strings.Contains(body, `action="/_lockbox/go"`) {
+		t.Fatalf("the console offers no way back to acme's host: %.300s", body)
+	}
+	c := b.console()
+	p := b.post("/_lockbox/go", url.Values{"csrf": {c.csrf}})
+	to := p.location()
+	if p.status != http.StatusSeeOther || to == first || !strings.HasPrefix(to, e.tenantURL("acme", "/_lockbox/enter?ticket=")) {
+		t.Fatalf("open the app: %d %q", p.status, to)
+	}
+	if ids := lockboxHeaders(b.do(req{url: to, follow: true}).echo(t).Header); ids["x-lockbox-tenant"] != "acme" {
+		t.Fatalf("acme's app saw %v", ids)
+	}
+	// The first ticket is still good once: tickets are independent.
+	if p := b.get(first); p.status != http.StatusSeeOther {
+		t.Fatalf("the first ticket: %d", p.status)
+	}
+	// Lockbox's other pages live on the login host.
+	if p := b.get(e.tenantURL("acme", "/_lockbox/")); p.status != http.StatusSeeOther || p.location() != e.url()+"/_lockbox/" {
+		t.Fatalf("the console on acme's host: %d %q", p.status, p.location())
+	}
+}

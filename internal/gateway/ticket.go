@@ -282,3 +282,39 @@ func (g *Gateway) tenantAddress(t string) string {
 	}
 	return g.tenants.landing(t, "/")
 }
+
+// openApp is where the console's "Open the app" leads for tenant t, and
+// whether it takes a ticket to the tenant's host.
+func (g *Gateway) openApp(t string) (string, bool) {
+	switch {
+	case g.tenants == nil:
+		return "/", false
+	case g.tenants.byHost():
+		return "", true
+	}
+	return g.tenants.landing(t, "/"), false
+}
+
+// serveGo hands the agent back to the current tenant's host with a fresh
+// ticket, for a browser or window that has no cookie there yet.
+func (g *Gateway) serveGo(w http.ResponseWriter, r *http.Request) {
+	ags, ok := g.signedIn(w, r)
+	if !ok || !g.formOK(w, r, ags) {
+		return
+	}
+	imp := ags.Impersonation
+	if imp == nil || g.tenants == nil || !g.tenants.byHost() {
+		http.Redirect(w, r, g.cfg.Prefix+"/", http.StatusSeeOther)
+		return
+	}
+	s, err := g.session(r.Context(), imp.Tenant, imp.Session)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		g.unavailable(w, r, err)
+		return
+	}
+	if err != nil || s.Ended() {
+		http.Redirect(w, r, g.cfg.Prefix+"/", http.StatusSeeOther)
+		return
+	}
+	g.land(w, r, ags, s)
+}
