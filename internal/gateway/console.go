@@ -74,7 +74,7 @@ func (g *Gateway) serveConsole(w http.ResponseWriter, r *http.Request) {
 		g.unavailable(w, r, err)
 		return
 	}
-	pages.Render(w, "console.html", c)
+	pages.Render(pages.FormsTo(w, g.tenantFormTargets()), "console.html", c)
 }
 
 // consoleView gathers what the agent's console shows.

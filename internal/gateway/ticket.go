@@ -318,3 +318,12 @@ func (g *Gateway) serveGo(w http.ResponseWriter, r *http.Request) {
 	}
 	g.land(w, r, ags, s)
 }
+
+// tenantFormTargets is the CSP source of the tenant hosts, where the
+// console's Enter forms lead; "" unless tenants are named by host.
+func (g *Gateway) tenantFormTargets() string {
+	if g.tenants == nil || !g.tenants.byHost() {
+		return ""
+	}
+	return g.tenantURL("*", "")
+}
