@@ -79,3 +79,41 @@ func TestTenantHostsInChromium(t *testing.T) {
 	bob.Navigate(e.tenantURL("globex", "/"))
 	bob.WaitText("body", `"X-Lockbox-Tenant":["globex"]`, `"X-Lockbox-Agent":["bob@support.example"]`)
 }
+
+func TestTenantPathsInChromium(t *testing.T) {
+	t.Parallel()
+	e := newTenantEnv(t, false)
+	gw := e.gw()
+	gw.grant("acme", "--for", "1d", "--scopes", "read,write")
+	gw.grant("globex", "--for", "1d", "--scopes", "read")
+	browser := chromiumtest.New(t)
+
+	bob := browser.Tab("bob")
+	signInTab(bob, gw.site, "bob")
+	bob.WaitText("body", "/t/acme/", "/t/globex/")
+	enterTab(bob, gw.site, "acme")
+	if u, _ := url.Parse(bob.Location()); u.Path != "/t/acme/" {
+		bob.Fail("entering acme landed on %s", u)
+	}
+	bob.Navigate(gw.site + "/t/acme/orders/7")
+	bob.WaitText("body", `"X-Lockbox-Tenant":["acme"]`, `"uri":"/t/acme/orders/7"`)
+	hits := e.app.hits()
+	bob.Navigate(gw.site + "/t/globex/orders/7")
+	bob.WaitText("body", "belongs to globex", "your support session is in acme")
+	bob.Shot("globex-refused")
+	e.untouched(t, hits, "acme's session on globex's path")
+
+	alice := bob.Private("alice")
+	signInTab(alice, gw.site, "alice")
+	enterTab(alice, gw.site, "globex")
+
+	gw.revoke("acme", "case closed")
+	bob.Navigate(gw.site + "/t/acme/orders/7")
+	bob.WaitText("body", "Access revoked")
+	alice.Navigate(gw.site + "/t/globex/next")
+	alice.WaitText("body", `"X-Lockbox-Tenant":["globex"]`, `"uri":"/t/globex/next"`)
+
+	enterTab(bob, gw.site, "globex")
+	bob.Navigate(gw.site + "/t/globex/")
+	bob.WaitText("body", `"X-Lockbox-Tenant":["globex"]`, `"X-Lockbox-Agent":["bob@support.example"]`)
+}
