@@ -405,6 +405,14 @@ func TestTenantHostConsoleOpensTheAppWithAFreshTicket(t *testing.T) {
 	if p := b.get(first); p.status != http.StatusSeeOther {
 		t.Fatalf("the first ticket: %d", p.status)
 	}
+	// Exiting on the login host ends what acme's host cookie can do.
+	c = b.console()
+	if p := b.post("/_lockbox/exit", url.Values{"csrf": {c.csrf}}); p.status != http.StatusSeeOther {
+		t.Fatalf("exit: %d", p.status)
+	}
+	if ids := lockboxHeaders(b.do(req{url: e.tenantURL("acme", "/")}).echo(t).Header); len(ids) != 0 {
+		t.Fatalf("acme's host sends identity after exit: %v", ids)
+	}
 	// Lockbox's other pages live on the login host.
 	if p := b.get(e.tenantURL("acme", "/_lockbox/")); p.status != http.StatusSeeOther || p.location() != e.url()+"/_lockbox/" {
 		t.Fatalf("the console on acme's host: %d %q", p.status, p.location())

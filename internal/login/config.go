@@ -240,8 +240,8 @@ func normalizeRole(r Role) (Role, error) {
 // name under .localhost (which RFC 6761 reserves for loopback, and which
 // browsers resolve there: tenant hosts of a local site), or a loopback IP.
 func isLoopbackHost(host string) bool {
-	host = strings.TrimSuffix(host, ".") // a fully qualified name is the same host
-	if strings.EqualFold(host, "localhost") || len(host) > len(".localhost") && strings.EqualFold(host[len(host)-len(".localhost"):], ".localhost") {
+	host = strings.ToLower(strings.TrimSuffix(host, ".")) // a fully qualified name is the same host
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
