@@ -223,6 +223,10 @@ func TestTenantTicketsRefusedWhenAlteredLateOrOnAnotherHost(t *testing.T) {
 	if b.cookieOn(e.tenantURL("acme", "/")) != "" {
 		t.Fatal("an altered ticket set a cookie")
 	}
+	// A HEAD (a link checker, say) does not spend it.
+	if p := b.do(req{method: http.MethodHead, url: to}); p.status != http.StatusMethodNotAllowed {
+		t.Fatalf("HEAD of a ticket: %d", p.status)
+	}
 
 	// On another tenant's host: refused, and spent.
 	other := strings.Replace(to, "acme.localhost", "globex.localhost", 1)

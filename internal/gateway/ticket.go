@@ -171,6 +171,11 @@ func (g *Gateway) serveTicket(w http.ResponseWriter, r *http.Request) {
 		g.notFound(w)
 		return
 	}
+	if r.Method != http.MethodGet { // a HEAD must not spend the ticket
+		w.Header().Set("Allow", http.MethodGet)
+		g.badTicket(w, http.StatusMethodNotAllowed, "Open this link in your browser.")
+		return
+	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("Cache-Control", "no-store")
 	t, named, err := g.tenants.of(r)
