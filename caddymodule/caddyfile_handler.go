@@ -36,6 +36,8 @@ func init() {
 //		deny <METHOD|*> <pattern>
 //		area <name> <pattern...>
 //		landing <path>
+//		tenant_from host|path <pattern>
+//		shared <pattern...>
 //	}
 //
 // role, deny and area may be repeated; each area has its own name. Without issuer, the token issuer is
@@ -103,6 +105,10 @@ func (p *handlerParser) line() error {
 		return p.deny()
 	case "area":
 		return p.area()
+	case "tenant_from":
+		return p.tenantFrom()
+	case "shared":
+		return p.shared()
 	}
 	set, ok := p.settings()[word]
 	if !ok {

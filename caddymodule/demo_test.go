@@ -283,7 +283,7 @@ func TestDemo(t *testing.T) {
 func TestAdaptExampleCaddyfiles(t *testing.T) {
 	t.Parallel()
 	bin := lockboxBinary(t)
-	for _, name := range []string{"Caddyfile.single", "Caddyfile.redis"} {
+	for _, name := range []string{"Caddyfile.single", "Caddyfile.redis", "Caddyfile.tenant-hosts", "Caddyfile.tenant-paths"} {
 		t.Run(name, func(t *testing.T) {
 			// Not --validate: that would open the store the file names.
 			r := runLockbox(t, bin, isolatedEnv(t), "adapt", "--config", "../examples/"+name)

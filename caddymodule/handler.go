@@ -75,6 +75,10 @@ type Handler struct {
 	// Landing is where an agent goes after entering a tenant. Default: /.
 	Landing string `json:"landing,omitempty"`
 
+	// TenantFrom says where the app names a request's tenant (host or
+	// path); agents are then kept to their session's tenant.
+	TenantFrom *TenantFrom `json:"tenant_from,omitempty"`
+
 	gw *gateway.Gateway
 }
 

@@ -60,7 +60,7 @@ func (h *Handler) resolve(repl *caddy.Replacer) (settings, error) {
 			Prefix: prefix, HeaderPrefix: h.HeaderPrefix, Landing: h.Landing, Rules: rules,
 			Areas:      policy.Areas(h.Areas),
 			SessionMax: time.Duration(h.SessionMax), IdleTimeout: time.Duration(h.IdleTimeout),
-			Issuer: issuer.String(),
+			Issuer: issuer.String(), TenantFrom: h.TenantFrom.gatewayTenants(),
 		},
 	}, nil
 }

@@ -31,6 +31,7 @@ var errNoIssuer = errors.New("lockbox issuer is required: the URL of the token i
 // Validate checks the settings that need no placeholders replaced.
 func (h *Handler) Validate() error {
 	checks := []func() error{h.validateOIDC, h.validateRoles, h.validateDurations, h.validatePaths, h.validateDeny, h.validateAreas, h.validateHeaderPrefix}
+	checks = append(checks, h.validateTenants)
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return err

@@ -17,7 +17,7 @@ import (
 // tenant goes through every check of the session.
 func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) error {
 	ctx := r.Context()
-	ags, err := g.agent(ctx, r)
+	ags, pass, err := g.requestAgent(ctx, r)
 	// Stripped only after the lookup, which reads the cookie; from here
 	// on the app never sees it, whatever the outcome.
 	cookies := r.Header["Cookie"] // stripCookies replaces the slice
@@ -58,7 +58,7 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 		defer g.live.leave(lr)
 	}
 	g.live.found(lr, sess.Session)
-	if !g.sessionUsable(w, r, ags, sess.Session) {
+	if !g.sessionUsable(w, r, ags, sess.Session) || !g.rightTenant(w, r, pass, sess) {
 		return nil
 	}
 	return g.proxy(w, r, sess, lr, next)

@@ -74,7 +74,7 @@ func (g *Gateway) serveConsole(w http.ResponseWriter, r *http.Request) {
 		g.unavailable(w, r, err)
 		return
 	}
-	pages.Render(w, "console.html", c)
+	pages.Render(pages.FormsTo(w, g.tenantFormTargets()), "console.html", c)
 }
 
 // consoleView gathers what the agent's console shows.
@@ -90,7 +90,7 @@ func (g *Gateway) consoleView(ctx context.Context, ags *login.AgentSession) (pag
 	c := pages.Console{Prefix: g.cfg.Prefix, Agent: ags.Agent, Roles: ags.Roles, CSRF: ags.CSRF, Now: g.now(), BreakGlass: g.breakGlassLimit(ags), MaxReason: MaxBreakGlassReason}
 	for _, gr := range grants {
 		c.Tenants = append(c.Tenants, pages.TenantRow{
-			Tenant: gr.Tenant, Scopes: scope.Intersect(gr.Scopes, ags.Scopes),
+			Tenant: gr.Tenant, Address: g.tenantAddress(gr.Tenant), Scopes: scope.Intersect(gr.Scopes, ags.Scopes),
 			GrantedBy: displayActor(gr.CreatedBy), ExpiresAt: gr.ExpiresAt, Note: gr.Note,
 			Extend: g.extendForm(gr, mine, c.Now),
 		})
@@ -100,6 +100,7 @@ func (g *Gateway) consoleView(ctx context.Context, ags *login.AgentSession) (pag
 	if imp := ags.Impersonation; imp != nil {
 		if s, err := g.session(ctx, imp.Tenant, imp.Session); err == nil && !s.Ended() {
 			c.Current = s
+			c.Open, c.OpenByTicket = g.openApp(s.Tenant)
 		}
 	}
 	return c, nil
@@ -159,7 +160,7 @@ func (g *Gateway) switchTo(w http.ResponseWriter, r *http.Request, ags *login.Ag
 		g.formFailed(w, r, err)
 		return
 	}
-	http.Redirect(w, r, g.cfg.Landing, http.StatusSeeOther)
+	g.land(w, r, ags, s)
 }
 
 // noGrant refuses entry to a tenant without a grant, and audits it there.

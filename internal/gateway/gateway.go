@@ -55,6 +55,9 @@ type Config struct {
 	// their audit events are durable (audit buffered); the default, audit
 	// strict, waits for them.
 	AuditBuffered bool
+	// TenantFrom, when set, says where requests name their tenant (host
+	// or path); see TenantFrom.
+	TenantFrom *TenantFrom
 }
 
 // Deps are the parts a Gateway works with.
@@ -94,8 +97,10 @@ type Gateway struct {
 	scrub *policy.Scrubber
 	names headerNames
 	cache *cache
-	seen  sync.Map // session id -> *lastSeen, activity seen by this instance
-	live  *live    // agent requests in flight, cut when their session ends
+	// tenants is nil unless the site names tenants by host or path.
+	tenants *tenants
+	seen    sync.Map // session id -> *lastSeen, activity seen by this instance
+	live    *live    // agent requests in flight, cut when their session ends
 }
 
 // New checks cfg, fills in defaults and returns a gateway.
@@ -129,7 +134,11 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Gateway{cfg: cfg, d: d, scrub: scrub, names: newHeaderNames(cfg.HeaderPrefix), cache: newCache(), live: newLive()}, nil
+	tn, err := newTenants(cfg.TenantFrom, cfg.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	return &Gateway{cfg: cfg, d: d, scrub: scrub, names: newHeaderNames(cfg.HeaderPrefix), cache: newCache(), tenants: tn, live: newLive()}, nil
 }
 
 // Run follows the store's change feed until ctx ends, so cached grants and

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -70,6 +71,9 @@ type options struct {
 	auditWrap func(store.Store) store.Store
 	// auditInterval is the audit writer's interval; default 10ms.
 	auditInterval time.Duration
+	// tenantFrom, given the instance's port, says where requests name
+	// their tenant; nil: nowhere.
+	tenantFrom func(port string) *gateway.TenantFrom
 }
 
 // env is a development provider, an upstream app and one or more
@@ -236,7 +240,12 @@ func (e *env) startGateway(in *instance, o options) {
 	if !o.noRequests {
 		requests = newRequests(t, grants, o)
 	}
+	var tf *gateway.TenantFrom
+	if o.tenantFrom != nil {
+		tf = o.tenantFrom(in.srv.URL[strings.LastIndexByte(in.srv.URL, ':')+1:])
+	}
 	gw, err := gateway.New(gateway.Config{
+		TenantFrom:    tf,
 		Rules:         denyRules(t),
 		Areas:         testAreas,
 		Issuer:        issuer,

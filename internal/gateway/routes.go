@@ -29,6 +29,8 @@ var routes = map[string]route{
 	"/logout":                           {http.MethodPost, (*Gateway).serveLogout},
 	"/sessions":                         {http.MethodPost, (*Gateway).serveEnter},
 	"/exit":                             {http.MethodPost, (*Gateway).serveExit},
+	"/enter":                            {http.MethodGet, (*Gateway).serveTicket},
+	"/go":                               {http.MethodPost, (*Gateway).serveGo},
 	"/requests":                         {http.MethodPost, (*Gateway).serveRequests},
 	"/jwks.json":                        {http.MethodGet, (*Gateway).serveJWKS},
 	"/.well-known/openid-configuration": {http.MethodGet, (*Gateway).serveDiscovery},
@@ -36,6 +38,10 @@ var routes = map[string]route{
 
 // serveOwn serves Lockbox's routes; nothing under the prefix reaches the app.
 func (g *Gateway) serveOwn(w http.ResponseWriter, r *http.Request, path string) {
+	if g.onTenantHost(r) && !tenantHostRoutes[path] {
+		g.toLoginHost(w, r)
+		return
+	}
 	if h, ok := g.mounted(path); ok && h != nil {
 		h.ServeHTTP(w, r)
 		return

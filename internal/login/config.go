@@ -236,10 +236,12 @@ func normalizeRole(r Role) (Role, error) {
 	return r, nil
 }
 
-// isLoopbackHost reports whether host (without port) is localhost or a
-// loopback IP.
+// isLoopbackHost reports whether host (without port) is localhost, a
+// name under .localhost (which RFC 6761 reserves for loopback, and which
+// browsers resolve there: tenant hosts of a local site), or a loopback IP.
 func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
+	host = strings.ToLower(strings.TrimSuffix(host, ".")) // a fully qualified name is the same host
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)

@@ -115,6 +115,11 @@ func (ss *Sessions) Get(ctx context.Context, r *http.Request) (*AgentSession, er
 	if !ok {
 		return nil, ErrNoSession
 	}
+	return ss.get(ctx, r, id)
+}
+
+// get reads the session with store id id for r.
+func (ss *Sessions) get(ctx context.Context, r *http.Request, id string) (*AgentSession, error) {
 	raw, err := ss.store.GetRecord(ctx, kindAgent, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNoSession

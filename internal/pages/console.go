@@ -17,6 +17,11 @@ type Console struct {
 	Now  time.Time
 	// Current is the impersonation session the agent is in, if any.
 	Current *store.Session
+	// Open is where "Open the app" leads: "/" unless the site names
+	// tenants by path (the tenant's path). OpenByTicket makes it a form
+	// that hands the browser to the tenant's host with a fresh ticket.
+	Open         string
+	OpenByTicket bool
 	// Tenants are those with an active grant the agent may use.
 	Tenants []TenantRow
 	// Flash is a one-line message, e.g. why the last session ended.
@@ -39,6 +44,9 @@ type Console struct {
 // TenantRow is one tenant the agent may enter.
 type TenantRow struct {
 	Tenant string
+	// Address is where the tenant's app lives when the site names
+	// tenants by host or path; "" otherwise.
+	Address string
 	// Scopes are the agent's effective scopes there.
 	Scopes    []string
 	GrantedBy string
