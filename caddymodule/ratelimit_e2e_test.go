@@ -72,6 +72,15 @@ func TestRateLimitsThroughCaddy(t *testing.T) {
 	p := rawRequest(t, g.site, http.MethodGet, "/_lockbox/login")
 	wantTooMany(t, "third login", p, 1800)
 	wantContains(t, p.body, "Too many sign-ins")
+	// Forged callbacks from the same client are refused unrecorded once
+	// its logins are spent, so they cannot flood the logins chain.
+	before := len(g.loginEvents())
+	for range 3 {
+		wantTooMany(t, "forged callback", rawRequest(t, g.site, http.MethodGet, "/_lockbox/callback?state=forged&code=x"), 1800)
+	}
+	if after := len(g.loginEvents()); after != before {
+		t.Fatalf("forged callbacks past the limit added %d events to the logins chain", after-before)
+	}
 
 	// Access requests: 2 an hour for alice; a refused form costs nothing.
 	form := func(tenant string) url.Values {
@@ -130,4 +139,12 @@ func TestRateLimitsThroughCaddy(t *testing.T) {
 			t.Errorf("the log holds the key %s", k)
 		}
 	}
+}
+
+// loginEvents reads the logins chain with `lockbox audit --logins --json`.
+func (g *gatewayProc) loginEvents() []auditEvent {
+	g.t.Helper()
+	var page struct{ Events []auditEvent }
+	g.okJSON(&page, "audit", "--logins", "--json", "--limit", "5000")
+	return page.Events
 }

@@ -103,6 +103,11 @@ func (g *Gateway) serveCallback(w http.ResponseWriter, r *http.Request) {
 	res, err := g.d.Login.Finish(r.Context(), w, r, g.callbackURL(r))
 	g.d.Ops.Metrics.Login(loginOutcome(err))
 	if err != nil {
+		// Anyone can send a callback: each refused one spends a login of
+		// the client's, so forged ones cannot flood the logins chain.
+		if !g.loginAllowed(w, r) {
+			return
+		}
 		g.loginRefusedRecorded(r, problem.As(err).Code)
 		g.loginFailed(w, r, err)
 		return
