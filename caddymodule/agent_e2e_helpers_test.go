@@ -296,6 +296,7 @@ type sessionJSON struct {
 	} `json:"agent"`
 	Scopes    []string   `json:"scopes"`
 	Requests  int64      `json:"requests"`
+	Refused   int64      `json:"refused"`
 	EndedAt   *time.Time `json:"ended_at"`
 	EndReason string     `json:"end_reason"`
 }

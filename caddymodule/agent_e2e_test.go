@@ -115,11 +115,13 @@ func TestAgentRevokedThroughTheCLIIsRefusedAndAudited(t *testing.T) {
 	}
 	wantContains(t, gw.ok("audit", "verify", "--tenant", "acme"), "Audit chain of tenant acme is intact")
 
+	// The visit counts the request refused after the revocation too, as
+	// its page lists it.
 	var ss []sessionJSON
 	eventually(t, 10*time.Second, func() bool {
 		ss = gw.sessions("acme")
-		return len(ss) == 1 && ss[0].Requests == proxied
-	}, "one session with %d requests: %+v", proxied, ss)
+		return len(ss) == 1 && ss[0].Requests == proxied+1 && ss[0].Refused == 1
+	}, "one session with %d requests, 1 refused", proxied+1)
 	s := ss[0]
 	if s.ID != sid || s.Grant != g.ID || s.EndReason != "revoked" || s.EndedAt == nil || s.Agent.Email != "bob@support.example" {
 		t.Fatalf("session: %+v", s)

@@ -123,3 +123,9 @@ func (s *Store) Watch(ctx context.Context, fn func(store.Change)) error {
 	s.done("Watch", start, err)
 	return err
 }
+
+// Unwrap returns the store the metrics are taken of, so its optional
+// interfaces (retention, say) stay reachable.
+func (s *Store) Unwrap() store.Store { return s.Store }
+
+var _ store.Wrapper = (*Store)(nil)
