@@ -15,6 +15,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/token"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // route is one of Lockbox's own endpoints; path is relative to the
@@ -45,7 +46,8 @@ var validPrefix = regexp.MustCompile(`^(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$`)
 // nothing under the prefix reaches the app. A GET route also answers
 // HEAD; another method gets a 405 page naming the one it takes. The
 // hosted page and the API get their whole subtree, and everything else,
-// or a part that is not configured, Lockbox's 404 page.
+// or a part that is not configured, Lockbox's 404 page. The console's
+// forms are behind websession.CrossOrigin, then their CSRF token.
 func (g *Gateway) newRoutes() (http.Handler, error) {
 	prefix := g.cfg.Prefix
 	if !validPrefix.MatchString(prefix) {
@@ -56,7 +58,11 @@ func (g *Gateway) newRoutes() (http.Handler, error) {
 		if rt.path == "/requests" && g.d.Requests == nil {
 			continue
 		}
-		mux.HandleFunc(rt.method+" "+prefix+rt.path, func(w http.ResponseWriter, r *http.Request) { rt.serve(g, w, r) })
+		var serve http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rt.serve(g, w, r) })
+		if rt.method == http.MethodPost { // every POST is a console form
+			serve = websession.CrossOrigin(serve, http.HandlerFunc(g.formRefused))
+		}
+		mux.Handle(rt.method+" "+prefix+rt.path, serve)
 		mux.HandleFunc(prefix+rt.path, func(w http.ResponseWriter, r *http.Request) { methodNotAllowed(w, r, rt.method) })
 	}
 	mount(mux, prefix+"/admin", g.d.AdminPage)
