@@ -197,6 +197,7 @@ func TestOwnRoutes(t *testing.T) {
 		{http.MethodGet, "/_lockbox/jwks.json/x", http.StatusNotFound, "no such Lockbox page"},
 		{http.MethodGet, "/_lockbox/admin", http.StatusNotFound, "no such Lockbox page"},
 		{http.MethodPost, "/_lockbox/api/v1/grants", http.StatusNotFound, "no such Lockbox page"},
+		{http.MethodGet, "/_lockbox//jwks.json", http.StatusTemporaryRedirect, `href="/_lockbox/jwks.json"`},
 	}
 	for _, tt := range tests {
 		p := b.do(req{method: tt.method, url: tt.path})
