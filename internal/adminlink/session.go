@@ -2,7 +2,6 @@ package adminlink
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // sessionKind is the store record kind of admin sessions.
@@ -49,8 +49,7 @@ func (s *Session) For(tenantID string) error {
 // CSRFValid reports, in constant time, whether token is the session's
 // CSRF token. A nil session or an empty token is never valid.
 func (s *Session) CSRFValid(token string) bool {
-	return s != nil && s.CSRF != "" && token != "" &&
-		subtle.ConstantTimeCompare([]byte(s.CSRF), []byte(token)) == 1
+	return s != nil && websession.Equal(s.CSRF, token)
 }
 
 // Sessions keeps admin sessions in the store, keyed by the hash of the
@@ -121,15 +120,15 @@ func (ss *Sessions) Start(ctx context.Context, w http.ResponseWriter, r *http.Re
 		return nil, insecure()
 	}
 	if old, ok := cookieValue(r); ok {
-		if err := ss.store.DeleteRecord(ctx, sessionKind, hashValue(old)); err != nil {
+		if err := ss.store.DeleteRecord(ctx, sessionKind, websession.Hash(old)); err != nil {
 			return nil, problem.Store(err)
 		}
 	}
-	value, now := newValue(), ss.now().UTC()
+	value, now := websession.NewToken(), ss.now().UTC()
 	s := &Session{
-		ID: hashValue(value), Tenant: c.Tenant, AdminID: c.AdminID, Role: c.Role,
+		ID: websession.Hash(value), Tenant: c.Tenant, AdminID: c.AdminID, Role: c.Role,
 		Areas: slices.Clone(c.Areas), LinkID: c.ID,
-		CreatedAt: now, ExpiresAt: now.Add(ss.ttl), CSRF: newValue(),
+		CreatedAt: now, ExpiresAt: now.Add(ss.ttl), CSRF: websession.NewToken(),
 	}
 	if err := ss.create(ctx, s); err != nil {
 		return nil, err
@@ -161,7 +160,7 @@ func (ss *Sessions) Get(ctx context.Context, r *http.Request) (*Session, error) 
 	if !ok {
 		return nil, noSession()
 	}
-	id := hashValue(value)
+	id := websession.Hash(value)
 	raw, err := ss.store.GetRecord(ctx, sessionKind, id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -193,7 +192,7 @@ func (ss *Sessions) Destroy(ctx context.Context, w http.ResponseWriter, r *http.
 	if !ok {
 		return nil
 	}
-	if err := ss.store.DeleteRecord(ctx, sessionKind, hashValue(value)); err != nil {
+	if err := ss.store.DeleteRecord(ctx, sessionKind, websession.Hash(value)); err != nil {
 		return problem.Store(err)
 	}
 	return nil

@@ -28,6 +28,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // DefaultPrefix is Lockbox's default path prefix.
@@ -71,6 +72,7 @@ type Handler struct {
 	rules tenantadmin.Rules
 	areas policy.Areas
 	d     Deps
+	guard http.Handler // serve behind websession.CrossOrigin
 }
 
 // New checks cfg, fills in defaults and returns the page.
@@ -90,11 +92,30 @@ func New(cfg Config, d Deps) (*Handler, error) {
 		d.Logger = zap.NewNop()
 	}
 	base := strings.TrimSuffix("/"+strings.Trim(prefix, "/"), "/") + adminlink.PagePath
-	return &Handler{base: base, rules: rules, areas: cfg.Areas, d: d}, nil
+	h := &Handler{base: base, rules: rules, areas: cfg.Areas, d: d}
+	h.guard = websession.CrossOrigin(http.HandlerFunc(h.serve), http.HandlerFunc(h.crossOriginRefused))
+	return h, nil
 }
 
-// ServeHTTP answers one request under <prefix>/admin.
+// ServeHTTP answers one request under <prefix>/admin. Every POST is a
+// form of the page or the link's Continue: a cross-origin one is refused
+// first, and the session's CSRF token or the link's token checked next.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.guard.ServeHTTP(w, r)
+}
+
+// crossOriginRefused answers a POST that another site sent.
+func (h *Handler) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == h.base+openPath {
+		noTrace(w)
+		h.openRefused(w)
+		return
+	}
+	h.formRefused(w)
+}
+
+// serve routes one request under <prefix>/admin.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	rest, ok := strings.CutPrefix(r.URL.Path, h.base)
 	if !ok || (rest != "" && rest[0] != '/') {
 		h.notFound(w)

@@ -6,8 +6,8 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/admins"
-	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // maxForm bounds a form body; the largest holds a 500-character note.
@@ -50,7 +50,7 @@ func (h *Handler) checkedForm(w http.ResponseWriter, r *http.Request) (*adminlin
 		return nil, false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if !login.SameOrigin(r) || r.ParseForm() != nil || !s.CSRFValid(r.PostForm.Get("csrf")) {
+	if !websession.SameOrigin(r) || r.ParseForm() != nil || !s.CSRFValid(r.PostForm.Get("csrf")) {
 		h.formRefused(w)
 		return nil, false
 	}

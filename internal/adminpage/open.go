@@ -6,8 +6,8 @@ import (
 	"net/url"
 
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
-	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/pages"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // openPath is where a link's Continue button posts, under the page.
@@ -50,7 +50,7 @@ func (h *Handler) showLink(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) serveOpen(w http.ResponseWriter, r *http.Request) {
 	noTrace(w)
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if !login.SameOrigin(r) || r.ParseForm() != nil {
+	if !websession.SameOrigin(r) || r.ParseForm() != nil {
 		h.openRefused(w)
 		return
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/scope"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/tenant"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // signedIn returns the agent, or answers the request itself: a redirect
@@ -57,11 +58,17 @@ func (g *Gateway) formFailed(w http.ResponseWriter, r *http.Request, err error) 
 // formOK checks a console form: same origin and the session's CSRF token.
 func (g *Gateway) formOK(w http.ResponseWriter, r *http.Request, ags *login.AgentSession) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if !login.SameOrigin(r) || r.ParseForm() != nil || !login.CSRFValid(ags, r.PostForm.Get("csrf")) {
-		pages.RenderError(w, pages.Error{Status: http.StatusForbidden, Title: "Form refused", Message: "This form did not come from your Lockbox console. Reload the console and try again.", Links: []pages.Link{g.consoleLink()}})
+	if !websession.SameOrigin(r) || r.ParseForm() != nil || !login.CSRFValid(ags, r.PostForm.Get("csrf")) {
+		g.formRefused(w, r)
 		return false
 	}
 	return true
+}
+
+// formRefused answers a console form from another origin or without the
+// session's CSRF token.
+func (g *Gateway) formRefused(w http.ResponseWriter, _ *http.Request) {
+	pages.RenderError(w, pages.Error{Status: http.StatusForbidden, Title: "Form refused", Message: "This form did not come from your Lockbox console. Reload the console and try again.", Links: []pages.Link{g.consoleLink()}})
 }
 
 func (g *Gateway) serveConsole(w http.ResponseWriter, r *http.Request) {

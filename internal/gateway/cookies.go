@@ -2,11 +2,11 @@ package gateway
 
 import (
 	"net/http"
-	"net/textproto"
 	"slices"
 	"strings"
 
 	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // stripCookies removes every Lockbox cookie (the agent session, the login
@@ -43,10 +43,8 @@ func hasLockboxCookie(line string) bool {
 	if !strings.Contains(line, login.SessionCookiePlain) {
 		return false
 	}
-	for rest := line; rest != ""; {
-		var part string
-		part, rest, _ = strings.Cut(rest, ";")
-		if isLockboxCookie(cookieName(part)) {
+	for name := range websession.Pairs(line) {
+		if isLockboxCookie(name) {
 			return true
 		}
 	}
@@ -57,25 +55,15 @@ func hasLockboxCookie(line string) bool {
 // empty parts; the app's cookies keep their bytes and are joined by "; ".
 func stripCookieLine(line string) string {
 	var kept []string
-	for rest := line; rest != ""; {
-		var part string
-		part, rest, _ = strings.Cut(rest, ";")
-		part = textproto.TrimString(part)
-		if part != "" && !isLockboxCookie(cookieName(part)) {
-			kept = append(kept, part)
+	for name, pair := range websession.Pairs(line) {
+		if !isLockboxCookie(name) {
+			kept = append(kept, pair)
 		}
 	}
 	return strings.Join(kept, "; ")
 }
 
-// cookieName returns the name of a "name=value" cookie pair, without the
-// spaces around it.
-func cookieName(pair string) string {
-	name, _, _ := strings.Cut(pair, "=")
-	return textproto.TrimString(name)
-}
-
 func isLockboxCookie(name string) bool {
-	name = strings.TrimPrefix(name, "__Host-")
+	name = strings.TrimPrefix(name, websession.HostPrefix)
 	return name == login.SessionCookiePlain || strings.HasPrefix(name, login.SessionCookiePlain+"-")
 }

@@ -193,11 +193,21 @@ func TestOwnRoutes(t *testing.T) {
 		{http.MethodPost, "/_lockbox/jwks.json", http.StatusMethodNotAllowed, ""},
 		{http.MethodGet, "/_lockbox/jwks.json", http.StatusOK, `"alg":"ES256"`},
 		{http.MethodGet, "/_lockbox/.well-known/openid-configuration", http.StatusOK, `"jwks_uri":"` + e.url() + `/_lockbox/jwks.json"`},
+		{http.MethodHead, "/_lockbox/jwks.json", http.StatusOK, ""},
+		{http.MethodDelete, "/_lockbox/", http.StatusMethodNotAllowed, "does not take DELETE"},
+		{http.MethodPost, "/_lockbox", http.StatusMethodNotAllowed, "does not take POST"},
+		{http.MethodGet, "/_lockbox/jwks.json/x", http.StatusNotFound, "no such Lockbox page"},
+		{http.MethodGet, "/_lockbox/admin", http.StatusNotFound, "no such Lockbox page"},
+		{http.MethodPost, "/_lockbox/api/v1/grants", http.StatusNotFound, "no such Lockbox page"},
+		{http.MethodGet, "/_lockbox//jwks.json", http.StatusTemporaryRedirect, `href="/_lockbox/jwks.json"`},
 	}
 	for _, tt := range tests {
 		p := b.do(req{method: tt.method, url: tt.path})
 		if p.status != tt.status || !strings.Contains(p.body, tt.want) {
 			t.Errorf("%s %s = %d %.200s", tt.method, tt.path, p.status, p.body)
+		}
+		if allow := p.header.Get("Allow"); tt.status == http.StatusMethodNotAllowed && allow == "" {
+			t.Errorf("%s %s: 405 without an Allow header", tt.method, tt.path)
 		}
 	}
 	if e.upstream.hits.Load() != 0 {

@@ -92,6 +92,7 @@ type Next func(http.ResponseWriter, *http.Request) error
 
 // Gateway serves one site.
 type Gateway struct {
+	mux   http.Handler // Lockbox's routes under the prefix (routes.go)
 	cfg   Config
 	d     Deps
 	scrub *policy.Scrubber
@@ -138,7 +139,11 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Gateway{cfg: cfg, d: d, scrub: scrub, names: newHeaderNames(cfg.HeaderPrefix), cache: newCache(), tenants: tn, live: newLive()}, nil
+	g := &Gateway{cfg: cfg, d: d, scrub: scrub, names: newHeaderNames(cfg.HeaderPrefix), cache: newCache(), tenants: tn, live: newLive()}
+	if g.mux, err = g.newRoutes(); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 // Run follows the store's change feed until ctx ends, so cached grants and
@@ -162,8 +167,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request, next Next) e
 	if !g.edge(w, r) {
 		return nil
 	}
-	if p, ok := g.own(r.URL.Path); ok {
-		g.serveOwn(w, r, p)
+	if path, ok := g.own(r.URL.Path); ok {
+		if g.onTenantHost(r) && !tenantHostRoutes[path] {
+			g.toLoginHost(w, r)
+			return nil
+		}
+		g.mux.ServeHTTP(w, r)
 		return nil
 	}
 	if !login.HasCookie(r) {

@@ -2,8 +2,10 @@ package gateway
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"go.uber.org/zap"
@@ -13,71 +15,80 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/token"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
-// route is one of Lockbox's own endpoints.
+// route is one of Lockbox's own endpoints; path is relative to the
+// prefix, in http.ServeMux pattern syntax.
 type route struct {
 	method string
+	path   string
 	serve  func(*Gateway, http.ResponseWriter, *http.Request)
 }
 
-var routes = map[string]route{
-	"":                                  {http.MethodGet, (*Gateway).serveConsoleRedirect},
-	"/":                                 {http.MethodGet, (*Gateway).serveConsole},
-	"/login":                            {http.MethodGet, (*Gateway).serveLogin},
-	"/callback":                         {http.MethodGet, (*Gateway).serveCallback},
-	"/logout":                           {http.MethodPost, (*Gateway).serveLogout},
-	"/sessions":                         {http.MethodPost, (*Gateway).serveEnter},
-	"/exit":                             {http.MethodPost, (*Gateway).serveExit},
-	"/enter":                            {http.MethodGet, (*Gateway).serveTicket},
-	"/go":                               {http.MethodPost, (*Gateway).serveGo},
-	"/requests":                         {http.MethodPost, (*Gateway).serveRequests},
-	"/jwks.json":                        {http.MethodGet, (*Gateway).serveJWKS},
-	"/.well-known/openid-configuration": {http.MethodGet, (*Gateway).serveDiscovery},
+var routes = []route{
+	{http.MethodGet, "", (*Gateway).serveConsoleRedirect},
+	{http.MethodGet, "/{$}", (*Gateway).serveConsole},
+	{http.MethodGet, "/login", (*Gateway).serveLogin},
+	{http.MethodGet, "/callback", (*Gateway).serveCallback},
+	{http.MethodPost, "/logout", (*Gateway).serveLogout},
+	{http.MethodPost, "/sessions", (*Gateway).serveEnter},
+	{http.MethodPost, "/exit", (*Gateway).serveExit},
+	{http.MethodGet, "/enter", (*Gateway).serveTicket},
+	{http.MethodPost, "/go", (*Gateway).serveGo},
+	{http.MethodPost, "/requests", (*Gateway).serveRequests},
+	{http.MethodGet, "/jwks.json", (*Gateway).serveJWKS},
+	{http.MethodGet, "/.well-known/openid-configuration", (*Gateway).serveDiscovery},
 }
 
-// serveOwn serves Lockbox's routes; nothing under the prefix reaches the app.
-func (g *Gateway) serveOwn(w http.ResponseWriter, r *http.Request, path string) {
-	if g.onTenantHost(r) && !tenantHostRoutes[path] {
-		g.toLoginHost(w, r)
-		return
+// validPrefix is a prefix that is safe to put in a ServeMux pattern.
+var validPrefix = regexp.MustCompile(`^(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$`)
+
+// newRoutes returns the handler of Lockbox's routes under the prefix;
+// nothing under the prefix reaches the app. A GET route also answers
+// HEAD; another method gets a 405 page naming the one it takes. The
+// hosted page and the API get their whole subtree, and everything else,
+// or a part that is not configured, Lockbox's 404 page. The console's
+// forms are behind websession.CrossOrigin, then their CSRF token.
+func (g *Gateway) newRoutes() (http.Handler, error) {
+	prefix := g.cfg.Prefix
+	if !validPrefix.MatchString(prefix) {
+		return nil, fmt.Errorf("gateway: prefix %q must be an absolute path of letters, digits, '.', '_', '~' or '-'", prefix)
 	}
-	if h, ok := g.mounted(path); ok && h != nil {
-		h.ServeHTTP(w, r)
-		return
+	mux := http.NewServeMux()
+	for _, rt := range routes {
+		if rt.path == "/requests" && g.d.Requests == nil {
+			continue
+		}
+		var serve http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rt.serve(g, w, r) })
+		if rt.method == http.MethodPost { // every POST is a console form
+			serve = websession.CrossOrigin(serve, http.HandlerFunc(g.formRefused))
+		}
+		mux.Handle(rt.method+" "+prefix+rt.path, serve)
+		mux.HandleFunc(prefix+rt.path, func(w http.ResponseWriter, r *http.Request) { methodNotAllowed(w, r, rt.method) })
 	}
-	rt, ok := routes[path]
-	if !ok || (path == "/requests" && g.d.Requests == nil) {
-		g.notFound(w)
-		return
+	mount(mux, prefix+"/admin", g.d.AdminPage)
+	mount(mux, prefix+"/api/v1", g.d.API)
+	if g.d.Ops.Ready != nil {
+		mux.Handle(prefix+"/ready", g.d.Ops.Ready)
 	}
-	if r.Method != rt.method && !(rt.method == http.MethodGet && r.Method == http.MethodHead) {
-		w.Header().Set("Allow", rt.method)
-		pages.RenderError(w, pages.Error{Status: http.StatusMethodNotAllowed, Title: "Method not allowed", Message: "This Lockbox page does not take " + r.Method + " requests."})
-		return
-	}
-	rt.serve(g, w, r)
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { g.notFound(w) })
+	return mux, nil
 }
 
-// mounted returns the handler of the page or API that path (relative to
-// the prefix) belongs to, if it is one of theirs; the handler is nil when
-// that part is not configured.
-func (g *Gateway) mounted(path string) (http.Handler, bool) {
-	switch {
-	case under(path, "/admin"):
-		return g.d.AdminPage, true
-	case under(path, "/api/v1"):
-		return g.d.API, true
-	case path == "/ready":
-		return g.d.Ops.Ready, true
+// mount routes base and everything below it to h, if h is configured.
+func mount(mux *http.ServeMux, base string, h http.Handler) {
+	if h == nil {
+		return
 	}
-	return nil, false
+	mux.Handle(base, h)
+	mux.Handle(base+"/", h)
 }
 
-// under reports whether path is base or below it.
-func under(path, base string) bool {
-	rest, ok := strings.CutPrefix(path, base)
-	return ok && (rest == "" || rest[0] == '/')
+// methodNotAllowed answers a request to a route that takes another method.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request, method string) {
+	w.Header().Set("Allow", method)
+	pages.RenderError(w, pages.Error{Status: http.StatusMethodNotAllowed, Title: "Method not allowed", Message: "This Lockbox page does not take " + r.Method + " requests."})
 }
 
 func (g *Gateway) notFound(w http.ResponseWriter) {

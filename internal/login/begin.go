@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // loginTTL is how long a started login may take to come back.
@@ -34,8 +35,8 @@ type loginRecord struct {
 // login, kept only if SafeReturnTo accepts it. Nothing is written when an
 // error is returned.
 func (s *Service) Begin(ctx context.Context, w http.ResponseWriter, r *http.Request, redirectURL, returnTo string) error {
-	mode := modeOf(r)
-	if mode == cookieRefused {
+	mode := websession.ModeOf(r)
+	if mode == websession.Refused {
 		return insecure()
 	}
 	if err := validateRedirectURL(redirectURL); err != nil {
@@ -45,13 +46,13 @@ func (s *Service) Begin(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		return err
 	}
-	state, binding := newToken(), newToken()
+	state, binding := websession.NewToken(), websession.NewToken()
 	rec := loginRecord{
-		Nonce:       newToken(),
+		Nonce:       websession.NewToken(),
 		Verifier:    oauth2.GenerateVerifier(),
 		ReturnTo:    SafeReturnTo(returnTo, s.cfg.ConsolePath),
 		RedirectURL: redirectURL,
-		Binding:     hashToken(binding),
+		Binding:     websession.Hash(binding),
 		Created:     s.cfg.Now(),
 	}
 	if err := s.saveLogin(ctx, state, rec); err != nil {
@@ -60,8 +61,8 @@ func (s *Service) Begin(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	oauth := p.oauth
 	oauth.RedirectURL = redirectURL
 	target := oauth.AuthCodeURL(state, oidc.Nonce(rec.Nonce), oauth2.S256ChallengeOption(rec.Verifier))
-	_, bindingName := mode.names()
-	setCookie(w, mode, bindingName, binding, loginTTL)
+	_, bindingName := names(mode)
+	websession.SetCookie(w, mode, bindingName, binding, loginTTL)
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target, http.StatusFound)
 	return nil
@@ -73,7 +74,7 @@ func (s *Service) saveLogin(ctx context.Context, state string, rec loginRecord) 
 	if err != nil {
 		return err
 	}
-	ok, err := s.store.CreateRecord(ctx, kindLogin, hashToken(state), v, loginTTL)
+	ok, err := s.store.CreateRecord(ctx, kindLogin, websession.Hash(state), v, loginTTL)
 	if err != nil {
 		return problem.Store(err)
 	}

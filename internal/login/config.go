@@ -3,7 +3,6 @@ package login
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/scope"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // Defaults and bounds of Config.
@@ -158,7 +158,7 @@ func validateIssuer(issuer string) error {
 	switch {
 	case u.Scheme == "https":
 		return nil
-	case u.Scheme == "http" && isLoopbackHost(u.Hostname()):
+	case u.Scheme == "http" && websession.IsLoopbackHost(u.Hostname()):
 		return nil
 	}
 	return fmt.Errorf("oidc issuer %q must use https (plain http only on a loopback address)", issuer)
@@ -234,16 +234,4 @@ func normalizeRole(r Role) (Role, error) {
 	r.Groups = slices.Clone(r.Groups)
 	r.Scopes = scopes
 	return r, nil
-}
-
-// isLoopbackHost reports whether host (without port) is localhost, a
-// name under .localhost (which RFC 6761 reserves for loopback, and which
-// browsers resolve there: tenant hosts of a local site), or a loopback IP.
-func isLoopbackHost(host string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, ".")) // a fully qualified name is the same host
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // maxCodeLen bounds the authorization code taken from the query.
@@ -44,8 +45,8 @@ type Result struct {
 // success a fresh agent session replaces any the browser had, and its
 // cookie is set. The binding cookie is cleared whatever the outcome.
 func (s *Service) Finish(ctx context.Context, w http.ResponseWriter, r *http.Request, redirectURL string) (Result, error) {
-	mode := modeOf(r)
-	if mode == cookieRefused {
+	mode := websession.ModeOf(r)
+	if mode == websession.Refused {
 		return Result{}, insecure()
 	}
 	q := r.URL.Query()
@@ -77,13 +78,13 @@ func (s *Service) Finish(ctx context.Context, w http.ResponseWriter, r *http.Req
 
 // takeLogin clears the binding cookie, takes the login record of state
 // and checks that this browser started it.
-func (s *Service) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, mode cookieMode, state string) (loginRecord, error) {
-	_, bindingName := mode.names()
-	setCookie(w, mode, bindingName, "", -1)
-	if !isToken(state) {
+func (s *Service) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, mode websession.Mode, state string) (loginRecord, error) {
+	_, bindingName := names(mode)
+	websession.SetCookie(w, mode, bindingName, "", -1)
+	if !websession.IsToken(state) {
 		return loginRecord{}, stateInvalid(problem.Invalid, errors.New("state missing or malformed"))
 	}
-	raw, err := s.store.TakeRecord(ctx, kindLogin, hashToken(state))
+	raw, err := s.store.TakeRecord(ctx, kindLogin, websession.Hash(state))
 	if errors.Is(err, store.ErrNotFound) {
 		// Used already (a replay), expired, or never issued: all refused.
 		return loginRecord{}, stateInvalid(problem.Forbidden, errors.New("state unknown or already used"))
@@ -99,8 +100,8 @@ func (s *Service) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.
 	if s.cfg.Now().After(rec.Created.Add(loginTTL)) {
 		return loginRecord{}, stateInvalid(problem.Forbidden, errors.New("login expired"))
 	}
-	binding, ok := cookieValue(r, bindingName)
-	if !ok || !equal(hashToken(binding), rec.Binding) {
+	binding, ok := websession.Value(r, bindingName)
+	if !ok || !websession.Equal(websession.Hash(binding), rec.Binding) {
 		return loginRecord{}, refused(problem.Forbidden, CodeBrowserMismatch,
 			"this sign-in was started in another browser or its cookie is missing; sign in again from this browser", nil)
 	}
@@ -151,7 +152,7 @@ func (s *Service) authenticate(ctx context.Context, rec loginRecord, code string
 	if err := s.cfg.checkIDToken(payload); err != nil {
 		return Identity{}, tokenInvalid(err)
 	}
-	if !equal(tok.Nonce, rec.Nonce) {
+	if !websession.Equal(tok.Nonce, rec.Nonce) {
 		return Identity{}, refused(problem.Forbidden, CodeNonceMismatch,
 			"the sign-in provider's answer does not belong to this sign-in (nonce mismatch); sign in again", nil)
 	}

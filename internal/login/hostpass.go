@@ -9,6 +9,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // kindHostPass is the record kind of host passes.
@@ -39,8 +40,8 @@ type HostPass struct {
 // IssueHostPass stores p for r's host and sets it as r's session cookie
 // there. A pass the browser already held on the host is deleted.
 func (ss *Sessions) IssueHostPass(ctx context.Context, w http.ResponseWriter, r *http.Request, p HostPass) (*HostPass, error) {
-	mode := modeOf(r)
-	if mode == cookieRefused {
+	mode := websession.ModeOf(r)
+	if mode == websession.Refused {
 		return nil, insecure()
 	}
 	ttl := p.ExpiresAt.Sub(ss.now())
@@ -53,7 +54,7 @@ func (ss *Sessions) IssueHostPass(ctx context.Context, w http.ResponseWriter, r 
 			return nil, problem.Store(err)
 		}
 	}
-	value := newToken()
+	value := websession.NewToken()
 	p.ID = sessionID(value, key)
 	v, err := json.Marshal(p)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // AgentSession is an agent's browser session: who signed in, what the
@@ -62,8 +63,8 @@ func NewSessions(st store.Store, maxAge time.Duration, now func() time.Time) *Se
 // Create starts a fresh session for id, deletes the session r carried (so
 // a login never keeps an old cookie value), and sets the new cookie.
 func (ss *Sessions) Create(ctx context.Context, w http.ResponseWriter, r *http.Request, id Identity) (*AgentSession, error) {
-	mode := modeOf(r)
-	if mode == cookieRefused {
+	mode := websession.ModeOf(r)
+	if mode == websession.Refused {
 		return nil, insecure()
 	}
 	key := siteKey(ss.site, r, mode)
@@ -72,7 +73,7 @@ func (ss *Sessions) Create(ctx context.Context, w http.ResponseWriter, r *http.R
 			return nil, problem.Store(err)
 		}
 	}
-	value := newToken()
+	value := websession.NewToken()
 	now := ss.now().UTC()
 	s := &AgentSession{
 		Identity:  id,
@@ -80,7 +81,7 @@ func (ss *Sessions) Create(ctx context.Context, w http.ResponseWriter, r *http.R
 		Site:      key,
 		CreatedAt: now,
 		ExpiresAt: now.Add(ss.maxAge),
-		CSRF:      newToken(),
+		CSRF:      websession.NewToken(),
 	}
 	if err := ss.create(ctx, s); err != nil {
 		return nil, err
@@ -129,7 +130,7 @@ func (ss *Sessions) get(ctx context.Context, r *http.Request, id string) (*Agent
 	}
 	s := &AgentSession{ID: id, raw: raw}
 	if err := json.Unmarshal(raw, s); err != nil || s.Agent.Subject == "" || len(s.Roles) == 0 ||
-		s.Site != siteKey(ss.site, r, modeOf(r)) {
+		s.Site != siteKey(ss.site, r, websession.ModeOf(r)) {
 		return nil, ErrNoSession
 	}
 	// The store's TTL is garbage collection; expiry is decided here.
@@ -179,12 +180,12 @@ func (ss *Sessions) lostSwap(ctx context.Context, id string) error {
 // the record deleted, so the browser is signed out even if the store is
 // down (the error is returned for the caller to show).
 func (ss *Sessions) Destroy(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
-	mode := modeOf(r)
-	if mode == cookieRefused {
+	mode := websession.ModeOf(r)
+	if mode == websession.Refused {
 		return nil
 	}
-	name, _ := mode.names()
-	setCookie(w, mode, name, "", -1)
+	name, _ := names(mode)
+	websession.SetCookie(w, mode, name, "", -1)
 	id, ok := ss.ID(r)
 	if !ok {
 		return nil
@@ -200,25 +201,25 @@ func (ss *Sessions) Destroy(ctx context.Context, w http.ResponseWriter, r *http.
 // otherwise. Both are HttpOnly, SameSite=Lax, Path=/, and expire at
 // expires; an expires already past deletes the cookie.
 func (ss *Sessions) SetCookie(w http.ResponseWriter, r *http.Request, value string, expires time.Time) {
-	mode := modeOf(r)
-	if mode == cookieRefused {
+	mode := websession.ModeOf(r)
+	if mode == websession.Refused {
 		return
 	}
-	name, _ := mode.names()
+	name, _ := names(mode)
 	left := expires.Sub(ss.now())
 	if left <= 0 {
-		setCookie(w, mode, name, "", -1)
+		websession.SetCookie(w, mode, name, "", -1)
 		return
 	}
-	setCookie(w, mode, name, value, left)
+	websession.SetCookie(w, mode, name, value, left)
 }
 
 // cookie returns the well-formed session cookie value of r, if any.
 func (ss *Sessions) cookie(r *http.Request) (string, bool) {
-	mode := modeOf(r)
-	if mode == cookieRefused {
+	mode := websession.ModeOf(r)
+	if mode == websession.Refused {
 		return "", false
 	}
-	name, _ := mode.names()
-	return cookieValue(r, name)
+	name, _ := names(mode)
+	return websession.Value(r, name)
 }

@@ -1,6 +1,10 @@
 package login
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/lockbox-gw/lockbox/internal/websession"
+)
 
 // ID returns the store id of the session r's cookie names on this site
 // and scheme, without reading the store, so callers can cache sessions by
@@ -10,5 +14,5 @@ func (ss *Sessions) ID(r *http.Request) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return sessionID(value, siteKey(ss.site, r, modeOf(r))), true
+	return sessionID(value, siteKey(ss.site, r, websession.ModeOf(r))), true
 }

@@ -3,6 +3,8 @@ package login
 import (
 	"net/http"
 	"strings"
+
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // siteKey names where r is served: the cookie scheme and the site. A
@@ -11,9 +13,9 @@ import (
 // over plain HTTP and replayed as __Host-lockbox over HTTPS, names no
 // session. site is the configured site (Lockbox's issuer there: scheme,
 // host and prefix); when empty, the request's scheme and Host stand in.
-func siteKey(site string, r *http.Request, mode cookieMode) string {
+func siteKey(site string, r *http.Request, mode websession.Mode) string {
 	scheme := "http"
-	if mode == cookieSecure {
+	if mode == websession.Secure {
 		scheme = "https"
 	}
 	if site == "" {
@@ -26,6 +28,6 @@ func siteKey(site string, r *http.Request, mode cookieMode) string {
 // site key: the hex SHA-256 of both, so the same value means nothing under
 // another key (and the store still holds no live cookie).
 func sessionID(value, key string) string {
-	// value is always tokenLen characters, so the split is unambiguous.
-	return hashToken(value + key)
+	// value is always websession.TokenLen characters, so the split is unambiguous.
+	return websession.Hash(value + key)
 }

@@ -18,8 +18,13 @@ type cached struct {
 
 // usable reports whether the token may be handed out again at now.
 func (e cached) usable(sess store.Session, kid string, now time.Time) bool {
-	return now.Before(e.renew) && e.kid == kid && e.tenant == sess.Tenant &&
-		!e.exp.After(sess.EndsAt)
+	return now.Before(e.renew) && e.kid == kid && e.fits(sess)
+}
+
+// fits reports whether the token suits sess as it is now: same tenant,
+// and no expiry past the session's end.
+func (e cached) fits(sess store.Session) bool {
+	return e.tenant == sess.Tenant && !e.exp.After(sess.EndsAt)
 }
 
 // tokenCache maps session ids to their tokens. It holds at most max

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
@@ -22,11 +23,15 @@ type Keys struct {
 	gen   atomic.Uint64
 	state atomic.Pointer[keyState]
 
-	// mu serialises reading and writing the key set, so an older read
-	// never replaces a newer snapshot.
-	mu     sync.Mutex
-	reload flight
+	// reloads runs one store read of the key set at a time and hands its
+	// result to every caller that asked meanwhile, so a burst of requests
+	// after Invalidate costs one store read, and a store outage one
+	// timeout, not one per request.
+	reloads singleflight.Group
 }
+
+// reloadKey is the one singleflight key: every reload shares it.
+const reloadKey = "keys"
 
 // keyState is one immutable snapshot of the published keys.
 type keyState struct {
@@ -53,14 +58,19 @@ func NewKeys(s store.Store, now func() time.Time) *Keys {
 // theirs, so every instance signs with the same keys. Load replaces a key
 // set from LoadPEM.
 func (k *Keys) Load(ctx context.Context) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	_, err := k.loadLocked(ctx)
+	_, err := k.reload(func() (*keyState, error) { return k.load(ctx) })
 	return err
 }
 
-// loadLocked reads or creates the stored key set and installs it.
-func (k *Keys) loadLocked(ctx context.Context) (*keyState, error) {
+// reload runs fn, or waits for the reload already in progress.
+func (k *Keys) reload(fn func() (*keyState, error)) (*keyState, error) {
+	v, err, _ := k.reloads.Do(reloadKey, func() (any, error) { return fn() })
+	st, _ := v.(*keyState)
+	return st, err
+}
+
+// load reads or creates the stored key set and installs it.
+func (k *Keys) load(ctx context.Context) (*keyState, error) {
 	gen := k.gen.Load()
 	raw, err := k.readOrCreate(ctx)
 	if err != nil {
@@ -73,14 +83,22 @@ func (k *Keys) loadLocked(ctx context.Context) (*keyState, error) {
 	return k.install(keys, gen, false)
 }
 
-// install makes keys the current snapshot.
+// install makes keys the current snapshot, unless one taken at a later
+// gen is installed already: an older read never replaces a newer one.
 func (k *Keys) install(keys []Key, gen uint64, fixed bool) (*keyState, error) {
 	st, err := newState(keys, gen, fixed, k.now())
 	if err != nil {
 		return nil, err
 	}
-	k.state.Store(st)
-	return st, nil
+	for {
+		cur := k.state.Load()
+		if cur != nil && cur.gen > gen {
+			return cur, nil
+		}
+		if k.state.CompareAndSwap(cur, st) {
+			return st, nil
+		}
+	}
 }
 
 // readOrCreate returns the stored key set, creating it if there is none.
@@ -162,19 +180,17 @@ func (k *Keys) current() (*keyState, error) {
 	if st := k.state.Load(); st.fresh(k.gen.Load()) {
 		return st, nil
 	}
-	return k.reload.do(k.refresh)
+	return k.reload(k.refresh)
 }
 
 // refresh reloads the key set unless another caller already did.
 func (k *Keys) refresh() (*keyState, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
 	if st := k.state.Load(); st.fresh(k.gen.Load()) {
 		return st, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), reloadTimeout)
 	defer cancel()
-	return k.loadLocked(ctx)
+	return k.load(ctx)
 }
 
 // reloadTimeout bounds a reload that runs on a request's path, which has

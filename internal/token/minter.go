@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
@@ -37,6 +38,9 @@ type Minter struct {
 	cfg   MinterConfig
 	now   func() time.Time
 	cache *tokenCache
+	// renewals signs once per session when its concurrent requests all
+	// find the token due for renewal.
+	renewals singleflight.Group
 }
 
 // NewMinter returns a Minter signing with keys; now is the clock
@@ -76,11 +80,10 @@ func (m *Minter) Token(sess store.Session) (string, time.Time, error) {
 	if e, ok := m.cache.get(sess.ID); ok && e.usable(sess, key.ID, now) {
 		return e.raw, e.exp, nil
 	}
-	e, err := m.mint(sess, key, now)
+	e, err := m.renew(sess, key, now)
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	m.cache.put(sess.ID, e, now, m.cfg.TTL)
 	return e.raw, e.exp, nil
 }
 

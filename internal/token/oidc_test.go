@@ -49,7 +49,8 @@ func TestGoOIDCVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatalf("discovery: %v", err)
 	}
-	verifier := provider.Verifier(&oidc.Config{ClientID: testAudience, SupportedSigningAlgs: []string{"ES256"}, Now: clk.Now})
+	config := &oidc.Config{ClientID: testAudience, SupportedSigningAlgs: []string{"ES256"}, Now: clk.Now}
+	verifier := provider.Verifier(config)
 
 	sess := session(clk.Now())
 	raw, _ := mustToken(t, m, sess)
@@ -70,10 +71,17 @@ func TestGoOIDCVerifies(t *testing.T) {
 		t.Errorf("verified claims: sub %q, %+v", idToken.Subject, claims)
 	}
 
-	// After a rotation go-oidc fetches the JWKS again for the new kid.
+	// After a rotation the published JWKS carries the new key. The check
+	// uses a fresh verifier: go-oidc's key set shares one in-flight fetch
+	// and can hand a caller the keys fetched before the rotation.
+	oldRaw := raw
 	mustRotate(t, k, token.DefaultTTL)
 	m.Forget(sess.ID)
 	raw, _ = mustToken(t, m, sess)
+	verifier = oidc.NewVerifier(issuer, oidc.NewRemoteKeySet(ctx, issuer+"/jwks.json"), config)
+	if _, err := verifier.Verify(ctx, oldRaw); err != nil {
+		t.Fatalf("go-oidc refused a token signed by the retired key: %v", err)
+	}
 	if _, err := verifier.Verify(ctx, raw); err != nil {
 		t.Fatalf("go-oidc refused a token signed after rotation: %v", err)
 	}

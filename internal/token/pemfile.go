@@ -29,9 +29,8 @@ func (k *Keys) LoadPEM(path string) error {
 	if err != nil {
 		return err
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	_, err = k.install([]Key{key}, k.gen.Load(), true)
+	// A new gen: a reload that read the store before this never replaces it.
+	_, err = k.install([]Key{key}, k.gen.Add(1), true)
 	return err
 }
 

@@ -31,21 +31,21 @@ func (k *Keys) Rotate(ctx context.Context, keepFor time.Duration) error {
 	return nil
 }
 
-// rotate writes the rotated key set, retrying when another writer won.
+// rotate writes the rotated key set, retrying when another writer won,
+// then invalidates the snapshot so the next use reloads the written set
+// through the same single reload as every other change.
 func (k *Keys) rotate(ctx context.Context, keepFor time.Duration) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
 	if st := k.state.Load(); st != nil && st.fixed {
 		return ErrFixedKey
 	}
-	gen := k.gen.Load()
 	for range rotateAttempts {
-		keys, ok, err := k.tryRotate(ctx, keepFor)
+		ok, err := k.tryRotate(ctx, keepFor)
 		if err != nil {
 			return err
 		}
 		if ok {
-			_, err := k.install(keys, gen, false)
+			k.Invalidate()
+			_, err := k.current()
 			return err
 		}
 	}
@@ -54,31 +54,30 @@ func (k *Keys) rotate(ctx context.Context, keepFor time.Duration) error {
 
 // tryRotate reads the key set, adds a new signing key and writes the
 // result if nobody changed the set meanwhile.
-func (k *Keys) tryRotate(ctx context.Context, keepFor time.Duration) ([]Key, bool, error) {
+func (k *Keys) tryRotate(ctx context.Context, keepFor time.Duration) (bool, error) {
 	old, err := k.store.GetRecord(ctx, recordKind, recordID)
 	var keys []Key
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		old = nil
 	case err != nil:
-		return nil, false, storeErr("read", err)
+		return false, storeErr("read", err)
 	default:
 		if keys, err = decodeRecord(old); err != nil {
-			return nil, false, err
+			return false, err
 		}
 	}
 	now := k.now()
 	fresh, err := newKey(now)
 	if err != nil {
-		return nil, false, err
+		return false, err
 	}
 	next := rotated(keys, fresh, now, keepFor)
 	raw, err := encodeRecord(next)
 	if err != nil {
-		return nil, false, err
+		return false, err
 	}
-	ok, err := k.write(ctx, old, raw)
-	return next, ok, err
+	return k.write(ctx, old, raw)
 }
 
 // write stores raw in place of old (nil: there was no key set).

@@ -1,4 +1,4 @@
-package login
+package websession
 
 import (
 	"net/http"
@@ -6,10 +6,15 @@ import (
 	"strings"
 )
 
-// CSRFValid reports, in constant time, whether formToken is the
-// session's CSRF token. A nil session or an empty token is never valid.
-func CSRFValid(sess *AgentSession, formToken string) bool {
-	return sess != nil && equal(sess.CSRF, formToken)
+// CrossOrigin is the first check in front of a state-changing browser
+// route: net/http's CrossOriginProtection, which refuses a non-GET,
+// -HEAD or -OPTIONS request a browser marks as cross-site
+// (Sec-Fetch-Site) or whose Origin names another host, answering with
+// deny. The session's CSRF token is the second check, in the handler.
+func CrossOrigin(h, deny http.Handler) http.Handler {
+	p := http.NewCrossOriginProtection()
+	p.SetDenyHandler(deny)
+	return p.Handler(h)
 }
 
 // SameOrigin reports whether r comes from a page of its own origin: the
