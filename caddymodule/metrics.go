@@ -13,6 +13,7 @@ import (
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
+	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/metrics"
 )
 
@@ -74,7 +75,7 @@ func (a *App) longestSession() time.Duration {
 	if d := a.sessionMax.get(); d > 0 {
 		return d
 	}
-	return gateway.DefaultSessionMax
+	return login.DefaultSessionMax
 }
 
 // siteName is the site's label in metrics and decision logs: the host of
