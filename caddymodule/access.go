@@ -1,28 +1,16 @@
 package caddymodule
 
 import (
-	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
 
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
-	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/notify/email"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
-)
-
-// Defaults of the tenant admin settings.
-const (
-	defaultLinkTTL = 24 * time.Hour
-	minLinkTTL     = time.Minute
-	// standingWord is the grant_durations choice of a grant with no expiry.
-	standingWord = tenantadmin.Standing
 )
 
 // accessSettings are the app's tenant admin and notification settings,
@@ -46,13 +34,13 @@ func (a *App) resolveAccess(repl *caddy.Replacer) (accessSettings, error) {
 	if s.apiKeys, err = apiKeys(a.APIKeys, repl); err != nil {
 		return s, err
 	}
-	if s.publicURL, err = publicURL(repl.ReplaceKnown(a.PublicBaseURL, "")); err != nil {
+	if s.publicURL, err = adminlink.ParseBaseURL(repl.ReplaceKnown(a.PublicBaseURL, "")); err != nil {
 		return s, err
 	}
-	if s.linkTTL, err = linkTTL(time.Duration(a.AdminLinkTTL)); err != nil {
+	if s.linkTTL, err = adminlink.CheckTTL(time.Duration(a.AdminLinkTTL)); err != nil {
 		return s, err
 	}
-	if s.rules, err = a.rules(); err != nil {
+	if s.rules, err = tenantadmin.ParseRules(a.TenantAdminRoles, a.GrantDurations); err != nil {
 		return s, err
 	}
 	if s.endpoints, err = a.endpoints(repl); err != nil {
@@ -88,55 +76,6 @@ func apiKeys(keys []string, repl *caddy.Replacer) ([]string, error) {
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-// publicURL checks the base of admin links: an absolute http or https
-// URL without user info, query or fragment. It returns it without a final
-// slash.
-func publicURL(raw string) (string, error) {
-	if raw == "" {
-		return "", nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
-		u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "" {
-		return "", fmt.Errorf("public_url %q must be an absolute http or https URL without user info, query or fragment", clip(raw))
-	}
-	return strings.TrimSuffix(raw, "/"), nil
-}
-
-// linkTTL applies the default and bounds of link_ttl.
-func linkTTL(d time.Duration) (time.Duration, error) {
-	if d == 0 {
-		return defaultLinkTTL, nil
-	}
-	if d < minLinkTTL || d > adminlink.MaxTTL {
-		return 0, fmt.Errorf("link_ttl %s is out of range: use %s to %s", grant.FormatDuration(d), minLinkTTL, grant.FormatDuration(adminlink.MaxTTL))
-	}
-	return d, nil
-}
-
-// rules are admin_roles and grant_durations, defaults applied.
-func (a *App) rules() (tenantadmin.Rules, error) {
-	r := tenantadmin.Rules{Roles: a.TenantAdminRoles}
-	if len(a.GrantDurations) > 0 {
-		r.NoStanding = true
-	}
-	for _, word := range a.GrantDurations {
-		if word == standingWord {
-			r.NoStanding = false
-			continue
-		}
-		d, err := grant.ParseDuration(word)
-		if err != nil {
-			return r, fmt.Errorf("grant_durations: %v", err)
-		}
-		r.Durations = append(r.Durations, d)
-	}
-	if len(a.GrantDurations) > 0 && len(r.Durations) == 0 {
-		return r, errors.New("grant_durations needs at least one length, such as 7d, besides standing")
-	}
-	return r.Normalized()
 }
 
 // endpoints are the webhooks, placeholders replaced and checked.

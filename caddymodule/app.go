@@ -23,6 +23,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/sweep"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -126,11 +127,10 @@ type App struct {
 	publisher    *currentNotifier // per store, shared across reloads
 	sites        *firstSite       // where admin links point without public_url
 
-	tokenTTL   *longest    // the longest token lifetime of the sites
-	bg         *background // loops from Start until Stop
-	sweepEvery time.Duration
-	warned     map[string]bool // grants warned of expiring, by id; sweep only
-	limits     *ratelimit.Limits
+	tokenTTL *longest    // the longest token lifetime of the sites
+	bg       *background // loops from Start until Stop
+	sweeper  *sweep.Sweeper
+	limits   *ratelimit.Limits
 
 	sessionMax *longest          // the longest session of the sites, for metrics
 	health     *health.Checker   // GET /lockbox/health
@@ -226,6 +226,7 @@ func (a *App) provisionAccess() error {
 	if a.requests, err = a.Requests(nil); err != nil {
 		return err
 	}
+	a.sweeper = &sweep.Sweeper{Grants: a.grants, Publisher: n, Requests: a.requests, Logger: a.logger}
 	return nil
 }
 
@@ -260,7 +261,7 @@ func (a *App) Validate() error {
 func (a *App) Start() error {
 	a.startNotifier()
 	a.startRetention()
-	a.bg.start(a.sweepExpiries)
+	a.bg.start(a.sweeper.Run)
 	if a.SigningKeyFile == "" {
 		a.bg.start(a.warmKeys)
 	}

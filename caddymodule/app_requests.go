@@ -1,10 +1,7 @@
 package caddymodule
 
 import (
-	"context"
 	"net/url"
-
-	"go.uber.org/zap"
 
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/request"
@@ -29,20 +26,4 @@ func (a *App) reviewURL(_, id string) string {
 		return ""
 	}
 	return base + a.LinkPrefix() + "/admin?request=" + url.QueryEscape(id) + "#request-" + id
-}
-
-// expireRequests records the expiry of access requests past their
-// lifetime, so their notifications go out without anyone looking; a
-// failure is logged and the next sweep tries again.
-func (a *App) expireRequests(ctx context.Context) {
-	if a.requests == nil {
-		return
-	}
-	n, err := a.requests.ExpireDue(ctx)
-	switch {
-	case err != nil && ctx.Err() == nil:
-		a.logger.Error("recording expired access requests", zap.Error(err))
-	case n > 0:
-		a.logger.Info("access requests expired", zap.Int("count", n))
-	}
 }

@@ -2,20 +2,14 @@ package caddymodule
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"time"
-
-	"go.uber.org/zap"
 
 	"github.com/caddyserver/caddy/v2"
 
 	"github.com/lockbox-gw/lockbox/internal/archive"
 	"github.com/lockbox-gw/lockbox/internal/checkpoint"
-	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/retention"
 )
 
@@ -72,7 +66,7 @@ func (a *App) provisionRetention() error {
 		return err
 	}
 	dir := caddy.NewReplacer().ReplaceKnown(a.AuditArchive, "")
-	a.checkpoints = &checkpoint.Service{Store: a.rawStore, Keys: a.keys, Publish: a.publishCheckpoint}
+	a.checkpoints = &checkpoint.Service{Store: a.rawStore, Keys: a.keys, Publish: checkpoint.Publisher(a.notifier)}
 	if dir != "" {
 		a.checkpoints.Archive = archive.New(dir)
 	}
@@ -88,24 +82,17 @@ func (a *App) provisionRetention() error {
 		Store:   a.rawStore,
 		Archive: archive.New(dir),
 		Window:  window,
-		Holder:  moverHolder(),
+		Holder:  retention.Holder(),
 		Logger:  a.logger.Named("retention"),
 	})
 	return err
 }
 
-// moverHolder names this process in the store's retention leases.
-func moverHolder() string {
-	host, _ := os.Hostname()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
-}
-
 // startRetention runs the mover from Start until Stop, or warns that the
 // store keeps every event.
 func (a *App) startRetention() {
-	a.bg.start(a.signCheckpoints)
+	cps := a.checkpoints
+	a.bg.start(func(ctx context.Context) { cps.Run(ctx, checkpoint.DefaultInterval, a.logger) })
 	if a.mover == nil {
 		if a.AuditRetention != retentionOff {
 			a.logger.Warn("audit_archive is not set: every audit event stays in the store, which grows without bound")
@@ -115,42 +102,6 @@ func (a *App) startRetention() {
 	m := a.mover
 	a.bg.start(func(ctx context.Context) { m.Run(ctx, retentionInterval) })
 }
-
-// checkpointInterval is how often each tenant's head is signed when it
-// moved.
-const checkpointInterval = checkpoint.DefaultInterval
-
-// signCheckpoints signs every tenant's head that moved, every
-// checkpointInterval until ctx ends.
-func (a *App) signCheckpoints(ctx context.Context) {
-	t := time.NewTicker(checkpointInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := a.checkpoints.SignAll(ctx); err != nil && ctx.Err() == nil {
-			a.logger.Error("signing audit checkpoints", zap.Error(err))
-		}
-	}
-}
-
-// publishCheckpoint sends the audit.checkpoint webhook; its id is the
-// tenant and seq, so instances signing the same head send it once.
-func (a *App) publishCheckpoint(ctx context.Context, cp checkpoint.Signed) error {
-	if a.notifier == nil {
-		return nil
-	}
-	return a.notifier.Publish(ctx, notify.Event{
-		ID:     fmt.Sprintf("audit.checkpoint:%s:%d", cp.Tenant, cp.Seq),
-		Tenant: cp.Tenant, Type: AuditCheckpointEvent, Time: cp.Time, Data: cp,
-	})
-}
-
-// AuditCheckpointEvent is the webhook event type of a signed checkpoint.
-const AuditCheckpointEvent = "audit.checkpoint"
 
 // Checkpoints returns the service that signs audit checkpoints.
 func (a *App) Checkpoints() *checkpoint.Service { return a.checkpoints }

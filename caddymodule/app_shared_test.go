@@ -161,7 +161,7 @@ func TestSweepRecordsExpiries(t *testing.T) {
 	if _, err := app.Store().PutGrant(context.Background(), g); err != nil {
 		t.Fatal(err)
 	}
-	app.sweepEvery = 10 * time.Millisecond
+	app.sweeper.Every = 10 * time.Millisecond
 	if err := app.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -6,18 +6,10 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-
-	"github.com/lockbox-gw/lockbox/internal/notify"
-	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
 // Timing of the app's background work.
 const (
-	// sweepInterval is how often expired grants are looked for, so their
-	// expiry is recorded even when nobody reads the tenant.
-	sweepInterval = time.Minute
-	// sweepTimeout bounds one sweep over every tenant.
-	sweepTimeout = 30 * time.Second
 	// warmTimeout bounds loading the signing keys at start.
 	warmTimeout = 10 * time.Second
 )
@@ -56,71 +48,6 @@ func (b *background) stop() {
 		cancel()
 	}
 	b.wg.Wait()
-}
-
-// sweepExpiries records the expiry of grants whose time has passed, every
-// sweepInterval (or a.sweepEvery) until ctx ends. Reading the active
-// grants is what records them.
-func (a *App) sweepExpiries(ctx context.Context) {
-	every := a.sweepEvery
-	if every <= 0 {
-		every = sweepInterval
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		a.sweepOnce(ctx)
-	}
-}
-
-// sweepOnce reads every tenant's active grant once, which records the
-// expiries, and warns of the grants about to expire; a failure is logged
-// and the next sweep tries again.
-func (a *App) sweepOnce(ctx context.Context) {
-	c, cancel := context.WithTimeout(ctx, sweepTimeout)
-	defer cancel()
-	active, err := a.grants.Active(c)
-	if err != nil {
-		if ctx.Err() == nil {
-			a.logger.Error("recording expired grants", zap.Error(err))
-		}
-		return
-	}
-	a.warnExpiring(c, active)
-	a.expireRequests(c)
-}
-
-// warnExpiring publishes grant.expiring for each grant in its warning
-// window. The event id is fixed per grant, so every instance publishes
-// the same notifications, once; this instance also remembers what it
-// published, so later sweeps skip it. A failed publish is tried again on
-// the next sweep.
-func (a *App) warnExpiring(ctx context.Context, active []store.Grant) {
-	now := a.grants.Now()
-	warned := make(map[string]bool)
-	for _, g := range active {
-		e, due := notify.Expiring(g, now)
-		if !due {
-			continue
-		}
-		if a.warned[g.ID] {
-			warned[g.ID] = true
-			continue
-		}
-		if err := a.notifier.Publish(ctx, e); err != nil {
-			if ctx.Err() == nil {
-				a.logger.Error("warning of an expiring grant", zap.String("tenant", g.Tenant), zap.String("grant", g.ID), zap.Error(err))
-			}
-			continue
-		}
-		warned[g.ID] = true
-	}
-	a.warned = warned
 }
 
 // warmKeys loads the signing keys, generating them on the very first

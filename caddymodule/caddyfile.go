@@ -12,8 +12,22 @@ func init() {
 	httpcaddyfile.RegisterGlobalOption("lockbox", parseGlobalOption)
 }
 
-// parseGlobalOption sets up the lockbox app from the global option block.
-// Syntax:
+// parseGlobalOption sets up the lockbox app from the global option
+// block; see App.UnmarshalCaddyfile for the syntax. Several lockbox
+// blocks are merged into one app.
+func parseGlobalOption(d *caddyfile.Dispenser, existing any) (any, error) {
+	app, err := existingApp(d, existing)
+	if err != nil {
+		return nil, err
+	}
+	if err := app.UnmarshalCaddyfile(d); err != nil {
+		return nil, err
+	}
+	return httpcaddyfile.App{Name: "lockbox", Value: caddyconfig.JSON(app, nil)}, nil
+}
+
+// UnmarshalCaddyfile sets up the app from the global option block,
+// adding to what earlier blocks set. Syntax:
 //
 //	{
 //		lockbox {
@@ -43,6 +57,10 @@ func init() {
 //				login <events>/<period>
 //				requests <events>/<period>
 //			}
+//			audit strict|buffered
+//			audit_replicas <n> [<timeout>]
+//			audit_archive <dir>
+//			audit_retention <duration>|off
 //		}
 //	}
 //
@@ -52,23 +70,18 @@ func init() {
 // so are the keys of admin links. api_key and webhook may
 // be repeated (two keys while rotating one). Placeholders such as
 // {env.LOCKBOX_API_KEY} are kept and replaced when the config is loaded.
-// Several lockbox blocks are merged into one app.
-func parseGlobalOption(d *caddyfile.Dispenser, existing any) (any, error) {
-	app, err := existingApp(d, existing)
-	if err != nil {
-		return nil, err
-	}
+func (a *App) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // consume option name
 	if d.NextArg() {
 		// Not echoed: it may be a URL with a password.
-		return nil, d.Err("lockbox takes no arguments on its line, only a block")
+		return d.Err("lockbox takes no arguments on its line, only a block")
 	}
 	for d.NextBlock(0) {
-		if err := app.unmarshalOption(d); err != nil {
-			return nil, err
+		if err := a.unmarshalOption(d); err != nil {
+			return err
 		}
 	}
-	return httpcaddyfile.App{Name: "lockbox", Value: caddyconfig.JSON(app, nil)}, nil
+	return nil
 }
 
 // existingApp returns the app parsed from earlier lockbox blocks, or a new
@@ -186,3 +199,6 @@ func noBlock(d *caddyfile.Dispenser, word string) error {
 	}
 	return nil
 }
+
+// Interface guards
+var _ caddyfile.Unmarshaler = (*App)(nil)

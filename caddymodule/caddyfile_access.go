@@ -6,7 +6,9 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
+	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
 // unmarshalAPIKey parses
@@ -46,7 +48,7 @@ func (a *App) unmarshalPublicURL(d *caddyfile.Dispenser) error {
 		return err
 	}
 	if !hasPlaceholder(raw) {
-		if _, err := publicURL(raw); err != nil {
+		if _, err := adminlink.ParseBaseURL(raw); err != nil {
 			return d.Err(err.Error())
 		}
 	}
@@ -83,7 +85,7 @@ func (a *App) unmarshalLinkTTL(d *caddyfile.Dispenser) error {
 	if err != nil || ttl <= 0 {
 		return d.Errf("link_ttl %q is not a positive duration such as 24h or 7d", clip(v))
 	}
-	if _, err := linkTTL(ttl); err != nil {
+	if _, err := adminlink.CheckTTL(ttl); err != nil {
 		return d.Err(err.Error())
 	}
 	a.AdminLinkTTL = caddy.Duration(ttl)
@@ -102,7 +104,7 @@ func (a *App) unmarshalGrantDurations(d *caddyfile.Dispenser) error {
 		return d.Err("grant_durations needs the grant lengths offered to admins, such as 1d 7d 28d standing")
 	}
 	for _, w := range words {
-		if w == standingWord {
+		if w == tenantadmin.Standing {
 			continue
 		}
 		if _, err := grant.ParseDuration(w); err != nil {
@@ -110,7 +112,7 @@ func (a *App) unmarshalGrantDurations(d *caddyfile.Dispenser) error {
 		}
 	}
 	a.GrantDurations = words
-	if _, err := a.rules(); err != nil {
+	if _, err := tenantadmin.ParseRules(a.TenantAdminRoles, a.GrantDurations); err != nil {
 		return d.Err(err.Error())
 	}
 	return noBlock(d, "grant_durations")

@@ -16,7 +16,35 @@ func init() {
 	httpcaddyfile.RegisterDirectiveOrder("lockbox", httpcaddyfile.Before, "basic_auth")
 }
 
-// parseLockbox sets up the lockbox handler of a site. Syntax:
+// parseLockbox sets up the lockbox handler of a site; see
+// Handler.UnmarshalCaddyfile for the syntax. The directive takes no
+// matcher: it must see every request of the site to remove client-sent
+// identity headers.
+func parseLockbox(h httpcaddyfile.Helper) ([]httpcaddyfile.ConfigValue, error) {
+	h.Next() // consume directive name
+	matcher, err := h.ExtractMatcherSet()
+	if err != nil {
+		return nil, err
+	}
+	if matcher != nil {
+		return nil, h.Err("lockbox takes no matcher: it must see every request of the site, to remove client-sent identity headers")
+	}
+	handler := new(Handler)
+	if err := handler.UnmarshalCaddyfile(h.Dispenser); err != nil {
+		return nil, err
+	}
+	if handler.Issuer == "" {
+		if handler.Issuer, err = siteIssuer(h, handler.prefix()); err != nil {
+			return nil, h.Err(err.Error())
+		}
+	}
+	if err := handler.Validate(); err != nil {
+		return nil, h.Err(err.Error())
+	}
+	return h.NewRoute(nil, handler), nil
+}
+
+// UnmarshalCaddyfile sets up the handler from Caddyfile tokens. Syntax:
 //
 //	lockbox {
 //		oidc <issuer> {
@@ -44,46 +72,18 @@ func init() {
 // derived from the site's address: https://app.example.com/_lockbox for
 // the site app.example.com. Placeholders such as {env.OIDC_CLIENT_SECRET}
 // are kept and replaced when the config is loaded.
-//
-// The directive takes no matcher: it must see every request of the site
-// to remove client-sent identity headers.
-func parseLockbox(h httpcaddyfile.Helper) ([]httpcaddyfile.ConfigValue, error) {
-	h.Next() // consume directive name
-	matcher, err := h.ExtractMatcherSet()
-	if err != nil {
-		return nil, err
-	}
-	if matcher != nil {
-		return nil, h.Err("lockbox takes no matcher: it must see every request of the site, to remove client-sent identity headers")
-	}
-	h.Next() // the directive name again, after the look-ahead
-	handler, err := unmarshalHandler(h.Dispenser)
-	if err != nil {
-		return nil, err
-	}
-	if handler.Issuer == "" {
-		if handler.Issuer, err = siteIssuer(h, handler.prefix()); err != nil {
-			return nil, h.Err(err.Error())
-		}
-	}
-	if err := handler.Validate(); err != nil {
-		return nil, h.Err(err.Error())
-	}
-	return h.NewRoute(nil, handler), nil
-}
-
-// unmarshalHandler parses the directive's block, the cursor on its name.
-func unmarshalHandler(d *caddyfile.Dispenser) (*Handler, error) {
+func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
+	d.Next() // consume directive name
 	if d.NextArg() {
-		return nil, d.Err("lockbox takes no arguments on its line, only a block")
+		return d.Err("lockbox takes no arguments on its line, only a block")
 	}
-	p := &handlerParser{d: d, h: new(Handler), seen: map[string]bool{}}
+	p := &handlerParser{d: d, h: h, seen: map[string]bool{}}
 	for d.NextBlock(0) {
 		if err := p.line(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return p.h, nil
+	return nil
 }
 
 // handlerParser parses the lines of a lockbox block into h.
@@ -180,3 +180,6 @@ func durationInto(dst *caddy.Duration) func(string) error {
 		return nil
 	}
 }
+
+// Interface guards
+var _ caddyfile.Unmarshaler = (*Handler)(nil)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lockbox-gw/lockbox/internal/gateway"
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/scope"
@@ -93,7 +92,7 @@ func validateRole(r Role) error {
 }
 
 func (h *Handler) validateDurations() error {
-	sessionMax := orDefault(time.Duration(h.SessionMax), gateway.DefaultSessionMax)
+	sessionMax := orDefault(time.Duration(h.SessionMax), login.DefaultSessionMax)
 	idle := time.Duration(h.IdleTimeout)
 	ttl := time.Duration(h.TokenTTL)
 	switch {

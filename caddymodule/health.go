@@ -13,12 +13,12 @@ const healthPath = "/lockbox/health"
 
 // provisionHealth sets up the health checks over the app's parts.
 func (a *App) provisionHealth() {
-	backend := a.storage.Backend
+	backend, r := a.storage.Backend, a.readings()
 	a.health = &health.Checker{
 		Store: a.store, Backend: backend,
-		FeedAge:     a.feedAge,
+		FeedAge:     r.FeedAge,
 		AuditQueued: a.audit.Pending, AuditCapacity: a.audit.Capacity,
-		Outbox: a.readings().Outbox,
+		Outbox: r.Outbox,
 		Keys:   a.keys, KeyFromFile: a.SigningKeyFile != "",
 	}
 	a.ready = health.NewReadiness(a.health)

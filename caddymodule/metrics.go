@@ -1,7 +1,6 @@
 package caddymodule
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
+	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/metrics"
 )
 
@@ -45,28 +45,9 @@ func (a *App) registerMetrics(ctx caddy.Context) error {
 	return nil
 }
 
-// readings are the app's gauges: what the store holds and what this
-// instance has queued.
+// readings are the app's gauges, read at each scrape and health check.
 func (a *App) readings() metrics.Readings {
-	return metrics.Readings{
-		ActiveSessions: func(ctx context.Context) (int, error) {
-			now := time.Now()
-			return metrics.OpenSessions(ctx, a.store, now, now.Add(-a.longestSession()))
-		},
-		AuditQueue: func() int { return a.audit.Pending() },
-		FeedAge:    a.feedAge,
-		Outbox: func(ctx context.Context) ([]metrics.OutboxCount, error) {
-			return metrics.OutboxBacklog(ctx, a.store)
-		},
-	}
-}
-
-// feedAge is how long ago this instance last heard the change feed.
-func (a *App) feedAge() (time.Duration, bool) {
-	if is, ok := a.rawStore.(*metrics.Store); ok {
-		return is.FeedAge(time.Now())
-	}
-	return 0, false
+	return metrics.StoreReadings(a.store, a.rawStore, a.audit.Pending, a.longestSession)
 }
 
 // longestSession is the longest a session of any site may last.
@@ -74,7 +55,7 @@ func (a *App) longestSession() time.Duration {
 	if d := a.sessionMax.get(); d > 0 {
 		return d
 	}
-	return gateway.DefaultSessionMax
+	return login.DefaultSessionMax
 }
 
 // siteName is the site's label in metrics and decision logs: the host of

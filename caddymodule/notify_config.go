@@ -3,9 +3,7 @@ package caddymodule
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
@@ -71,7 +69,7 @@ func displayURL(u *url.URL) string {
 // resolve replaces the placeholders of s and returns the sender's config,
 // checked. Errors never mention the password.
 func (s SMTP) resolve(repl *caddy.Replacer) (email.Config, error) {
-	host, port, err := splitSMTPAddress(repl.ReplaceKnown(s.Address, ""))
+	host, port, err := email.SplitAddress(repl.ReplaceKnown(s.Address, ""))
 	if err != nil {
 		return email.Config{}, err
 	}
@@ -89,22 +87,6 @@ func (s SMTP) resolve(repl *caddy.Replacer) (email.Config, error) {
 		return email.Config{}, err
 	}
 	return c, nil
-}
-
-// splitSMTPAddress reads host:port, or a bare host.
-func splitSMTPAddress(addr string) (string, int, error) {
-	if addr == "" {
-		return "", 0, errors.New("smtp needs the server's host:port (is its environment variable set?)")
-	}
-	host, portText, err := net.SplitHostPort(addr)
-	if err != nil {
-		return addr, 0, nil // a bare host: email.Config checks it
-	}
-	port, err := strconv.Atoi(portText)
-	if err != nil || port < 1 || port > 65535 {
-		return "", 0, fmt.Errorf("smtp address %q: the port must be a number from 1 to 65535", clip(addr))
-	}
-	return host, port, nil
 }
 
 // backoff returns the configured retry delays, nil for the notifier's

@@ -46,8 +46,8 @@ func TestSweepExpiresRequests(t *testing.T) {
 	}
 	old, fresh := ask("acme", 2*time.Hour), ask("globex", time.Minute)
 
-	app.sweepOnce(ctx)
-	app.sweepOnce(ctx)
+	app.sweeper.Once(ctx)
+	app.sweeper.Once(ctx)
 	// Counted before anything reads the requests, which would record the
 	// expiry too.
 	if k := countKinds(pending(t, app), notify.RequestExpired); k["webhook"] != 1 {

@@ -14,6 +14,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/sweep"
 )
 
 // testSecret is a well-formed webhook secret; tests check it is never
@@ -209,9 +210,11 @@ func TestSweepWarnsOfExpiringGrantsOnce(t *testing.T) {
 		}
 	}
 
-	app.sweepOnce(ctx)
-	app.warned = nil // as another instance would: the outbox still sends once
-	app.sweepOnce(ctx)
+	app.sweeper.Once(ctx)
+	// Another instance, which has warned of nothing yet: the outbox still
+	// sends once.
+	other := &sweep.Sweeper{Grants: app.Grants(), Publisher: app.Notifier(), Logger: app.logger}
+	other.Once(ctx)
 
 	got := pending(t, app)
 	if k := countKinds(got, notify.GrantExpiring); k["webhook"] != 1 || k["email"] != 2 {

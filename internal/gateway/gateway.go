@@ -28,7 +28,6 @@ import (
 // Defaults for Config.
 const (
 	DefaultPrefix      = "/_lockbox"
-	DefaultSessionMax  = 8 * time.Hour
 	DefaultIdleTimeout = 30 * time.Minute
 	DefaultLanding     = "/"
 )
@@ -39,7 +38,7 @@ type Config struct {
 	Prefix string
 	// HeaderPrefix starts every identity header; default X-Lockbox-.
 	HeaderPrefix string
-	// SessionMax caps an impersonation session; default 8h.
+	// SessionMax caps an impersonation session; default login.DefaultSessionMax.
 	SessionMax time.Duration
 	// IdleTimeout ends a session with no requests for this long; default 30m.
 	IdleTimeout time.Duration
@@ -114,7 +113,7 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 		cfg.HeaderPrefix = policy.DefaultPrefix
 	}
 	if cfg.SessionMax <= 0 {
-		cfg.SessionMax = DefaultSessionMax
+		cfg.SessionMax = login.DefaultSessionMax
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout

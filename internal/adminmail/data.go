@@ -1,4 +1,4 @@
-package caddymodule
+package adminmail
 
 import (
 	"encoding/json"
@@ -11,10 +11,10 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
-// emailData reads what an emailed notification is about from its
+// Data reads what an emailed notification is about from its
 // payload: the grant of a grant event, or the audit event of a
 // breakglass.used.
-func emailData(n store.Notification) (email.Data, error) {
+func Data(n store.Notification) (email.Data, error) {
 	switch n.Event {
 	case email.KindBreakGlassUsed:
 		return breakGlassEmailData(n.Payload)

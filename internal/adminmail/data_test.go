@@ -1,4 +1,4 @@
-package caddymodule
+package adminmail
 
 import (
 	"encoding/json"
@@ -25,7 +25,7 @@ func TestBreakGlassIsEmailedToAdmins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := emailData(store.Notification{Event: notify.BreakGlassUsed, Payload: payload})
+	d, err := Data(store.Notification{Event: notify.BreakGlassUsed, Payload: payload})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestBreakGlassIsEmailedToAdmins(t *testing.T) {
 			t.Errorf("email lacks %q:\n%s", want, m.Text)
 		}
 	}
-	if _, err := emailData(store.Notification{Event: notify.BreakGlassUsed, Payload: []byte(`{`)}); err == nil {
+	if _, err := Data(store.Notification{Event: notify.BreakGlassUsed, Payload: []byte(`{`)}); err == nil {
 		t.Fatal("a broken payload was read")
 	}
 }
@@ -52,7 +52,7 @@ func TestRequestIsEmailedToAdmins(t *testing.T) {
 	payload := `{"tenant":"acme","request":{"id":"r_1","tenant":"acme","agent":{"sub":"a-1","iss":"https://idp","email":"carol@support.example"},` +
 		`"reason":"invoice totals wrong","ticket":"T-9","scopes":["read","write"],"duration":"7d","approvals_needed":2,"approvals":[],` +
 		`"created_at":"2030-01-02T03:04:00Z","expires_at":"2030-01-05T03:04:00Z","state":"pending"},"review_url":"https://app.example/_lockbox/admin?request=r_1#request-r_1"}`
-	d, err := emailData(store.Notification{Event: notify.RequestCreated, Payload: []byte(payload)})
+	d, err := Data(store.Notification{Event: notify.RequestCreated, Payload: []byte(payload)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestRequestIsEmailedToAdmins(t *testing.T) {
 			t.Errorf("email lacks %q:\n%s", want, m.Text)
 		}
 	}
-	if _, err := emailData(store.Notification{Event: notify.RequestCreated, Payload: []byte(`{"request":7}`)}); err == nil {
+	if _, err := Data(store.Notification{Event: notify.RequestCreated, Payload: []byte(`{"request":7}`)}); err == nil {
 		t.Fatal("a broken payload was read")
 	}
 }
