@@ -145,7 +145,7 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 	gw, err := gateway.New(cfg, gateway.Deps{
 		Store: app.Store(), Grants: app.Grants(), Requests: requests, Login: lg, Keys: app.Keys(),
 		Minter: minter, Audit: app.Audit(), Logger: logger, API: api, AdminPage: page, Limits: app.limits,
-		Ops: ops(app, s.gateway.Issuer, logger),
+		Ops: ops(app, s.gateway.Issuer, logger), Feed: app.Feed(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lockbox: %v", err)

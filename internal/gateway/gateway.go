@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/lockbox-gw/lockbox/internal/audit"
+	"github.com/lockbox-gw/lockbox/internal/feed"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/policy"
@@ -85,6 +86,9 @@ type Deps struct {
 	Limits *ratelimit.Limits
 	// Ops report each agent request to operators: metrics, decision logs.
 	Ops Ops
+	// Feed is the store's change feed, shared by every site on the store;
+	// nil means the gateway follows the store on its own.
+	Feed *feed.Feed
 }
 
 // Next is the rest of the handler chain (the app, via reverse_proxy).
@@ -146,13 +150,24 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 // moment they change anywhere, and sweeps sessions that should have ended.
 func (g *Gateway) Run(ctx context.Context) {
 	go g.sweepLoop(ctx)
-	observe := func(c store.Change) {
-		g.d.Keys.Observe(c)
-		g.observeLive(c)
+	if g.d.Feed != nil {
+		defer g.d.Feed.Subscribe(g.observe, g.cache.distrust)()
+		<-ctx.Done()
+		return
 	}
-	g.cache.watch(ctx, g.d.Store, observe, func(err error) {
+	f := feed.New(g.d.Store, func(err error) {
 		g.d.Logger.Error("watching lockbox store changes", zap.Error(err))
 	})
+	defer f.Subscribe(g.observe, g.cache.distrust)()
+	f.Run(ctx)
+}
+
+// observe is the change-feed callback: it drops cached state, tells the
+// signing keys, and cuts open connections of sessions that ended.
+func (g *Gateway) observe(c store.Change) {
+	g.cache.apply(c)
+	g.d.Keys.Observe(c)
+	g.observeLive(c)
 }
 
 // ServeHTTP handles one request. Ordinary traffic (no Lockbox session
