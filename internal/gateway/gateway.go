@@ -7,7 +7,6 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -15,15 +14,10 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/feed"
-	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/policy"
-	"github.com/lockbox-gw/lockbox/internal/ratelimit"
-	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 // Defaults for Config.
@@ -61,36 +55,6 @@ type Config struct {
 	TenantFrom *TenantFrom
 }
 
-// Deps are the parts a Gateway works with.
-type Deps struct {
-	Store  store.Store
-	Grants *grant.Service
-	Login  *login.Service
-	Keys   *token.Keys
-	Minter *token.Minter
-	Audit  *audit.Writer
-	Logger *zap.Logger
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-	// AdminPage serves the hosted Support Access page, <prefix>/admin and
-	// below, given full paths; nil answers those paths 404.
-	AdminPage http.Handler
-	// API serves the app API, <prefix>/api/v1 and below, given full
-	// paths; nil answers those paths 404.
-	API http.Handler
-	// Requests lets agents ask tenants for access from the console
-	// (POST <prefix>/requests); nil hides the feature.
-	Requests *request.Service
-	// Limits cap the logins of each client and the access requests of
-	// each agent; nil sets no limit.
-	Limits *ratelimit.Limits
-	// Ops report each agent request to operators: metrics, decision logs.
-	Ops Ops
-	// Feed is the store's change feed, shared by every site on the store;
-	// nil means the gateway follows the store on its own.
-	Feed *feed.Feed
-}
-
 // Next is the rest of the handler chain (the app, via reverse_proxy).
 type Next func(http.ResponseWriter, *http.Request) error
 
@@ -125,8 +89,8 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 	if cfg.Landing == "" {
 		cfg.Landing = DefaultLanding
 	}
-	if d.Store == nil || d.Grants == nil || d.Login == nil || d.Keys == nil || d.Minter == nil || d.Audit == nil {
-		return nil, errors.New("gateway: store, grants, login, keys, minter and audit are required")
+	if err := d.Core.check(); err != nil {
+		return nil, err
 	}
 	if d.Logger == nil {
 		d.Logger = zap.NewNop()
