@@ -17,6 +17,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/audit"
+	"github.com/lockbox-gw/lockbox/internal/feed"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/health"
 	"github.com/lockbox-gw/lockbox/internal/notify"
@@ -114,6 +115,7 @@ type App struct {
 	requests *request.Service // the app's own, without a site's areas: sweeps
 	audit    *audit.Writer
 	keys     *token.Keys
+	feed     *siteFeed // the store's change feed, once a site follows it
 	key      poolKey
 	held     bool
 	logger   *zap.Logger
@@ -201,6 +203,7 @@ func (a *App) provisionStore() error {
 	a.store, a.publisher = pp.store, pp.pub
 	a.grants = grant.New(a.store, nil)
 	a.audit = acquireWriter(key, a.store)
+	a.feed = &siteFeed{key: key, st: a.store}
 	a.logger.Info("lockbox store ready",
 		zap.String("backend", key.backend),
 		zap.String("where", key.where()),
@@ -289,13 +292,17 @@ func (a *App) Cleanup() error {
 	}
 	a.held = false
 	werr := releaseWriter(a.key)
+	ferr := a.feed.release()
 	perr := releasePublisher(a.key)
-	return errors.Join(werr, perr, releaseStore(a.key))
+	return errors.Join(werr, ferr, perr, releaseStore(a.key))
 }
 
 // Store returns the store the app opened, which publishes the events
 // appended to it as notifications.
 func (a *App) Store() store.Store { return a.store }
+
+// Feed returns the store's change feed, which every site follows.
+func (a *App) Feed() *feed.Feed { return a.feed.get() }
 
 // Grants returns the grant service over the app's store.
 func (a *App) Grants() *grant.Service { return a.grants }

@@ -143,9 +143,12 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 	cfg := s.gateway
 	cfg.AuditBuffered = app.AuditBuffered()
 	gw, err := gateway.New(cfg, gateway.Deps{
-		Store: app.Store(), Grants: app.Grants(), Requests: requests, Login: lg, Keys: app.Keys(),
-		Minter: minter, Audit: app.Audit(), Logger: logger, API: api, AdminPage: page, Limits: app.limits,
-		Ops: ops(app, s.gateway.Issuer, logger),
+		Core: gateway.Core{
+			Store: app.Store(), Grants: app.Grants(), Login: lg, Keys: app.Keys(), Minter: minter, Audit: app.Audit(),
+		},
+		Pages:    gateway.Pages{API: api, AdminPage: page},
+		Requests: requests, Logger: logger, Limits: app.limits,
+		Ops: ops(app, s.gateway.Issuer, logger), Feed: app.Feed(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lockbox: %v", err)

@@ -136,7 +136,7 @@ func (s *site) startGateway(o siteOptions) {
 		_ = aw.Close(c)
 	})
 	grants := grant.New(s.store, nil)
-	d := gateway.Deps{Store: s.store, Grants: grants, Login: logins, Keys: keys, Minter: minter, Audit: aw, Logger: zap.NewNop()}
+	d := gateway.Deps{Core: gateway.Core{Store: s.store, Grants: grants, Login: logins, Keys: keys, Minter: minter, Audit: aw}, Logger: zap.NewNop()}
 	if !o.unmounted {
 		d.AdminPage, d.API = s.consent(grants)
 	}

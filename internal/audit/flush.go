@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/backoff"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
@@ -15,7 +16,8 @@ func (w *Writer) Run(ctx context.Context) {
 	defer close(w.done)
 	tick := time.NewTicker(w.opt.Interval)
 	defer tick.Stop()
-	backoff := time.Duration(0)
+	retry := backoff.New(50*time.Millisecond, 2*time.Second)
+	wait := time.Duration(0)
 	for {
 		select {
 		case <-w.stop:
@@ -25,15 +27,16 @@ func (w *Writer) Run(ctx context.Context) {
 		case <-tick.C:
 		case <-w.kick:
 		}
-		if backoff > 0 {
-			if !w.sleep(ctx, backoff) {
+		if wait > 0 {
+			if !w.sleep(ctx, wait) {
 				return
 			}
 		}
 		if w.flush(ctx, false) {
-			backoff = 0
+			wait = 0
+			retry.Reset()
 		} else {
-			backoff = min(max(2*backoff, 50*time.Millisecond), 2*time.Second)
+			wait = retry.Next()
 		}
 		// The interval counts from the last write, so under load writes
 		// are full batches rather than full batches mixed with whatever a
@@ -217,13 +220,10 @@ func (w *Writer) Close(ctx context.Context) error {
 	w.mu.Unlock()
 	close(w.stop)
 	<-w.doneOrNil()
-	backoff := 50 * time.Millisecond
+	retry := backoff.New(50*time.Millisecond, time.Second)
 	for !w.flush(ctx, true) {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(backoff):
-			backoff = min(2*backoff, time.Second)
+		if err := backoff.Wait(ctx, retry.Next()); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"context"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,14 +9,11 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
-// heartbeat is how often each instance publishes a heartbeat on the change
-// feed; staleAfter is how long without any message before cached state is
-// no longer trusted. Together they bound how long a broken feed could let
-// a revoked grant through: under a second.
-const (
-	heartbeat  = 250 * time.Millisecond
-	staleAfter = 900 * time.Millisecond
-)
+// staleAfter is how long without any feed message (the feed publishes a
+// heartbeat every feed.Heartbeat) before cached state is no longer
+// trusted. It bounds how long a broken feed could let a revoked grant
+// through: under a second.
+const staleAfter = 900 * time.Millisecond
 
 // cache holds grants, impersonation sessions and agent sessions read from
 // the store. Entries are dropped the moment the change feed reports a
@@ -166,46 +162,3 @@ func (c *cache) dropAgent(id string) {
 
 // maxEntries bounds each map; past it, reads go to the store.
 const maxEntries = 100_000
-
-// watch subscribes the cache to the feed and publishes heartbeats until
-// ctx ends. If the subscription fails it retries, and the cache stays
-// bypassed meanwhile. Once subscribed, the backend keeps the subscription
-// alive (reconnecting and sending a resync) until ctx ends.
-func (c *cache) watch(ctx context.Context, s store.Store, observe func(store.Change), onError func(error)) {
-	go c.publishHeartbeats(ctx, s)
-	fn := func(ch store.Change) {
-		c.apply(ch)
-		observe(ch)
-	}
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		err := s.Watch(ctx, fn)
-		if err == nil {
-			<-ctx.Done()
-			return
-		}
-		onError(err)
-		select {
-		case <-ctx.Done():
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 5*time.Second)
-	}
-}
-
-func (c *cache) publishHeartbeats(ctx context.Context, s store.Store) {
-	t := time.NewTicker(heartbeat)
-	defer t.Stop()
-	for {
-		pctx, cancel := context.WithTimeout(ctx, heartbeat)
-		if err := s.Publish(pctx, store.Change{Kind: store.ChangeHeartbeat}); err != nil {
-			c.distrust()
-		}
-		cancel()
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}

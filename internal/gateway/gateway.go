@@ -7,7 +7,6 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -15,14 +14,10 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/lockbox-gw/lockbox/internal/audit"
-	"github.com/lockbox-gw/lockbox/internal/grant"
+	"github.com/lockbox-gw/lockbox/internal/feed"
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/policy"
-	"github.com/lockbox-gw/lockbox/internal/ratelimit"
-	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 // Defaults for Config.
@@ -57,33 +52,6 @@ type Config struct {
 	// TenantFrom, when set, says where requests name their tenant (host
 	// or path); see TenantFrom.
 	TenantFrom *TenantFrom
-}
-
-// Deps are the parts a Gateway works with.
-type Deps struct {
-	Store  store.Store
-	Grants *grant.Service
-	Login  *login.Service
-	Keys   *token.Keys
-	Minter *token.Minter
-	Audit  *audit.Writer
-	Logger *zap.Logger
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-	// AdminPage serves the hosted Support Access page, <prefix>/admin and
-	// below, given full paths; nil answers those paths 404.
-	AdminPage http.Handler
-	// API serves the app API, <prefix>/api/v1 and below, given full
-	// paths; nil answers those paths 404.
-	API http.Handler
-	// Requests lets agents ask tenants for access from the console
-	// (POST <prefix>/requests); nil hides the feature.
-	Requests *request.Service
-	// Limits cap the logins of each client and the access requests of
-	// each agent; nil sets no limit.
-	Limits *ratelimit.Limits
-	// Ops report each agent request to operators: metrics, decision logs.
-	Ops Ops
 }
 
 // Next is the rest of the handler chain (the app, via reverse_proxy).
@@ -121,8 +89,8 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 	if cfg.Landing == "" {
 		cfg.Landing = DefaultLanding
 	}
-	if d.Store == nil || d.Grants == nil || d.Login == nil || d.Keys == nil || d.Minter == nil || d.Audit == nil {
-		return nil, errors.New("gateway: store, grants, login, keys, minter and audit are required")
+	if err := d.Core.check(); err != nil {
+		return nil, err
 	}
 	if d.Logger == nil {
 		d.Logger = zap.NewNop()
@@ -150,13 +118,24 @@ func New(cfg Config, d Deps) (*Gateway, error) {
 // moment they change anywhere, and sweeps sessions that should have ended.
 func (g *Gateway) Run(ctx context.Context) {
 	go g.sweepLoop(ctx)
-	observe := func(c store.Change) {
-		g.d.Keys.Observe(c)
-		g.observeLive(c)
+	if g.d.Feed != nil {
+		defer g.d.Feed.Subscribe(g.observe, g.cache.distrust)()
+		<-ctx.Done()
+		return
 	}
-	g.cache.watch(ctx, g.d.Store, observe, func(err error) {
+	f := feed.New(g.d.Store, func(err error) {
 		g.d.Logger.Error("watching lockbox store changes", zap.Error(err))
 	})
+	defer f.Subscribe(g.observe, g.cache.distrust)()
+	f.Run(ctx)
+}
+
+// observe is the change-feed callback: it drops cached state, tells the
+// signing keys, and cuts open connections of sessions that ended.
+func (g *Gateway) observe(c store.Change) {
+	g.cache.apply(c)
+	g.d.Keys.Observe(c)
+	g.observeLive(c)
 }
 
 // ServeHTTP handles one request. Ordinary traffic (no Lockbox session

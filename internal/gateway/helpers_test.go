@@ -253,9 +253,8 @@ func (e *env) startGateway(in *instance, o options) {
 		IdleTimeout:   o.idleTimeout,
 		AuditBuffered: o.buffered,
 	}, gateway.Deps{
-		Store: in.store, Grants: grants, Login: svc,
-		Keys: keys, Minter: minter, Audit: in.audit, Logger: zap.NewNop(), Now: e.clock.Now,
-		Requests: requests, Ops: o.ops,
+		Core:   gateway.Core{Store: in.store, Grants: grants, Login: svc, Keys: keys, Minter: minter, Audit: in.audit},
+		Logger: zap.NewNop(), Now: e.clock.Now, Requests: requests, Ops: o.ops,
 	})
 	if err != nil {
 		t.Fatalf("gateway.New: %v", err)

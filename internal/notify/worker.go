@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/lockbox-gw/lockbox/internal/backoff"
 )
 
 // maxErrorWait bounds the wait between claims while the store fails.
@@ -24,6 +26,7 @@ func (n *Notifier) Run(ctx context.Context) {
 		sends: sends,
 		slots: make(chan struct{}, n.cfg.Concurrency),
 		freed: make(chan struct{}, 1),
+		retry: backoff.New(n.cfg.Poll, maxErrorWait),
 	}
 	defer func() {
 		cancel()
@@ -51,12 +54,12 @@ func (n *Notifier) Start() (stop func()) {
 
 // worker is one Run's state.
 type worker struct {
-	n       *Notifier
-	sends   context.Context // outlives Run's ctx until Run returns
-	slots   chan struct{}   // a token per delivery in flight
-	freed   chan struct{}   // signalled when a delivery ends
-	wg      sync.WaitGroup
-	errWait time.Duration
+	n     *Notifier
+	sends context.Context // outlives Run's ctx until Run returns
+	slots chan struct{}   // a token per delivery in flight
+	freed chan struct{}   // signalled when a delivery ends
+	wg    sync.WaitGroup
+	retry *backoff.Backoff // spaces out claims while the store fails
 }
 
 // pause waits d, or less if woken; false once ctx has ended.
@@ -88,11 +91,11 @@ func (w *worker) round(ctx context.Context) time.Duration {
 		if ctx.Err() != nil {
 			return 0
 		}
-		w.errWait = min(max(2*w.errWait, w.n.cfg.Poll), maxErrorWait)
-		w.n.log.Warn("notify: claiming notifications", zap.Error(err), zap.Duration("retry_in", w.errWait))
-		return w.errWait
+		wait := w.retry.Next()
+		w.n.log.Warn("notify: claiming notifications", zap.Error(err), zap.Duration("retry_in", wait))
+		return wait
 	}
-	w.errWait = 0
+	w.retry.Reset()
 	for _, note := range batch {
 		w.slots <- struct{}{} // never blocks: at most free were claimed
 		w.wg.Go(func() {
