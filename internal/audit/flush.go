@@ -30,7 +30,10 @@ func (w *Writer) Run(ctx context.Context) {
 				return
 			}
 		}
-		if w.flush(ctx, false) {
+		w.flushing.Lock()
+		ok := w.flush(ctx, flushTimed)
+		w.flushing.Unlock()
+		if ok {
 			backoff = 0
 		} else {
 			backoff = min(max(2*backoff, 50*time.Millisecond), 2*time.Second)
@@ -57,17 +60,26 @@ func (w *Writer) sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// flush writes every pending event, and the session activity once per
-// interval (or always when final), so a stream of small batches under
-// group commit costs one round trip each; it reports whether the store
-// took all. Only one flush runs at a time (Run's loop, then Close), so
-// the buffers it reuses from one flush to the next need no lock.
-func (w *Writer) flush(ctx context.Context, final bool) bool {
+// flushMode says which session activity a flush writes besides events.
+type flushMode int
+
+const (
+	flushEvents flushMode = iota // none
+	flushTimed                   // once per interval
+	flushFinal                   // all
+)
+
+// flush writes every pending event, and the session activity as mode
+// says, so a stream of small batches under group commit costs one round
+// trip each; it reports whether the store took all. The caller holds
+// w.flushing, so the buffers flush reuses from one flush to the next
+// need no other lock.
+func (w *Writer) flush(ctx context.Context, mode flushMode) bool {
 	w.mu.Lock()
 	batch := w.pending
 	w.pending = w.spare
 	touches := w.spareTouches
-	if final || time.Since(w.touched) >= w.opt.Interval {
+	if mode == flushFinal || mode == flushTimed && time.Since(w.touched) >= w.opt.Interval {
 		touches, w.touches = w.touches, touches
 		w.touched = time.Now()
 	}
@@ -217,8 +229,10 @@ func (w *Writer) Close(ctx context.Context) error {
 	w.mu.Unlock()
 	close(w.stop)
 	<-w.doneOrNil()
+	w.flushing.Lock()
+	defer w.flushing.Unlock()
 	backoff := 50 * time.Millisecond
-	for !w.flush(ctx, true) {
+	for !w.flush(ctx, flushFinal) {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -43,6 +43,10 @@ type Writer struct {
 	stop   chan struct{}
 	done   chan struct{}
 
+	// flushing is held by whoever writes a batch: Run's loop, Close, or
+	// a caller of RecordDurable that found no write under way.
+	flushing sync.Mutex
+
 	mu      sync.Mutex
 	pending []item
 	touches map[touchKey]store.Touch
@@ -121,8 +125,20 @@ func (w *Writer) RecordDurable(ctx context.Context, tenant string, e store.Event
 	if err := w.enqueue(ctx, item{tenant: tenant, event: e, ack: ack}, touch); err != nil {
 		return err
 	}
-	w.nudge()
-	w.wake()
+	if w.flushing.TryLock() {
+		// No write is under way: write the batch holding this event from
+		// here rather than hand it to Run and wait for Run to be
+		// scheduled, and again for this goroutine to be woken. Session
+		// activity is left to Run, so this costs one round trip.
+		w.flush(context.WithoutCancel(ctx), flushEvents)
+		w.flushing.Unlock()
+		if w.hasPending() {
+			w.nudge() // callers that came during the write wait for Run
+		}
+	} else {
+		w.nudge()
+		w.wake()
+	}
 	select {
 	case err := <-ack:
 		return err
@@ -160,6 +176,12 @@ func (w *Writer) enqueue(ctx context.Context, it item, touch *store.Touch) error
 		w.nudge()
 	}
 	return nil
+}
+
+func (w *Writer) hasPending() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.pending) > 0
 }
 
 func (w *Writer) addTouch(t store.Touch) {
