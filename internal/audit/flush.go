@@ -87,7 +87,8 @@ func (w *Writer) flush(ctx context.Context, mode flushMode) bool {
 
 	ok := true
 	var retry []item
-	for _, group := range byTenant(batch) {
+	var one [1][]item
+	for _, group := range byTenant(batch, one[:0]) {
 		if err := w.append(ctx, group); err != nil {
 			ok = false
 			w.opt.OnError(err)
@@ -185,17 +186,18 @@ func (w *Writer) writeTouches(ctx context.Context, touches map[touchKey]store.To
 	return true
 }
 
-// byTenant splits a batch into per-tenant groups, keeping order. A batch
-// of one tenant is its own group.
-func byTenant(batch []item) [][]item {
+// byTenant splits a batch into per-tenant groups, keeping order, and
+// appends them to dst. A batch of one tenant is its own group, so with a
+// dst of capacity one on the stack it costs no allocation.
+func byTenant(batch []item, dst [][]item) [][]item {
 	if len(batch) == 0 {
-		return nil
+		return dst
 	}
 	if oneTenant(batch) {
-		return [][]item{batch}
+		return append(dst, batch)
 	}
 	index := map[string]int{}
-	var groups [][]item
+	groups := dst
 	for _, it := range batch {
 		i, ok := index[it.tenant]
 		if !ok {

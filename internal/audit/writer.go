@@ -121,8 +121,9 @@ func (w *Writer) RecordSync(ctx context.Context, tenant string, e store.Event) e
 // while the writer is backing off from an earlier failure: the store
 // being down is noticed by the very request that needs it.
 func (w *Writer) RecordDurable(ctx context.Context, tenant string, e store.Event, touch *store.Touch) error {
-	ack := make(chan error, 1)
+	ack := acks.Get().(chan error)
 	if err := w.enqueue(ctx, item{tenant: tenant, event: e, ack: ack}, touch); err != nil {
+		acks.Put(ack) // never queued, so never answered
 		return err
 	}
 	if w.flushing.TryLock() {
@@ -130,7 +131,9 @@ func (w *Writer) RecordDurable(ctx context.Context, tenant string, e store.Event
 		// here rather than hand it to Run and wait for Run to be
 		// scheduled, and again for this goroutine to be woken. Session
 		// activity is left to Run, so this costs one round trip.
-		w.flush(context.WithoutCancel(ctx), flushEvents)
+		// Other callers' events share the write: it must not end with
+		// this caller's context.
+		w.flush(context.Background(), flushEvents)
 		w.flushing.Unlock()
 		if w.hasPending() {
 			w.nudge() // callers that came during the write wait for Run
@@ -141,11 +144,16 @@ func (w *Writer) RecordDurable(ctx context.Context, tenant string, e store.Event
 	}
 	select {
 	case err := <-ack:
+		acks.Put(ack) // answered once, so empty again
 		return err
 	case <-ctx.Done():
-		return ctx.Err()
+		return ctx.Err() // the answer may still come: not reused
 	}
 }
+
+// acks holds answer channels for reuse: a durable record waits on one,
+// and every agent request under audit strict makes one.
+var acks = sync.Pool{New: func() any { return make(chan error, 1) }}
 
 func (w *Writer) enqueue(ctx context.Context, it item, touch *store.Touch) error {
 	if it.event.ID == "" {
