@@ -117,7 +117,8 @@ func (w *Writer) RecordSync(ctx context.Context, tenant string, e store.Event) e
 // RecordDurable is RecordSync that also notes the session activity the
 // event stands for. Callers waiting at once share one write (group
 // commit): the batch under way when they arrive is followed at once by
-// one holding all of theirs. A write that fails answers at once, even
+// one holding all of theirs; a caller that finds no write under way
+// writes the batch itself, sparing two goroutine hand-offs. A write that fails answers at once, even
 // while the writer is backing off from an earlier failure: the store
 // being down is noticed by the very request that needs it.
 func (w *Writer) RecordDurable(ctx context.Context, tenant string, e store.Event, touch *store.Touch) error {
