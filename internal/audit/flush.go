@@ -32,7 +32,10 @@ func (w *Writer) Run(ctx context.Context) {
 				return
 			}
 		}
-		if w.flush(ctx, false) {
+		w.flushing.Lock()
+		ok := w.flush(ctx, flushTimed)
+		w.flushing.Unlock()
+		if ok {
 			wait = 0
 			retry.Reset()
 		} else {
@@ -60,17 +63,26 @@ func (w *Writer) sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// flush writes every pending event, and the session activity once per
-// interval (or always when final), so a stream of small batches under
-// group commit costs one round trip each; it reports whether the store
-// took all. Only one flush runs at a time (Run's loop, then Close), so
-// the buffers it reuses from one flush to the next need no lock.
-func (w *Writer) flush(ctx context.Context, final bool) bool {
+// flushMode says which session activity a flush writes besides events.
+type flushMode int
+
+const (
+	flushEvents flushMode = iota // none
+	flushTimed                   // once per interval
+	flushFinal                   // all
+)
+
+// flush writes every pending event, and the session activity as mode
+// says, so a stream of small batches under group commit costs one round
+// trip each; it reports whether the store took all. The caller holds
+// w.flushing, so the buffers flush reuses from one flush to the next
+// need no other lock.
+func (w *Writer) flush(ctx context.Context, mode flushMode) bool {
 	w.mu.Lock()
 	batch := w.pending
 	w.pending = w.spare
 	touches := w.spareTouches
-	if final || time.Since(w.touched) >= w.opt.Interval {
+	if mode == flushFinal || mode == flushTimed && time.Since(w.touched) >= w.opt.Interval {
 		touches, w.touches = w.touches, touches
 		w.touched = time.Now()
 	}
@@ -78,7 +90,8 @@ func (w *Writer) flush(ctx context.Context, final bool) bool {
 
 	ok := true
 	var retry []item
-	for _, group := range byTenant(batch) {
+	var one [1][]item
+	for _, group := range byTenant(batch, one[:0]) {
 		if err := w.append(ctx, group); err != nil {
 			ok = false
 			w.opt.OnError(err)
@@ -176,17 +189,18 @@ func (w *Writer) writeTouches(ctx context.Context, touches map[touchKey]store.To
 	return true
 }
 
-// byTenant splits a batch into per-tenant groups, keeping order. A batch
-// of one tenant is its own group.
-func byTenant(batch []item) [][]item {
+// byTenant splits a batch into per-tenant groups, keeping order, and
+// appends them to dst. A batch of one tenant is its own group, so with a
+// dst of capacity one on the stack it costs no allocation.
+func byTenant(batch []item, dst [][]item) [][]item {
 	if len(batch) == 0 {
-		return nil
+		return dst
 	}
 	if oneTenant(batch) {
-		return [][]item{batch}
+		return append(dst, batch)
 	}
 	index := map[string]int{}
-	var groups [][]item
+	groups := dst
 	for _, it := range batch {
 		i, ok := index[it.tenant]
 		if !ok {
@@ -220,8 +234,10 @@ func (w *Writer) Close(ctx context.Context) error {
 	w.mu.Unlock()
 	close(w.stop)
 	<-w.doneOrNil()
+	w.flushing.Lock()
+	defer w.flushing.Unlock()
 	retry := backoff.New(50*time.Millisecond, time.Second)
-	for !w.flush(ctx, true) {
+	for !w.flush(ctx, flushFinal) {
 		if err := backoff.Wait(ctx, retry.Next()); err != nil {
 			return err
 		}

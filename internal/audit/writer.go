@@ -43,6 +43,10 @@ type Writer struct {
 	stop   chan struct{}
 	done   chan struct{}
 
+	// flushing is held by whoever writes a batch: Run's loop, Close, or
+	// a caller of RecordDurable that found no write under way.
+	flushing sync.Mutex
+
 	mu      sync.Mutex
 	pending []item
 	touches map[touchKey]store.Touch
@@ -113,23 +117,44 @@ func (w *Writer) RecordSync(ctx context.Context, tenant string, e store.Event) e
 // RecordDurable is RecordSync that also notes the session activity the
 // event stands for. Callers waiting at once share one write (group
 // commit): the batch under way when they arrive is followed at once by
-// one holding all of theirs. A write that fails answers at once, even
+// one holding all of theirs; a caller that finds no write under way
+// writes the batch itself, sparing two goroutine hand-offs. A write that fails answers at once, even
 // while the writer is backing off from an earlier failure: the store
 // being down is noticed by the very request that needs it.
 func (w *Writer) RecordDurable(ctx context.Context, tenant string, e store.Event, touch *store.Touch) error {
-	ack := make(chan error, 1)
+	ack := acks.Get().(chan error)
 	if err := w.enqueue(ctx, item{tenant: tenant, event: e, ack: ack}, touch); err != nil {
+		acks.Put(ack) // never queued, so never answered
 		return err
 	}
-	w.nudge()
-	w.wake()
+	if w.flushing.TryLock() {
+		// No write is under way: write the batch holding this event from
+		// here rather than hand it to Run and wait for Run to be
+		// scheduled, and again for this goroutine to be woken. Session
+		// activity is left to Run, so this costs one round trip.
+		// Other callers' events share the write: it must not end with
+		// this caller's context.
+		w.flush(context.Background(), flushEvents)
+		w.flushing.Unlock()
+		if w.hasPending() {
+			w.nudge() // callers that came during the write wait for Run
+		}
+	} else {
+		w.nudge()
+		w.wake()
+	}
 	select {
 	case err := <-ack:
+		acks.Put(ack) // answered once, so empty again
 		return err
 	case <-ctx.Done():
-		return ctx.Err()
+		return ctx.Err() // the answer may still come: not reused
 	}
 }
+
+// acks holds answer channels for reuse: a durable record waits on one,
+// and every agent request under audit strict makes one.
+var acks = sync.Pool{New: func() any { return make(chan error, 1) }}
 
 func (w *Writer) enqueue(ctx context.Context, it item, touch *store.Touch) error {
 	if it.event.ID == "" {
@@ -160,6 +185,12 @@ func (w *Writer) enqueue(ctx context.Context, it item, touch *store.Touch) error
 		w.nudge()
 	}
 	return nil
+}
+
+func (w *Writer) hasPending() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.pending) > 0
 }
 
 func (w *Writer) addTouch(t store.Touch) {
