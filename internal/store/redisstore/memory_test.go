@@ -172,6 +172,9 @@ func TestMemoryPerAgent(t *testing.T) {
 			recKey = k
 		}
 	}
+	if enc, _ := c.ObjectEncoding(ctx, sessKey).Result(); enc != "listpack" {
+		t.Errorf("a session is stored as a %s, want the compact listpack", enc)
+	}
 	b := keyBytes(t, c, sessKey, recKey, "lockbox:{acme}:sessions")
 	list := float64(b["lockbox:{acme}:sessions"]) / agents
 	total := float64(b[sessKey]+b[recKey]) + list

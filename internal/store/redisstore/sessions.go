@@ -1,11 +1,13 @@
 package redisstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -14,8 +16,10 @@ import (
 )
 
 // sessionFields are the session hash fields a read returns, in the order
-// the scripts' HMGET calls return them.
-var sessionFields = []string{"doc", "last_seen", "requests", "ended_at", "end_reason", "refused"}
+// the scripts' HMGET calls return them. The session's JSON is in doc, or,
+// if it is short, split over d1 to d12 (see session_put.lua).
+var sessionFields = []string{"doc", "last_seen", "requests", "ended_at", "end_reason", "refused",
+	"d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11", "d12"}
 
 // PutSession stores a new session. Its fixed fields go into one JSON
 // field; activity and end get fields of their own, so touches and the end
@@ -45,11 +49,22 @@ func (s *Store) PutSession(ctx context.Context, sess store.Session) error {
 	return nil
 }
 
-// sessionDoc is the JSON of the session's fixed fields.
+// zeroActivity ends a session's JSON with its activity zeroed and no end;
+// the activity is kept in fields of its own, so the doc leaves it out.
+const zeroActivity = `,"last_seen":"0001-01-01T00:00:00Z","requests":0,"refused":0}`
+
+// sessionDoc is the JSON of the session's fixed fields. Decoding it gives
+// the zero activity it leaves out, as does a doc stored with it.
 func sessionDoc(sess store.Session) (string, error) {
 	sess.LastSeen, sess.Requests, sess.Refused, sess.EndedAt, sess.EndReason = time.Time{}, 0, 0, nil, ""
 	b, err := json.Marshal(sess)
-	return string(b), err
+	if err != nil {
+		return "", err
+	}
+	if short, ok := bytes.CutSuffix(b, []byte(zeroActivity)); ok {
+		return string(short) + "}", nil
+	}
+	return string(b), nil
 }
 
 // GetSession returns one of the tenant's sessions, ended or not.
@@ -216,7 +231,14 @@ func decodeSession(row []any) (store.Session, error) {
 	}
 	doc, ok := row[0].(string)
 	if !ok {
-		return store.Session{}, store.ErrNotFound
+		var b strings.Builder
+		for _, part := range row[6:] {
+			p, _ := part.(string)
+			b.WriteString(p)
+		}
+		if doc = b.String(); doc == "" {
+			return store.Session{}, store.ErrNotFound
+		}
 	}
 	var sess store.Session
 	if err := json.Unmarshal([]byte(doc), &sess); err != nil {
