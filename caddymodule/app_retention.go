@@ -84,12 +84,17 @@ func (a *App) provisionRetention() error {
 	case dir == "" || window == 0:
 		return nil
 	}
+	var prune []retention.PruneFunc
+	if a.requests != nil {
+		prune = append(prune, a.requests.PruneDecided)
+	}
 	a.mover, err = retention.New(retention.Config{
 		Store:   a.rawStore,
 		Archive: archive.New(dir),
 		Window:  window,
 		Holder:  moverHolder(),
 		Logger:  a.logger.Named("retention"),
+		Prune:   prune,
 	})
 	return err
 }
