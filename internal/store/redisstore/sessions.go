@@ -53,16 +53,23 @@ func (s *Store) PutSession(ctx context.Context, sess store.Session) error {
 // the activity is kept in fields of its own, so the doc leaves it out.
 const zeroActivity = `,"last_seen":"0001-01-01T00:00:00Z","requests":0,"refused":0}`
 
-// sessionDoc is the JSON of the session's fixed fields. Decoding it gives
-// the zero activity it leaves out, as does a doc stored with it.
+// sessionDoc is the JSON of the session's fixed fields, less its id and
+// tenant, which its key names, and its zero activity: decodeSession puts
+// them back, and reads a doc stored with them the same.
 func sessionDoc(sess store.Session) (string, error) {
 	sess.LastSeen, sess.Requests, sess.Refused, sess.EndedAt, sess.EndReason = time.Time{}, 0, 0, nil, ""
 	b, err := json.Marshal(sess)
 	if err != nil {
 		return "", err
 	}
+	id, _ := json.Marshal(sess.ID)
+	tenant, _ := json.Marshal(sess.Tenant)
+	named := append(append(append(append([]byte(`{"id":`), id...), `,"tenant":`...), tenant...), ',')
+	if short, ok := bytes.CutPrefix(b, named); ok {
+		b = append([]byte{'{'}, short...)
+	}
 	if short, ok := bytes.CutSuffix(b, []byte(zeroActivity)); ok {
-		return string(short) + "}", nil
+		b = append(short, '}')
 	}
 	return string(b), nil
 }
@@ -76,7 +83,7 @@ func (s *Store) GetSession(ctx context.Context, tenant, id string) (store.Sessio
 	if err != nil {
 		return store.Session{}, fmt.Errorf("redis: get session %s: %w", id, err)
 	}
-	sess, err := decodeSession(row)
+	sess, err := decodeSession(append(row, id), tenant)
 	if err != nil {
 		return store.Session{}, fmt.Errorf("redis: get session %s: %w", id, err)
 	}
@@ -108,7 +115,7 @@ func (s *Store) EndSession(ctx context.Context, tenant, id string, at time.Time,
 	default:
 		return store.Session{}, fmt.Errorf("redis: end session %s: unexpected reply %v", id, row)
 	}
-	sess, err := decodeSession(row[1:])
+	sess, err := decodeSession(append(row[1:], id), tenant)
 	if err != nil {
 		return store.Session{}, fmt.Errorf("redis: end session %s: %w", id, err)
 	}
@@ -216,19 +223,22 @@ func (s *Store) Sessions(ctx context.Context, tenant string, p store.Page) ([]st
 	if err != nil {
 		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
 	}
-	page, next, err := rowPage(rows, size, "session", decodeSession)
+	page, next, err := rowPage(rows, size, "session", func(row []any) (store.Session, error) { return decodeSession(row, tenant) })
 	if err != nil {
 		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
 	}
 	return page, next, nil
 }
 
-// decodeSession assembles a session from the values of sessionFields;
-// store.ErrNotFound if it has no doc.
-func decodeSession(row []any) (store.Session, error) {
-	if len(row) != len(sessionFields) {
+// decodeSession assembles a session of tenant from the values of
+// sessionFields followed by the session id; store.ErrNotFound if it has
+// no doc.
+func decodeSession(row []any, tenant string) (store.Session, error) {
+	if len(row) != len(sessionFields)+1 {
 		return store.Session{}, fmt.Errorf("unexpected session reply of %d values", len(row))
 	}
+	id, _ := row[len(sessionFields)].(string)
+	row = row[:len(sessionFields)]
 	doc, ok := row[0].(string)
 	if !ok {
 		var b strings.Builder
@@ -243,6 +253,9 @@ func decodeSession(row []any) (store.Session, error) {
 	var sess store.Session
 	if err := json.Unmarshal([]byte(doc), &sess); err != nil {
 		return store.Session{}, fmt.Errorf("decode session: %w", err)
+	}
+	if sess.ID == "" && sess.Tenant == "" {
+		sess.ID, sess.Tenant = id, tenant
 	}
 	var err error
 	if sess.LastSeen, err = microsField(row[1], "last_seen"); err != nil {
