@@ -78,12 +78,17 @@ func (a *App) provisionRetention() error {
 	case dir == "" || window == 0:
 		return nil
 	}
+	var prune []retention.PruneFunc
+	if a.requests != nil {
+		prune = append(prune, a.requests.PruneDecided)
+	}
 	a.mover, err = retention.New(retention.Config{
 		Store:   a.rawStore,
 		Archive: archive.New(dir),
 		Window:  window,
 		Holder:  retention.Holder(),
 		Logger:  a.logger.Named("retention"),
+		Prune:   prune,
 	})
 	return err
 }

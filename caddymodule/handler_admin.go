@@ -36,9 +36,13 @@ func tenantAdmin(app *App, s settings, requests *request.Service, logger *zap.Lo
 	if err != nil {
 		return nil, nil, fmt.Errorf("lockbox: %v", err)
 	}
-	pageHandler, err := adminpage.New(adminpage.Config{Prefix: prefix, Rules: rules, Areas: s.gateway.Areas}, adminpage.Deps{
+	pageDeps := adminpage.Deps{
 		Grants: app.Grants(), Requests: requests, Admins: app.Admins(), Links: app.Links(), Sessions: app.AdminSessions(), Logger: logger,
-	})
+	}
+	if cps := app.Checkpoints(); cps != nil {
+		pageDeps.Checkpoints = cps.Latest
+	}
+	pageHandler, err := adminpage.New(adminpage.Config{Prefix: prefix, Rules: rules, Areas: s.gateway.Areas}, pageDeps)
 	if err != nil {
 		return nil, nil, fmt.Errorf("lockbox: %v", err)
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/admins"
+	"github.com/lockbox-gw/lockbox/internal/checkpoint"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/request"
@@ -64,6 +65,10 @@ type Deps struct {
 	Notify func(ctx context.Context, tenant, event string, payload any)
 	// Logger gets the cause of every 5xx answer; nil logs nothing.
 	Logger *zap.Logger
+	// Checkpoints returns the tenant's latest signed audit checkpoint
+	// (store.ErrNotFound if none), shown on the page with a download;
+	// nil leaves it off.
+	Checkpoints func(ctx context.Context, tenant string) (checkpoint.Signed, error)
 }
 
 // Handler serves the page and its forms.
@@ -145,6 +150,8 @@ func (h *Handler) route(rest string) (string, http.HandlerFunc) {
 		return http.MethodPost, h.serveSignOut
 	case openPath:
 		return http.MethodPost, h.serveOpen
+	case checkpointPath:
+		return http.MethodGet, h.serveCheckpoint
 	}
 	if serve := h.requestRoute(rest); serve != nil {
 		return http.MethodPost, serve

@@ -18,11 +18,13 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/adminpage"
 	"github.com/lockbox-gw/lockbox/internal/admins"
+	"github.com/lockbox-gw/lockbox/internal/checkpoint"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
+	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 const page = "/_lockbox/admin"
@@ -70,6 +72,8 @@ type env struct {
 	admins   *admins.Registry
 	links    *adminlink.Links
 	srv      *httptest.Server
+	// checkpoints signs the tenants' audit heads, with keys in the store.
+	checkpoints *checkpoint.Service
 
 	mu    sync.Mutex
 	notes []notification
@@ -106,9 +110,11 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 			t.Fatal(err)
 		}
 	}
+	e.checkpoints = &checkpoint.Service{Store: st, Keys: token.NewKeys(st, c.Now), Now: c.Now}
 	h, err := adminpage.New(adminpage.Config{Rules: o.rules, Areas: testAreas}, adminpage.Deps{
 		Grants: e.grants, Admins: e.admins, Links: e.links, Requests: e.requests,
 		Sessions: adminlink.NewSessions(st, e.links, 0, c.Now), Notify: e.notify,
+		Checkpoints: e.checkpoints.Latest,
 	})
 	if err != nil {
 		t.Fatal(err)

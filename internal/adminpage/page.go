@@ -82,6 +82,9 @@ func (h *Handler) overview(r *http.Request, a *admin) (pages.Admin, error) {
 	if err := h.requestViews(ctx, a, q, &v); err != nil {
 		return pages.Admin{}, err
 	}
+	if v.Checkpoint, err = h.checkpointView(ctx, t); err != nil {
+		return pages.Admin{}, err
+	}
 	v.BreakGlass = notices
 	v.Flash = flashes[q.Get("done")]
 	v.Grants, v.OlderGrants = h.grantRows(history), h.older("grants", nextGrants)

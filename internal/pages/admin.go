@@ -51,6 +51,22 @@ type Admin struct {
 	FocusMissing bool
 	// Ended are the latest decided or expired requests, newest first.
 	Ended []AdminEnded
+	// Checkpoint is the tenant's latest signed audit checkpoint; nil
+	// when none was signed yet.
+	Checkpoint *AdminCheckpoint
+}
+
+// AdminCheckpoint is a signed checkpoint of the tenant's audit log, for
+// the admin to keep: with it, a later rewrite of the log is caught.
+type AdminCheckpoint struct {
+	// Seq is the number of the last event it covers; At when it was
+	// signed.
+	Seq int64
+	At  string
+	// JWS is the checkpoint itself, to copy; Download serves it as a
+	// file.
+	JWS      string
+	Download string
 }
 
 // AdminBreakGlass is an agent's entry without a grant (break-glass).

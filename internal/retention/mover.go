@@ -47,7 +47,16 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives what the mover did and why it stopped.
 	Logger *zap.Logger
+	// Prune are further deletions of what a tenant's window left behind,
+	// run after the tenant's events moved; each deletes what ended
+	// before cutoff and reports how many it deleted (e.g. decided access
+	// requests, whose history is in the chain).
+	Prune []PruneFunc
 }
+
+// PruneFunc deletes the tenant's records that ended before cutoff and
+// reports how many it deleted.
+type PruneFunc func(ctx context.Context, tenant string, cutoff time.Time) (int, error)
 
 // Mover moves old audit events into the archive.
 type Mover struct {
@@ -69,7 +78,8 @@ type Status struct {
 	LastError string `json:"last_error,omitempty"`
 	// Moved counts events trimmed from the store since start.
 	Moved int64 `json:"moved"`
-	// Pruned counts ended sessions and grants deleted since start.
+	// Pruned counts ended sessions, grants and what Config.Prune deleted
+	// since start.
 	Pruned int64 `json:"pruned"`
 }
 
@@ -131,6 +141,11 @@ func (m *Mover) MoveAll(ctx context.Context) error {
 		errs = append(errs, err)
 		tenants = nil
 	}
+	if err == nil {
+		// The logins chain is a chain like a tenant's, under a name no
+		// tenant id can take; it moves to the archive the same way.
+		tenants = append(tenants, store.LoginsChain)
+	}
 	for _, t := range tenants {
 		if _, err := m.MoveTenant(ctx, t); err != nil {
 			errs = append(errs, err)
@@ -177,6 +192,9 @@ func (m *Mover) MoveTenant(ctx context.Context, tenant string) (int64, error) {
 		if err != nil {
 			return moved, fmt.Errorf("retention of tenant %s: %w", tenant, err)
 		}
+		if !more && tenant == store.LoginsChain {
+			return moved, nil // no sessions, grants or requests of its own
+		}
 		if !more {
 			return moved, m.prune(ctx, tenant, now.Add(-m.cfg.Window))
 		}
@@ -184,8 +202,18 @@ func (m *Mover) MoveTenant(ctx context.Context, tenant string) (int64, error) {
 }
 
 // prune deletes the tenant's sessions and grants that ended before
-// cutoff, a page at a time; their events are in the chain.
+// cutoff, a page at a time, then runs Config.Prune; their events are in
+// the chain.
 func (m *Mover) prune(ctx context.Context, tenant string, cutoff time.Time) error {
+	for _, p := range m.cfg.Prune {
+		n, err := p(ctx, tenant, cutoff)
+		m.mu.Lock()
+		m.status.Pruned += int64(n)
+		m.mu.Unlock()
+		if err != nil {
+			return fmt.Errorf("retention of tenant %s: %w", tenant, err)
+		}
+	}
 	h, ok := store.AsHistoryRetention(m.cfg.Store)
 	if !ok {
 		return nil

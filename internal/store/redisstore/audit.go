@@ -6,9 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -83,6 +80,7 @@ func (s *Store) appendLocked(ctx context.Context, tenant string, events []store.
 		// script succeeded and go-redis retried it after losing the reply.
 		case !res.conflict || res.head == string(nextRaw):
 			s.heads.put(tenant, cachedHead{head: next, raw: string(nextRaw)})
+			s.compactLater(tenant, cur.head.Seq, next.Seq)
 			if res.conflict {
 				return linked, s.syncReplicas(ctx, k)
 			}
@@ -121,7 +119,7 @@ type appendResult struct {
 // tryAppend runs the append script with args from appendArgs, and with
 // audit replicas set, waits for them on the same connection.
 func (s *Store) tryAppend(ctx context.Context, k tenantKeys, args []any) (appendResult, error) {
-	keys := []string{k.audit(), k.auditTime(), k.auditHead(), k.auditIDs()}
+	keys := []string{k.audit(), k.auditHead(), k.auditIDs()}
 	var res []string
 	var err error
 	if s.replicas.n == 0 {
@@ -144,33 +142,19 @@ func (s *Store) tryAppend(ctx context.Context, k tenantKeys, args []any) (append
 
 // appendArgs are the append script's arguments: the expected and the new
 // head, the event count, every event's seq and JSON, then every event's
-// time score and time index member. All but the first three are pointers
-// into a few arrays, which go-redis writes without boxing each value, so
-// a batch costs a handful of allocations however many events it holds,
-// and the event JSON is written from where LinkAllJSON encoded it.
+// id. All but the first three are pointers into a few arrays, which
+// go-redis writes without boxing each value, so a batch costs a handful
+// of allocations however many events it holds, and the event JSON is
+// written from where LinkAllJSON encoded it.
 func appendArgs(expected, next string, linked []store.Event, encoded [][]byte) []any {
 	n := len(linked)
-	nums := make([]int64, 2*n) // seqs, then time scores
+	seqs := make([]int64, n)
 	raws := make([]rawArg, n)
-	members := make([]string, n)
-	var text strings.Builder
-	text.Grow(n * timeMemberWidth)
-	for i, e := range linked {
-		nums[i], nums[n+i] = e.Seq, e.Time.UnixMicro()
-		raws[i] = encoded[i]
-		writeTimeMember(&text, e.Seq)
-	}
-	all := text.String()
-	for i := range members {
-		members[i] = all[i*timeMemberWidth : (i+1)*timeMemberWidth]
-	}
-	args := make([]any, 0, 5+5*n)
+	args := make([]any, 0, 5+3*n)
 	args = append(args, expected, next, n)
-	for i := range n {
-		args = append(args, &nums[i], &raws[i])
-	}
-	for i := range n {
-		args = append(args, &nums[n+i], &members[i])
+	for i, e := range linked {
+		seqs[i], raws[i] = e.Seq, encoded[i]
+		args = append(args, &seqs[i], &raws[i])
 	}
 	for i := range n {
 		args = append(args, &linked[i].ID)
@@ -183,20 +167,6 @@ type rawArg []byte
 
 // MarshalBinary returns the argument.
 func (a *rawArg) MarshalBinary() ([]byte, error) { return *a, nil }
-
-// timeMemberWidth is the width of a time index member: a seq, zero-padded
-// so equal times list in seq order.
-const timeMemberWidth = 20
-
-// writeTimeMember writes the time index's member for seq.
-func writeTimeMember(b *strings.Builder, seq int64) {
-	var digits [timeMemberWidth]byte
-	d := strconv.AppendInt(digits[:0], seq, 10)
-	for range timeMemberWidth - len(d) {
-		b.WriteByte('0')
-	}
-	b.Write(d)
-}
 
 // readHead reads the stored head; the zero head if the chain is empty.
 func (s *Store) readHead(ctx context.Context, k tenantKeys) (cachedHead, error) {
@@ -231,61 +201,4 @@ func (s *Store) AuditHead(ctx context.Context, tenant string) (store.Head, error
 		return store.Head{}, fmt.Errorf("redis: audit head of %s: %w", tenant, err)
 	}
 	return h.head, nil
-}
-
-// Events reads a contiguous run of the chain starting after q.AfterSeq, or
-// at the first event at or after q.Since if that is later, and stops at
-// q.Until. A missing event is skipped, not a reason to stop, so
-// store.Verify sees the gap.
-func (s *Store) Events(ctx context.Context, tenant string, q store.EventQuery) ([]store.Event, error) {
-	if err := checkTenant(tenant); err != nil {
-		return nil, fmt.Errorf("redis: events: %w", err)
-	}
-	k := keysOf(tenant)
-	first := max(q.AfterSeq, 0) + 1
-	since := ""
-	if !q.Since.IsZero() {
-		since = strconv.FormatInt(ceilMicros(q.Since), 10)
-	}
-	rows, err := eventsScript.Run(ctx, s.c, []string{k.audit(), k.auditTime(), k.auditHead(), k.auditAnchor()}, first, since, q.Size()).Slice()
-	if err != nil {
-		return nil, fmt.Errorf("redis: events of %s: %w", tenant, err)
-	}
-	out, err := decodeEvents(rows, q)
-	if err != nil {
-		return nil, fmt.Errorf("redis: events of %s: %w", tenant, err)
-	}
-	return out, nil
-}
-
-// decodeEvents decodes the script's rows, skipping missing ones and
-// stopping at the first event after q.Until.
-func decodeEvents(rows []any, q store.EventQuery) ([]store.Event, error) {
-	out := make([]store.Event, 0, len(rows))
-	for _, row := range rows {
-		raw, ok := row.(string)
-		if !ok {
-			continue
-		}
-		var e store.Event
-		if err := json.Unmarshal([]byte(raw), &e); err != nil {
-			return nil, fmt.Errorf("decode event: %w", err)
-		}
-		if !q.Until.IsZero() && e.Time.After(q.Until) {
-			break
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
-
-// ceilMicros is t in Unix microseconds, rounded up: stored times are whole
-// microseconds, so an inclusive bound with a finer part starts at the next
-// one.
-func ceilMicros(t time.Time) int64 {
-	us := t.UnixMicro()
-	if t.After(time.UnixMicro(us)) {
-		us++
-	}
-	return us
 }

@@ -14,8 +14,8 @@ import (
 //	lockbox:{t}:grant:<id>    string  grant JSON
 //	lockbox:{t}:grants        zset    grant ids scored by creation (µs)
 //	lockbox:{t}:ending:<id>   string  token of the call that ended the grant (short TTL)
-//	lockbox:{t}:audit         hash    seq -> event JSON
-//	lockbox:{t}:audit:time    zset    zero-padded seqs scored by event time (µs)
+//	lockbox:{t}:audit         hash    seq -> event JSON; b<n> -> bucket n of events, deflated (compact.go)
+//	lockbox:{t}:audit:time    zset    zero-padded seqs by time: written by earlier versions, emptied by trims
 //	lockbox:{t}:audit:head    string  head JSON
 //	lockbox:{t}:audit:ids     zset    recent event ids scored by append time (µs), to skip a retried append
 //	lockbox:{t}:audit:sync    string  a counter written to wait for replicas of appends already made

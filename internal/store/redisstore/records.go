@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,7 +17,7 @@ func (s *Store) PutRecord(ctx context.Context, kind, id string, value []byte, tt
 	if err := checkRecordWrite(kind, id, ttl); err != nil {
 		return fmt.Errorf("redis: put record: %w", err)
 	}
-	if err := s.c.Set(ctx, recordKey(kind, id), value, ttl).Err(); err != nil {
+	if err := s.c.Set(ctx, recordKey(kind, id), encodeRecord(value), ttl).Err(); err != nil {
 		return fmt.Errorf("redis: put record %s/%s: %w", kind, id, err)
 	}
 	return nil
@@ -29,7 +30,7 @@ func (s *Store) CreateRecord(ctx context.Context, kind, id string, value []byte,
 	if err := checkRecordWrite(kind, id, ttl); err != nil {
 		return false, fmt.Errorf("redis: create record: %w", err)
 	}
-	ok, err := s.c.SetNX(ctx, recordKey(kind, id), value, ttl).Result()
+	ok, err := s.c.SetNX(ctx, recordKey(kind, id), encodeRecord(value), ttl).Result()
 	if err != nil {
 		return false, fmt.Errorf("redis: create record %s/%s: %w", kind, id, err)
 	}
@@ -41,7 +42,19 @@ func (s *Store) SwapRecord(ctx context.Context, kind, id string, old, value []by
 	if err := checkRecordWrite(kind, id, ttl); err != nil {
 		return false, fmt.Errorf("redis: swap record: %w", err)
 	}
-	n, err := recordSwapScript.Run(ctx, s.c, []string{recordKey(kind, id)}, old, value, ttlMillis(ttl)).Int()
+	key, expected, next := recordKey(kind, id), encodeRecord(old), encodeRecord(value)
+	n, err := recordSwapScript.Run(ctx, s.c, []string{key}, expected, next, ttlMillis(ttl)).Int()
+	if err == nil && n == 0 {
+		// The record may hold old in another form (written before
+		// records were compressed): swap against that form.
+		var cur []byte
+		if cur, err = s.c.Get(ctx, key).Bytes(); errors.Is(err, redis.Nil) {
+			return false, nil
+		}
+		if dec, derr := decodeRecord(cur); err == nil && derr == nil && bytes.Equal(dec, old) && !bytes.Equal(cur, expected) {
+			n, err = recordSwapScript.Run(ctx, s.c, []string{key}, cur, next, ttlMillis(ttl)).Int()
+		}
+	}
 	if err != nil {
 		return false, fmt.Errorf("redis: swap record %s/%s: %w", kind, id, err)
 	}
@@ -89,10 +102,13 @@ func (s *Store) DeleteRecord(ctx context.Context, kind, id string) error {
 // there was none.
 func recordValue(cmd *redis.StringCmd) ([]byte, error) {
 	v, err := cmd.Bytes()
-	if errors.Is(err, redis.Nil) {
+	switch {
+	case errors.Is(err, redis.Nil):
 		return nil, store.ErrNotFound
+	case err != nil:
+		return nil, err
 	}
-	return v, err
+	return decodeRecord(v)
 }
 
 // checkRecordWrite checks a record's name and TTL before a write.

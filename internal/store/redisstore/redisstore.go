@@ -27,9 +27,11 @@ type Store struct {
 	local    localFeed // changes this Store makes, for its own watchers
 	replicas replicaWait
 
-	mu      sync.Mutex
-	closed  bool
-	watches map[*redis.PubSub]struct{}
+	mu         sync.Mutex
+	closed     bool
+	watches    map[*redis.PubSub]struct{}
+	compacting int            // compactions in flight, under mu
+	compactWG  sync.WaitGroup // Close waits for them
 }
 
 var _ store.Store = (*Store)(nil)
@@ -83,6 +85,7 @@ func (s *Store) Close() error {
 	for ps := range watches {
 		_ = ps.Close()
 	}
+	s.compactWG.Wait()
 	if !s.owned {
 		return nil
 	}

@@ -2,7 +2,9 @@ package redisstore
 
 import (
 	"context"
+	"crypto/sha1"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,9 +94,14 @@ func (s *Store) TrimEvents(ctx context.Context, l store.RetentionLease, now time
 		return fmt.Errorf("redis: trim events of %s: %w", l.Tenant, err)
 	}
 	k := keysOf(l.Tenant)
+	bucketSum, err := s.trimBucketSum(ctx, k, to)
+	if err != nil {
+		return fmt.Errorf("redis: trim events of %s: %w", l.Tenant, err)
+	}
 	res, err := retentionTrimScript.Run(ctx, s.c,
 		[]string{k.audit(), k.auditTime(), k.auditAnchor(), k.auditLease()},
 		strconv.FormatInt(l.Fence, 10), l.Holder, now.UnixMicro(), to.Seq, to.Hash, anchor, store.MaxTrim,
+		bucketSize, bucketSum,
 	).Text()
 	switch {
 	case err != nil:
@@ -109,4 +116,32 @@ func (s *Store) TrimEvents(ctx context.Context, l store.RetentionLease, now time
 		return fmt.Errorf("redis: trim events of %s: unexpected reply %q", l.Tenant, res)
 	}
 	return nil
+}
+
+// trimBucketSum returns, when the event to trim to is stored in its
+// bucket, the hex SHA-1 of that bucket once it is checked to hold the
+// event with to's hash: the trim script, which cannot inflate a bucket,
+// checks the bucket is still that one. It is "" when the event is stored
+// alone (the script checks its hash itself) or missing.
+func (s *Store) trimBucketSum(ctx context.Context, k tenantKeys, to store.Head) (string, error) {
+	vals, err := s.c.HMGet(ctx, k.audit(), strconv.FormatInt(to.Seq, 10), bucketField(bucketOf(to.Seq))).Result()
+	if err != nil {
+		return "", err
+	}
+	blob, ok := vals[1].(string)
+	if _, alone := vals[0].(string); alone || !ok {
+		return "", nil
+	}
+	evs, err := bucketEvents(blob)
+	if err != nil {
+		return "", err
+	}
+	var e struct {
+		Hash string `json:"hash"`
+	}
+	if raw, ok := evs[to.Seq]; !ok || json.Unmarshal(raw, &e) != nil || e.Hash != to.Hash {
+		return "", fmt.Errorf("%w: seq %d", store.ErrTrimMismatch, to.Seq)
+	}
+	sum := sha1.Sum([]byte(blob))
+	return hex.EncodeToString(sum[:]), nil
 }

@@ -1,11 +1,13 @@
 package redisstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -14,8 +16,10 @@ import (
 )
 
 // sessionFields are the session hash fields a read returns, in the order
-// the scripts' HMGET calls return them.
-var sessionFields = []string{"doc", "last_seen", "requests", "ended_at", "end_reason", "refused"}
+// the scripts' HMGET calls return them. The session's JSON is in doc, or,
+// if it is short, split over d1 to d12 (see session_put.lua).
+var sessionFields = []string{"doc", "last_seen", "requests", "ended_at", "end_reason", "refused",
+	"d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11", "d12"}
 
 // PutSession stores a new session. Its fixed fields go into one JSON
 // field; activity and end get fields of their own, so touches and the end
@@ -45,11 +49,29 @@ func (s *Store) PutSession(ctx context.Context, sess store.Session) error {
 	return nil
 }
 
-// sessionDoc is the JSON of the session's fixed fields.
+// zeroActivity ends a session's JSON with its activity zeroed and no end;
+// the activity is kept in fields of its own, so the doc leaves it out.
+const zeroActivity = `,"last_seen":"0001-01-01T00:00:00Z","requests":0,"refused":0}`
+
+// sessionDoc is the JSON of the session's fixed fields, less its id and
+// tenant, which its key names, and its zero activity: decodeSession puts
+// them back, and reads a doc stored with them the same.
 func sessionDoc(sess store.Session) (string, error) {
 	sess.LastSeen, sess.Requests, sess.Refused, sess.EndedAt, sess.EndReason = time.Time{}, 0, 0, nil, ""
 	b, err := json.Marshal(sess)
-	return string(b), err
+	if err != nil {
+		return "", err
+	}
+	id, _ := json.Marshal(sess.ID)
+	tenant, _ := json.Marshal(sess.Tenant)
+	named := append(append(append(append([]byte(`{"id":`), id...), `,"tenant":`...), tenant...), ',')
+	if short, ok := bytes.CutPrefix(b, named); ok {
+		b = append([]byte{'{'}, short...)
+	}
+	if short, ok := bytes.CutSuffix(b, []byte(zeroActivity)); ok {
+		b = append(short, '}')
+	}
+	return string(b), nil
 }
 
 // GetSession returns one of the tenant's sessions, ended or not.
@@ -61,7 +83,7 @@ func (s *Store) GetSession(ctx context.Context, tenant, id string) (store.Sessio
 	if err != nil {
 		return store.Session{}, fmt.Errorf("redis: get session %s: %w", id, err)
 	}
-	sess, err := decodeSession(row)
+	sess, err := decodeSession(append(row, id), tenant)
 	if err != nil {
 		return store.Session{}, fmt.Errorf("redis: get session %s: %w", id, err)
 	}
@@ -93,7 +115,7 @@ func (s *Store) EndSession(ctx context.Context, tenant, id string, at time.Time,
 	default:
 		return store.Session{}, fmt.Errorf("redis: end session %s: unexpected reply %v", id, row)
 	}
-	sess, err := decodeSession(row[1:])
+	sess, err := decodeSession(append(row[1:], id), tenant)
 	if err != nil {
 		return store.Session{}, fmt.Errorf("redis: end session %s: %w", id, err)
 	}
@@ -201,26 +223,39 @@ func (s *Store) Sessions(ctx context.Context, tenant string, p store.Page) ([]st
 	if err != nil {
 		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
 	}
-	page, next, err := rowPage(rows, size, "session", decodeSession)
+	page, next, err := rowPage(rows, size, "session", func(row []any) (store.Session, error) { return decodeSession(row, tenant) })
 	if err != nil {
 		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
 	}
 	return page, next, nil
 }
 
-// decodeSession assembles a session from the values of sessionFields;
-// store.ErrNotFound if it has no doc.
-func decodeSession(row []any) (store.Session, error) {
-	if len(row) != len(sessionFields) {
+// decodeSession assembles a session of tenant from the values of
+// sessionFields followed by the session id; store.ErrNotFound if it has
+// no doc.
+func decodeSession(row []any, tenant string) (store.Session, error) {
+	if len(row) != len(sessionFields)+1 {
 		return store.Session{}, fmt.Errorf("unexpected session reply of %d values", len(row))
 	}
+	id, _ := row[len(sessionFields)].(string)
+	row = row[:len(sessionFields)]
 	doc, ok := row[0].(string)
 	if !ok {
-		return store.Session{}, store.ErrNotFound
+		var b strings.Builder
+		for _, part := range row[6:] {
+			p, _ := part.(string)
+			b.WriteString(p)
+		}
+		if doc = b.String(); doc == "" {
+			return store.Session{}, store.ErrNotFound
+		}
 	}
 	var sess store.Session
 	if err := json.Unmarshal([]byte(doc), &sess); err != nil {
 		return store.Session{}, fmt.Errorf("decode session: %w", err)
+	}
+	if sess.ID == "" && sess.Tenant == "" {
+		sess.ID, sess.Tenant = id, tenant
 	}
 	var err error
 	if sess.LastSeen, err = microsField(row[1], "last_seen"); err != nil {

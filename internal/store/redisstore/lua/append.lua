@@ -3,24 +3,22 @@
 -- {'ok'}, {'conflict', current head JSON} or {'dup', id, ...} naming the
 -- ids already appended (a retry after a lost reply).
 -- KEYS[1]  events by seq (hash)
--- KEYS[2]  seqs by time (sorted set)
--- KEYS[3]  head
--- KEYS[4]  recent event ids by append time (sorted set)
+-- KEYS[2]  head
+-- KEYS[3]  recent event ids by append time (sorted set)
 -- ARGV[1]  head JSON the events were linked against, '' for an empty chain
 -- ARGV[2]  new head JSON
 -- ARGV[3]  n, the number of events
 -- ARGV[4 .. 3+2n]     per event: seq, event JSON
--- ARGV[4+2n .. 3+4n]  per event: time score, zero-padded seq
--- ARGV[4+4n .. 3+5n]  per event: id, '' for none
--- ARGV[4+5n]          how long ids are remembered, in microseconds
--- ARGV[5+5n]          how many ids are remembered at most
+-- ARGV[4+2n .. 3+3n]  per event: id, '' for none
+-- ARGV[4+3n]          how long ids are remembered, in microseconds
+-- ARGV[5+3n]          how many ids are remembered at most
 -- Each key gets one command per chunk of events rather than one per
 -- event; chunks keep unpack within Lua's stack limit.
 local n = tonumber(ARGV[3])
-local idStart = 4 + 4 * n
+local idStart = 4 + 2 * n
 local dups = {}
 for i = idStart, idStart + n - 1 do
-  if ARGV[i] ~= '' and redis.call('ZSCORE', KEYS[4], ARGV[i]) then
+  if ARGV[i] ~= '' and redis.call('ZSCORE', KEYS[3], ARGV[i]) then
     dups[#dups + 1] = ARGV[i]
   end
 end
@@ -28,7 +26,7 @@ if #dups > 0 then
   table.insert(dups, 1, 'dup')
   return dups
 end
-local cur = redis.call('GET', KEYS[3]) or ''
+local cur = redis.call('GET', KEYS[2]) or ''
 if cur ~= ARGV[1] then
   return {'conflict', cur}
 end
@@ -39,8 +37,7 @@ local function run(cmd, key, first, last)
   end
 end
 run('HSET', KEYS[1], 4, 3 + 2 * n)
-run('ZADD', KEYS[2], 4 + 2 * n, 3 + 4 * n)
-redis.call('SET', KEYS[3], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[2])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local adds = {}
@@ -49,14 +46,14 @@ for i = idStart, idStart + n - 1 do
     adds[#adds + 1] = now
     adds[#adds + 1] = ARGV[i]
     if #adds >= chunk then
-      redis.call('ZADD', KEYS[4], unpack(adds))
+      redis.call('ZADD', KEYS[3], unpack(adds))
       adds = {}
     end
   end
 end
 if #adds > 0 then
-  redis.call('ZADD', KEYS[4], unpack(adds))
+  redis.call('ZADD', KEYS[3], unpack(adds))
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', string.format('(%d', now - tonumber(ARGV[4 + 5 * n])))
-redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[5 + 5 * n]))
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', string.format('(%d', now - tonumber(ARGV[4 + 3 * n])))
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1 - tonumber(ARGV[5 + 3 * n]))
 return {'ok'}

@@ -2,7 +2,7 @@
 -- the anchor, if the caller still holds the retention lease.
 -- Returns 'ok', 'lost', 'mismatch' or 'toolarge'.
 -- KEYS[1]  events by seq (hash)
--- KEYS[2]  seqs by time (sorted set)
+-- KEYS[2]  seqs by time (sorted set) of stores written before buckets
 -- KEYS[3]  anchor JSON
 -- KEYS[4]  lease: '<fence> <until µs> <holder>'
 -- ARGV[1]  fence
@@ -12,6 +12,9 @@
 -- ARGV[5]  hash of that event
 -- ARGV[6]  new anchor JSON
 -- ARGV[7]  most events one trim removes
+-- ARGV[8]  events per bucket
+-- ARGV[9]  hex SHA-1 of the bucket holding the seq to trim to, '' if
+--          that event is stored alone (see compact.lua)
 local l = redis.call('GET', KEYS[4])
 if not l then
   return 'lost'
@@ -36,9 +39,17 @@ end
 if to - from > tonumber(ARGV[7]) then
   return 'toolarge'
 end
+local size = tonumber(ARGV[8])
 local raw = redis.call('HGET', KEYS[1], ARGV[4])
-if not raw or cjson.decode(raw)['hash'] ~= ARGV[5] then
-  return 'mismatch'
+if raw then
+  if cjson.decode(raw)['hash'] ~= ARGV[5] then
+    return 'mismatch'
+  end
+else
+  local blob = redis.call('HGET', KEYS[1], 'b' .. string.format('%d', math.floor((to - 1) / size)))
+  if not blob or ARGV[9] == '' or redis.sha1hex(blob) ~= ARGV[9] then
+    return 'mismatch'
+  end
 end
 local fields, members = {}, {}
 for seq = from + 1, to do
@@ -50,6 +61,13 @@ for i = 1, #fields, chunk do
   local last = math.min(i + chunk - 1, #fields)
   redis.call('HDEL', KEYS[1], unpack(fields, i, last))
   redis.call('ZREM', KEYS[2], unpack(members, i, last))
+end
+-- Buckets wholly trimmed go; one trimmed in part stays until its last
+-- event goes, and reads skip what the anchor passed.
+local b = math.floor(from / size)
+while (b + 1) * size <= to do
+  redis.call('HDEL', KEYS[1], 'b' .. string.format('%d', b))
+  b = b + 1
 end
 redis.call('SET', KEYS[3], ARGV[6])
 return 'ok'

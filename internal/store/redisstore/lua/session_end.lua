@@ -1,5 +1,5 @@
 -- Ends a session if it has not ended yet and publishes the change.
--- Returns {'ok', doc, last_seen, requests, ended_at, end_reason, refused} with the
+-- Returns {'ok', doc, last_seen, requests, ended_at, end_reason, refused, d1 .. d12} with the
 -- session as ended, or {'ended'} or {'notfound'}.
 -- KEYS[1]  the session (hash)
 -- ARGV[1]  ended at, unix microseconds
@@ -20,6 +20,7 @@ else
   redis.call('HSET', KEYS[1], 'ended_at', ARGV[1], 'end_reason', ARGV[2], 'end_token', ARGV[3])
   redis.call('PUBLISH', ARGV[4], ARGV[5])
 end
-local row = redis.call('HMGET', KEYS[1], 'doc', 'last_seen', 'requests', 'ended_at', 'end_reason', 'refused')
+local row = redis.call('HMGET', KEYS[1], 'doc', 'last_seen', 'requests', 'ended_at', 'end_reason', 'refused',
+    'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10', 'd11', 'd12')
 table.insert(row, 1, 'ok')
 return row

@@ -9,14 +9,34 @@
 -- ARGV[6]  ended at, unix microseconds; '' if not ended
 -- ARGV[7]  end reason
 -- ARGV[8]  refused requests
+-- A JSON of up to 12 * 64 bytes is kept in fields d1, d2, ... of 64
+-- bytes at most, so the whole hash fits Redis's compact listpack encoding
+-- (values of 64 bytes at most by default); a longer one in the field doc.
+local size, most = 64, 12
+local doc = ARGV[2]
 if redis.call('EXISTS', KEYS[1]) == 1 then
   -- A client retrying after a lost reply finds its own write done.
-  if redis.call('HGET', KEYS[1], 'doc') == ARGV[2] then
+  local cur = redis.call('HGET', KEYS[1], 'doc')
+  if not cur then
+    local parts = {}
+    for i = 1, most do
+      parts[#parts + 1] = redis.call('HGET', KEYS[1], 'd' .. i) or ''
+    end
+    cur = table.concat(parts)
+  end
+  if cur == doc then
     return 'ok'
   end
   return 'exists'
 end
-redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'last_seen', ARGV[3], 'requests', ARGV[4], 'refused', ARGV[8])
+if #doc <= size * most then
+  for i = 1, math.ceil(#doc / size) do
+    redis.call('HSET', KEYS[1], 'd' .. i, string.sub(doc, (i - 1) * size + 1, i * size))
+  end
+else
+  redis.call('HSET', KEYS[1], 'doc', doc)
+end
+redis.call('HSET', KEYS[1], 'last_seen', ARGV[3], 'requests', ARGV[4], 'refused', ARGV[8])
 if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[1], 'ended_at', ARGV[6], 'end_reason', ARGV[7])
 end

@@ -1,5 +1,5 @@
 -- Returns one page of sessions, newest first, each as {id, doc, last_seen,
--- requests, ended_at, end_reason, refused}, or nil if the cursor names no session
+-- requests, ended_at, end_reason, refused, d1 .. d12, id}, or nil if the cursor names no session
 -- of the tenant.
 -- KEYS[1]  the tenant's sessions by start (sorted set)
 -- ARGV[1]  id of the last session of the previous page, '' for the first
@@ -18,8 +18,10 @@ end
 local ids = redis.call('ZREVRANGE', KEYS[1], start, start + tonumber(ARGV[2]) - 1)
 local out = {}
 for _, id in ipairs(ids) do
-  local row = redis.call('HMGET', ARGV[3] .. id, 'doc', 'last_seen', 'requests', 'ended_at', 'end_reason', 'refused')
+  local row = redis.call('HMGET', ARGV[3] .. id, 'doc', 'last_seen', 'requests', 'ended_at', 'end_reason', 'refused',
+    'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10', 'd11', 'd12')
   table.insert(row, 1, id)
+  row[#row + 1] = id
   out[#out + 1] = row
 end
 return out

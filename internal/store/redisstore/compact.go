@@ -1,0 +1,148 @@
+package redisstore
+
+import (
+	"bytes"
+	"compress/flate"
+	"context"
+	"crypto/sha1"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Events are appended one hash field each, so an append stays one cheap
+// script. Once a bucket of bucketSize consecutive seqs is complete, the
+// store replaces its fields with one field, "b<n>" for bucket n (seqs
+// n*bucketSize+1 to (n+1)*bucketSize), holding the events' stored JSON,
+// one per line, deflated. The events' field names, tenant, actor, grant
+// and session repeat from line to line, so a bucket costs a fraction of
+// the events stored alone and of the per-field overhead of a Redis hash.
+// The JSON is kept byte for byte: reads return, and hashes are checked
+// over, exactly what was appended.
+const (
+	bucketSize = 64
+	// maxBucketBytes bounds what a bucket may inflate to, so a damaged or
+	// hostile bucket cannot exhaust memory.
+	maxBucketBytes = 256 << 20
+	// compactTimeout bounds one background compaction.
+	compactTimeout = 30 * time.Second
+	// maxCompacting bounds compactions in flight; one skipped is done
+	// with the next bucket's (compactLater also tries the bucket before).
+	maxCompacting = 8
+)
+
+var (
+	//go:embed lua/compact.lua
+	compactSrc    string
+	compactScript = redis.NewScript(compactSrc)
+)
+
+// bucketOf returns the bucket seq falls in.
+func bucketOf(seq int64) int64 { return (seq - 1) / bucketSize }
+
+// bucketField is the audit hash field of bucket b.
+func bucketField(b int64) string { return "b" + strconv.FormatInt(b, 10) }
+
+// compactLater compacts, in the background, the buckets an append that
+// moved the head from before to after completed.
+func (s *Store) compactLater(tenant string, before, after int64) {
+	first, last := before/bucketSize, after/bucketSize-1
+	if first > last {
+		return
+	}
+	s.mu.Lock()
+	if s.closed || s.compacting >= maxCompacting {
+		s.mu.Unlock()
+		return
+	}
+	s.compacting++
+	s.compactWG.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer func() {
+			s.mu.Lock()
+			s.compacting--
+			s.mu.Unlock()
+			s.compactWG.Done()
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), compactTimeout)
+		defer cancel()
+		// The bucket before is usually done already; trying it again costs
+		// one script call and picks up one a skipped or failed run left.
+		for b := max(first-1, 0); b <= last; b++ {
+			_ = s.compactBucket(ctx, tenant, b)
+		}
+	}()
+}
+
+// compactBucket replaces bucket b's events, if all are still stored one by
+// one, with the bucket's compressed field. Events are never changed, only
+// stored another way, so a failure leaves them as they were.
+func (s *Store) compactBucket(ctx context.Context, tenant string, b int64) error {
+	k := keysOf(tenant)
+	first := b*bucketSize + 1
+	fields := make([]string, bucketSize)
+	for i := range fields {
+		fields[i] = strconv.FormatInt(first+int64(i), 10)
+	}
+	vals, err := s.c.HMGet(ctx, k.audit(), fields...).Result()
+	if err != nil {
+		return err
+	}
+	var joined bytes.Buffer
+	for i, v := range vals {
+		raw, ok := v.(string)
+		if !ok {
+			return nil // compacted, trimmed, or not all written yet
+		}
+		if i > 0 {
+			joined.WriteByte('\n')
+		}
+		joined.WriteString(raw)
+	}
+	var blob bytes.Buffer
+	zw, err := flate.NewWriter(&blob, flate.BestCompression)
+	if err != nil {
+		return err
+	}
+	if _, err := zw.Write(joined.Bytes()); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	sum := sha1.Sum(joined.Bytes())
+	return compactScript.Run(ctx, s.c, []string{k.audit()},
+		first, bucketSize, hex.EncodeToString(sum[:]), bucketField(b), blob.Bytes()).Err()
+}
+
+// bucketEvents inflates a bucket into its events' JSON by seq.
+func bucketEvents(blob string) (map[int64][]byte, error) {
+	zr := flate.NewReader(bytes.NewReader([]byte(blob)))
+	defer zr.Close()
+	raw, err := io.ReadAll(io.LimitReader(zr, maxBucketBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("inflate bucket: %w", err)
+	case len(raw) > maxBucketBytes:
+		return nil, errors.New("bucket inflates past its limit")
+	}
+	out := make(map[int64][]byte, bucketSize)
+	for line := range bytes.SplitSeq(raw, []byte{'\n'}) {
+		var e struct {
+			Seq int64 `json:"seq"`
+		}
+		if err := json.Unmarshal(line, &e); err != nil {
+			return nil, fmt.Errorf("bucket event: %w", err)
+		}
+		out[e.Seq] = line
+	}
+	return out, nil
+}
