@@ -32,16 +32,4 @@ func CheckPrune(tenant string, limit int) error {
 
 // AsHistoryRetention returns the HistoryRetention of s or of a store it
 // wraps.
-func AsHistoryRetention(s Store) (HistoryRetention, bool) {
-	for s != nil {
-		if r, ok := s.(HistoryRetention); ok {
-			return r, true
-		}
-		w, ok := s.(Wrapper)
-		if !ok {
-			break
-		}
-		s = w.Unwrap()
-	}
-	return nil, false
-}
+func AsHistoryRetention(s Store) (HistoryRetention, bool) { return As[HistoryRetention](s) }

@@ -96,9 +96,13 @@ type Wrapper interface {
 }
 
 // AsRetention returns the Retention of s or of a store it wraps.
-func AsRetention(s Store) (Retention, bool) {
+func AsRetention(s Store) (Retention, bool) { return As[Retention](s) }
+
+// As returns the optional interface T of s or of a store it wraps
+// (through Wrapper), so a wrapper need not forward what it does not add.
+func As[T any](s Store) (T, bool) {
 	for s != nil {
-		if r, ok := s.(Retention); ok {
+		if r, ok := s.(T); ok {
 			return r, true
 		}
 		w, ok := s.(Wrapper)
@@ -107,7 +111,8 @@ func AsRetention(s Store) (Retention, bool) {
 		}
 		s = w.Unwrap()
 	}
-	return nil, false
+	var zero T
+	return zero, false
 }
 
 // auditAnchor returns the anchor of s for tenant, zero if s keeps no
