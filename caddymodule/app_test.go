@@ -252,7 +252,7 @@ func TestProvisionErrors(t *testing.T) {
 }
 
 // Live tests: a real Caddy, in this process, run by caddytest with its
-// admin endpoint on localhost:2999.
+// admin endpoint (caddytest.Default.AdminPort, a free port; see TestMain).
 
 // adminURL returns the address of path on caddytest's admin endpoint.
 func adminURL(path string) string {

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caddyserver/caddy/v2/caddytest"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/lockbox-gw/lockbox/internal/cli"
@@ -47,9 +48,28 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDir = dir
+	// Caddy's in-process test server takes its admin port from here; a
+	// free one instead of the fixed default keeps two test runs on one
+	// machine from loading configs into each other's Caddy.
+	port, err := freeAdminPort()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "picking an admin port for the in-process Caddy:", err)
+		os.Exit(1)
+	}
+	caddytest.Default.AdminPort = port
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// freeAdminPort returns a loopback port nothing listens on now.
+func freeAdminPort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 var (
