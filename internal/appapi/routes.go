@@ -20,9 +20,9 @@ const openAPIPath = "/openapi.json"
 // table lists the API.
 func (h *Handler) table() []route {
 	return []route{
-		{http.MethodGet, "/tenants/{tenant}/grants", h.listGrants},
-		{http.MethodPost, "/tenants/{tenant}/grants", h.createGrant},
-		{http.MethodDelete, "/tenants/{tenant}/grants/{id}", h.revokeGrant},
+		{http.MethodGet, "/tenants/{tenant}/grants", h.tenant.ListGrants},
+		{http.MethodPost, "/tenants/{tenant}/grants", h.tenant.CreateGrant},
+		{http.MethodDelete, "/tenants/{tenant}/grants/{id}", h.tenant.RevokeGrant},
 		{http.MethodGet, "/tenants/{tenant}/sessions", h.listSessions},
 		{http.MethodGet, "/tenants/{tenant}/sessions/{id}", h.getSession},
 		{http.MethodGet, "/tenants/{tenant}/audit", h.listAudit},

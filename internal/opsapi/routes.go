@@ -11,9 +11,9 @@ func (h *Handler) routes() []httpjson.Route {
 	rt := h.resp.Route
 	return []httpjson.Route{
 		rt(http.MethodGet, "/lockbox/grants", h.listActive),
-		rt(http.MethodGet, "/lockbox/tenants/{tenant}/grants", h.listGrants),
-		rt(http.MethodPost, "/lockbox/tenants/{tenant}/grants", h.createGrant),
-		rt(http.MethodDelete, "/lockbox/tenants/{tenant}/grants/{id}", h.revokeGrant),
+		rt(http.MethodGet, "/lockbox/tenants/{tenant}/grants", h.tenant.ListGrants),
+		rt(http.MethodPost, "/lockbox/tenants/{tenant}/grants", h.tenant.CreateGrant),
+		rt(http.MethodDelete, "/lockbox/tenants/{tenant}/grants/{id}", h.tenant.RevokeGrant),
 		rt(http.MethodGet, "/lockbox/tenants/{tenant}/audit", h.listAudit),
 		rt(http.MethodGet, "/lockbox/tenants/{tenant}/audit/verify", h.verifyAudit),
 		rt(http.MethodGet, "/lockbox/logins/audit", h.listLogins),
