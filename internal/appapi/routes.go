@@ -25,7 +25,7 @@ func (h *Handler) table() []route {
 		{http.MethodDelete, "/tenants/{tenant}/grants/{id}", h.tenant.RevokeGrant},
 		{http.MethodGet, "/tenants/{tenant}/sessions", h.listSessions},
 		{http.MethodGet, "/tenants/{tenant}/sessions/{id}", h.getSession},
-		{http.MethodGet, "/tenants/{tenant}/audit", h.listAudit},
+		{http.MethodGet, "/tenants/{tenant}/audit", h.tenant.ListAudit},
 		{http.MethodGet, "/tenants/{tenant}/audit/checkpoints", h.listCheckpoints},
 		{http.MethodPost, "/tenants/{tenant}/audit/checkpoints", h.signCheckpoint},
 		{http.MethodGet, "/tenants/{tenant}/admins", h.getAdmins},

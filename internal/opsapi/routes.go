@@ -14,7 +14,7 @@ func (h *Handler) routes() []httpjson.Route {
 		rt(http.MethodGet, "/lockbox/tenants/{tenant}/grants", h.tenant.ListGrants),
 		rt(http.MethodPost, "/lockbox/tenants/{tenant}/grants", h.tenant.CreateGrant),
 		rt(http.MethodDelete, "/lockbox/tenants/{tenant}/grants/{id}", h.tenant.RevokeGrant),
-		rt(http.MethodGet, "/lockbox/tenants/{tenant}/audit", h.listAudit),
+		rt(http.MethodGet, "/lockbox/tenants/{tenant}/audit", h.tenant.ListAudit),
 		rt(http.MethodGet, "/lockbox/tenants/{tenant}/audit/verify", h.verifyAudit),
 		rt(http.MethodGet, "/lockbox/logins/audit", h.listLogins),
 		rt(http.MethodGet, "/lockbox/logins/audit/verify", h.verifyLogins),
