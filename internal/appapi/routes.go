@@ -23,7 +23,7 @@ func (h *Handler) table() []route {
 		{http.MethodGet, "/tenants/{tenant}/grants", h.tenant.ListGrants},
 		{http.MethodPost, "/tenants/{tenant}/grants", h.tenant.CreateGrant},
 		{http.MethodDelete, "/tenants/{tenant}/grants/{id}", h.tenant.RevokeGrant},
-		{http.MethodGet, "/tenants/{tenant}/sessions", h.listSessions},
+		{http.MethodGet, "/tenants/{tenant}/sessions", h.tenant.ListSessions},
 		{http.MethodGet, "/tenants/{tenant}/sessions/{id}", h.getSession},
 		{http.MethodGet, "/tenants/{tenant}/audit", h.tenant.ListAudit},
 		{http.MethodGet, "/tenants/{tenant}/audit/checkpoints", h.listCheckpoints},

@@ -22,7 +22,7 @@ func (h *Handler) routes() []httpjson.Route {
 		rt(http.MethodGet, "/lockbox/keys/jwks", h.jwks),
 		rt(http.MethodGet, "/lockbox/tenants", h.listTenants),
 		rt(http.MethodGet, "/lockbox/audit/retention", h.retentionStatus),
-		rt(http.MethodGet, "/lockbox/tenants/{tenant}/sessions", h.listSessions),
+		rt(http.MethodGet, "/lockbox/tenants/{tenant}/sessions", h.tenant.ListSessions),
 		rt(http.MethodPost, "/lockbox/keys/rotate", h.rotateKeys),
 		rt(http.MethodPost, "/lockbox/keys/links/rotate", h.rotateLinkKey),
 		rt(http.MethodGet, "/lockbox/tenants/{tenant}/admins", h.getAdmins),
