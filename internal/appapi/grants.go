@@ -32,6 +32,7 @@ func (h *Handler) caller() tenantapi.Caller {
 	return tenantapi.Caller{
 		GrantRequest: h.grantRequest,
 		Revoker:      h.revoker,
+		AdminsSetter: adminsSetter,
 		Changed: func(r *http.Request, t, event string, g store.Grant) {
 			h.notify(r, t, event, g)
 		},

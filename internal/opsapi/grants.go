@@ -38,7 +38,7 @@ type revokeBody struct {
 // caller is the operators' side of the shared tenant handlers: an
 // operator names themselves in "by".
 func (h *Handler) caller() tenantapi.Caller {
-	return tenantapi.Caller{GrantRequest: h.grantRequest, Revoker: revoker}
+	return tenantapi.Caller{GrantRequest: h.grantRequest, Revoker: revoker, AdminsSetter: adminsSetter}
 }
 
 func (h *Handler) listActive(w http.ResponseWriter, r *http.Request) error {

@@ -40,6 +40,9 @@ type Caller struct {
 	// Revoker decodes the body of DELETE .../grants/{id}: who revokes,
 	// and why.
 	Revoker func(w http.ResponseWriter, r *http.Request, tenant string) (by store.Actor, reason string, err error)
+	// AdminsSetter decodes the body of PUT .../admins: the tenant's
+	// whole new admin list (checked with AdminsGiven) and who sets it.
+	AdminsSetter func(w http.ResponseWriter, r *http.Request, tenant string) ([]admins.Admin, store.Actor, error)
 	// Changed, if set, is told of each stored grant change: event is
 	// grant.EventCreated or grant.EventRevoked.
 	Changed func(r *http.Request, tenant, event string, g store.Grant)
