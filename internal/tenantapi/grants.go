@@ -14,11 +14,25 @@ const CurrentID = "current"
 // ListGrants answers GET .../tenants/{tenant}/grants: a page of the
 // tenant's grant history and its active grant.
 func (h *Handlers) ListGrants(w http.ResponseWriter, r *http.Request) error {
-	page, err := httpjson.ReadGrantPage(r, h.Grants)
+	t, err := httpjson.PathTenant(r)
 	if err != nil {
 		return err
 	}
-	return h.Resp.Reply(w, r, http.StatusOK, page)
+	page, err := httpjson.PageQuery(r)
+	if err != nil {
+		return err
+	}
+	// History records a passed expiry first, so the active grant read
+	// after it agrees with the history.
+	gs, next, err := h.Grants.History(r.Context(), t, page)
+	if err != nil {
+		return err
+	}
+	active, err := h.Grants.CurrentOrNil(r.Context(), t)
+	if err != nil {
+		return err
+	}
+	return h.Resp.Reply(w, r, http.StatusOK, httpjson.GrantPage{Active: active, Grants: httpjson.NonNil(gs), NextCursor: next})
 }
 
 // CreateGrant answers POST .../tenants/{tenant}/grants.
