@@ -22,6 +22,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/tenantapi"
 )
 
 // Path is where the API lives under the Lockbox prefix.
@@ -63,6 +64,8 @@ type Handler struct {
 	doc  []byte
 	resp httpjson.Responder
 	mux  http.Handler
+	// tenant serves the routes shared with the ops API.
+	tenant *tenantapi.Handlers
 }
 
 // New checks cfg, fills in defaults and returns the API. Request paths
@@ -82,6 +85,7 @@ func New(cfg Config, d Deps) (*Handler, error) {
 	}
 	h.resp = httpjson.Responder{API: "app api", Logger: d.Logger}
 	h.keys = newKeyring(cfg.APIKeys)
+	h.tenant = &tenantapi.Handlers{Grants: d.Grants, Admins: d.Admins, Resp: h.resp, Caller: h.caller()}
 	if h.doc, err = h.document(); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/tenantapi"
 )
 
 // createBody is the body of POST .../grants.
@@ -25,66 +26,43 @@ type revokeBody struct {
 	Reason string    `json:"reason"`
 }
 
-// currentID in place of a grant id revokes whatever grant is active.
-const currentID = "current"
-
-func (h *Handler) listGrants(w http.ResponseWriter, r *http.Request) error {
-	page, err := httpjson.ReadGrantPage(r, h.d.Grants)
-	if err != nil {
-		return err
+// caller is the app's side of the shared tenant handlers: a registered
+// tenant admin acts, within the site's rules, and admins hear of changes.
+func (h *Handler) caller() tenantapi.Caller {
+	return tenantapi.Caller{
+		GrantRequest: h.grantRequest,
+		Revoker:      h.revoker,
+		AdminsSetter: adminsSetter,
+		Changed: func(r *http.Request, t, event string, g store.Grant) {
+			h.notify(r, t, event, g)
+		},
 	}
-	return h.resp.Reply(w, r, http.StatusOK, page)
 }
 
-func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
-	t, err := httpjson.PathTenant(r)
-	if err != nil {
-		return err
-	}
+func (h *Handler) grantRequest(w http.ResponseWriter, r *http.Request, t string) (grant.CreateRequest, error) {
 	var body createBody
 	if err := httpjson.Decode(w, r, &body); err != nil {
-		return err
+		return grant.CreateRequest{}, err
 	}
 	if err := grant.CheckAreas(body.Areas, h.cfg.Areas, nil); err != nil {
-		return err
+		return grant.CreateRequest{}, err
 	}
 	req := grant.CreateRequest{Tenant: t, Scopes: body.Scopes, Standing: body.Standing, Note: body.Note, Areas: body.Areas}
+	var err error
 	if req.Duration, err = h.cfg.rules().Duration(body.Duration, body.Standing); err != nil {
-		return err
+		return grant.CreateRequest{}, err
 	}
 	if req.By, err = h.actingAdmin(r, t, body.Admin); err != nil {
-		return err
+		return grant.CreateRequest{}, err
 	}
-	g, err := h.d.Grants.Create(r.Context(), req)
-	if err != nil {
-		return err
-	}
-	h.notify(r, t, grant.EventCreated, g)
-	return h.resp.Reply(w, r, http.StatusCreated, g)
+	return req, nil
 }
 
-func (h *Handler) revokeGrant(w http.ResponseWriter, r *http.Request) error {
-	t, err := httpjson.PathTenant(r)
-	if err != nil {
-		return err
-	}
+func (h *Handler) revoker(w http.ResponseWriter, r *http.Request, t string) (store.Actor, string, error) {
 	var body revokeBody
 	if err := httpjson.Decode(w, r, &body); err != nil {
-		return err
+		return store.Actor{}, "", err
 	}
 	by, err := h.actingAdmin(r, t, body.Admin)
-	if err != nil {
-		return err
-	}
-	var g store.Grant
-	if id := r.PathValue("id"); id == currentID {
-		g, err = h.d.Grants.RevokeActive(r.Context(), t, by, body.Reason)
-	} else {
-		g, err = h.d.Grants.Revoke(r.Context(), t, id, by, body.Reason)
-	}
-	if err != nil {
-		return err
-	}
-	h.notify(r, t, grant.EventRevoked, g)
-	return h.resp.Reply(w, r, http.StatusOK, g)
+	return by, body.Reason, err
 }

@@ -20,16 +20,16 @@ const openAPIPath = "/openapi.json"
 // table lists the API.
 func (h *Handler) table() []route {
 	return []route{
-		{http.MethodGet, "/tenants/{tenant}/grants", h.listGrants},
-		{http.MethodPost, "/tenants/{tenant}/grants", h.createGrant},
-		{http.MethodDelete, "/tenants/{tenant}/grants/{id}", h.revokeGrant},
-		{http.MethodGet, "/tenants/{tenant}/sessions", h.listSessions},
+		{http.MethodGet, "/tenants/{tenant}/grants", h.tenant.ListGrants},
+		{http.MethodPost, "/tenants/{tenant}/grants", h.tenant.CreateGrant},
+		{http.MethodDelete, "/tenants/{tenant}/grants/{id}", h.tenant.RevokeGrant},
+		{http.MethodGet, "/tenants/{tenant}/sessions", h.tenant.ListSessions},
 		{http.MethodGet, "/tenants/{tenant}/sessions/{id}", h.getSession},
-		{http.MethodGet, "/tenants/{tenant}/audit", h.listAudit},
+		{http.MethodGet, "/tenants/{tenant}/audit", h.tenant.ListAudit},
 		{http.MethodGet, "/tenants/{tenant}/audit/checkpoints", h.listCheckpoints},
 		{http.MethodPost, "/tenants/{tenant}/audit/checkpoints", h.signCheckpoint},
-		{http.MethodGet, "/tenants/{tenant}/admins", h.getAdmins},
-		{http.MethodPut, "/tenants/{tenant}/admins", h.putAdmins},
+		{http.MethodGet, "/tenants/{tenant}/admins", h.tenant.GetAdmins},
+		{http.MethodPut, "/tenants/{tenant}/admins", h.tenant.PutAdmins},
 		{http.MethodPost, "/tenants/{tenant}/admin-links", h.createLink},
 		{http.MethodGet, "/tenants/{tenant}/requests", h.listRequests},
 		{http.MethodGet, "/requests/{id}", h.getRequest},

@@ -26,22 +26,6 @@ type sessionDetail struct {
 	NextAfter int64 `json:"next_after,omitempty"`
 }
 
-func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request) error {
-	t, err := httpjson.PathTenant(r)
-	if err != nil {
-		return err
-	}
-	page, err := httpjson.PageQuery(r)
-	if err != nil {
-		return err
-	}
-	ss, next, err := h.store().Sessions(r.Context(), t, page)
-	if err != nil {
-		return httpjson.PageError(err)
-	}
-	return h.resp.Reply(w, r, http.StatusOK, httpjson.SessionPage{Sessions: httpjson.NonNil(ss), NextCursor: next})
-}
-
 func (h *Handler) getSession(w http.ResponseWriter, r *http.Request) error {
 	t, err := httpjson.PathTenant(r)
 	if err != nil {

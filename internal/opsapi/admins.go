@@ -5,16 +5,9 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
-	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/tenantapi"
 )
-
-// maxAdminsBody fits admins.MaxAdmins admins with long names and emails.
-const maxAdminsBody = 256 << 10
-
-// adminList answers both admin routes.
-type adminList struct {
-	Admins []admins.Admin `json:"admins"`
-}
 
 // putAdminsBody is the body of PUT /lockbox/tenants/{tenant}/admins. A
 // pointer tells a missing list from an empty one.
@@ -29,49 +22,18 @@ func WithAdmins(reg *admins.Registry) Option {
 	return func(h *Handler) { h.admins = reg }
 }
 
-func (h *Handler) getAdmins(w http.ResponseWriter, r *http.Request) error {
-	t, err := httpjson.PathTenant(r)
-	if err != nil {
-		return err
-	}
-	if err := httpjson.NoQuery(r); err != nil {
-		return err
-	}
-	if h.admins == nil {
-		return errNoAdmins
-	}
-	list, err := h.admins.Get(r.Context(), t)
-	if err != nil {
-		return err
-	}
-	return h.resp.Reply(w, r, http.StatusOK, adminList{Admins: httpjson.NonNil(list)})
-}
-
-func (h *Handler) putAdmins(w http.ResponseWriter, r *http.Request) error {
-	t, err := httpjson.PathTenant(r)
-	if err != nil {
-		return err
-	}
+// adminsSetter reads the new admin list and the operator who sets it.
+func adminsSetter(w http.ResponseWriter, r *http.Request, _ string) ([]admins.Admin, store.Actor, error) {
 	var body putAdminsBody
-	if err := (httpjson.Body{MaxBytes: maxAdminsBody}).Decode(w, r, &body); err != nil {
-		return err
+	if err := (httpjson.Body{MaxBytes: tenantapi.MaxAdminsBody}).Decode(w, r, &body); err != nil {
+		return nil, store.Actor{}, err
 	}
-	if body.Admins == nil {
-		return problem.New(problem.Invalid, "invalid_admins", `"admins" is required: the whole list of the tenant's admins ([] to clear it)`)
+	if err := tenantapi.AdminsGiven(body.Admins); err != nil {
+		return nil, store.Actor{}, err
 	}
 	by, err := opsActor(body.By, true)
 	if err != nil {
-		return err
+		return nil, store.Actor{}, err
 	}
-	if h.admins == nil {
-		return errNoAdmins
-	}
-	list, err := h.admins.Set(r.Context(), t, httpjson.NonNil(*body.Admins), by)
-	if err != nil {
-		return err
-	}
-	return h.resp.Reply(w, r, http.StatusOK, adminList{Admins: httpjson.NonNil(list)})
+	return *body.Admins, by, nil
 }
-
-// errNoAdmins answers when the API was made without WithAdmins.
-var errNoAdmins = problem.New(problem.Unavailable, "admins_unavailable", "the tenants' admins are not available here")

@@ -8,6 +8,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/tenantapi"
 )
 
 // activeList answers GET /lockbox/grants.
@@ -34,8 +35,11 @@ type revokeBody struct {
 	Reason string `json:"reason"`
 }
 
-// currentID in place of a grant id revokes whatever grant is active.
-const currentID = "current"
+// caller is the operators' side of the shared tenant handlers: an
+// operator names themselves in "by".
+func (h *Handler) caller() tenantapi.Caller {
+	return tenantapi.Caller{GrantRequest: h.grantRequest, Revoker: revoker, AdminsSetter: adminsSetter}
+}
 
 func (h *Handler) listActive(w http.ResponseWriter, r *http.Request) error {
 	if err := httpjson.NoQuery(r); err != nil {
@@ -48,35 +52,19 @@ func (h *Handler) listActive(w http.ResponseWriter, r *http.Request) error {
 	return h.resp.Reply(w, r, http.StatusOK, activeList{Grants: httpjson.NonNil(gs)})
 }
 
-func (h *Handler) listGrants(w http.ResponseWriter, r *http.Request) error {
-	page, err := httpjson.ReadGrantPage(r, h.svc)
-	if err != nil {
-		return err
-	}
-	return h.resp.Reply(w, r, http.StatusOK, page)
-}
-
-func (h *Handler) createGrant(w http.ResponseWriter, r *http.Request) error {
-	t, err := httpjson.PathTenant(r)
-	if err != nil {
-		return err
-	}
+func (h *Handler) grantRequest(w http.ResponseWriter, r *http.Request, t string) (grant.CreateRequest, error) {
 	var body createBody
 	if err := httpjson.Decode(w, r, &body); err != nil {
-		return err
+		return grant.CreateRequest{}, err
 	}
 	req, err := body.request(t)
 	if err != nil {
-		return err
+		return grant.CreateRequest{}, err
 	}
 	if err := h.checkAreas(req.Areas); err != nil {
-		return err
+		return grant.CreateRequest{}, err
 	}
-	g, err := h.svc.Create(r.Context(), req)
-	if err != nil {
-		return err
-	}
-	return h.resp.Reply(w, r, http.StatusCreated, g)
+	return req, nil
 }
 
 // request turns the body into a grant request; grant.Service.Create
@@ -95,29 +83,15 @@ func (b createBody) request(t string) (grant.CreateRequest, error) {
 	return req, nil
 }
 
-func (h *Handler) revokeGrant(w http.ResponseWriter, r *http.Request) error {
-	t, err := httpjson.PathTenant(r)
-	if err != nil {
-		return err
-	}
+// revoker reads the optional body of a revoke: without a name, the
+// anonymous operator revokes.
+func revoker(w http.ResponseWriter, r *http.Request, _ string) (store.Actor, string, error) {
 	var body revokeBody
 	if err := (httpjson.Body{Optional: true}).Decode(w, r, &body); err != nil {
-		return err
+		return store.Actor{}, "", err
 	}
 	by, err := opsActor(body.By, false)
-	if err != nil {
-		return err
-	}
-	var g store.Grant
-	if id := r.PathValue("id"); id == currentID {
-		g, err = h.svc.RevokeActive(r.Context(), t, by, body.Reason)
-	} else {
-		g, err = h.svc.Revoke(r.Context(), t, id, by, body.Reason)
-	}
-	if err != nil {
-		return err
-	}
-	return h.resp.Reply(w, r, http.StatusOK, g)
+	return by, body.Reason, err
 }
 
 // opsActor returns the actor for operator name by, stored as "ops:<by>".

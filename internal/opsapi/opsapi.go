@@ -19,6 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/retention"
+	"github.com/lockbox-gw/lockbox/internal/tenantapi"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -38,6 +39,8 @@ type Handler struct {
 	areas    func() policy.Areas // defined by the sites; nil: none
 	resp     httpjson.Responder
 	mux      *http.ServeMux
+	// tenant serves the routes shared with the app API.
+	tenant *tenantapi.Handlers
 
 	// retention reports the audit retention mover; nil: none.
 	retention func() (retention.Status, bool)
@@ -76,6 +79,7 @@ func New(svc *grant.Service, opts ...Option) *Handler {
 	for _, o := range opts {
 		o(h)
 	}
+	h.tenant = &tenantapi.Handlers{Grants: svc, Admins: h.admins, Resp: h.resp, Caller: h.caller()}
 	h.mux = httpjson.NewMux(h.routes(), httpjson.NotFound("ops API"))
 	return h
 }
