@@ -2,6 +2,7 @@ package caddymodule_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -64,10 +65,10 @@ func TestAgentGrantExpiryEndsTheSession(t *testing.T) {
 	eventually(t, 10*time.Second, func() bool {
 		ss = gw.sessions("acme")
 		return len(ss) == 1 && ss[0].EndReason == "expired"
-	}, "the session to end as expired: %+v", ss)
+	}, "the session to end as expired: %s", lazy(func() string { return fmt.Sprintf("%+v", ss) }))
 	var events []auditEvent
 	eventually(t, 10*time.Second, func() bool {
 		events = gw.audit("acme")
 		return countEvents(events, "session.ended", "expired") == 1
-	}, "session.ended (expired) in the audit: %+v", events)
+	}, "session.ended (expired) in the audit: %s", lazy(func() string { return fmt.Sprintf("%+v", events) }))
 }
