@@ -211,18 +211,14 @@ func (g *gatewayProc) waitReady() {
 	s := g.instance
 	s.t.Helper()
 	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(startTimeout)
-	for !s.answers(client, "http://"+s.admin+"/lockbox/grants", "") || !s.answers(client, s.site+"/", "") {
+	eventually(s.t, startTimeout, func() bool {
 		select {
 		case <-s.exited:
 			s.t.Fatalf("lockbox run exited before it was ready:\n%s", s.out)
 		default:
 		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("lockbox run not ready within %s:\n%s", startTimeout, s.out)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return s.answers(client, "http://"+s.admin+"/lockbox/grants", "") && s.answers(client, s.site+"/", "")
+	}, "lockbox run ready:\n%s", s.out)
 }
 
 // grant creates a grant through this instance's admin API: args are the

@@ -1,6 +1,7 @@
 package caddymodule_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,17 +14,12 @@ import (
 // the test after within, and returns that reply.
 func pollReply(t *testing.T, b *agentBrowser, path string, within time.Duration, ok func(reply) bool) reply {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		p := b.get(path)
-		if ok(p) {
-			return p
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GET %s: no acceptable answer within %s; last: %d %.300s", path, within, p.status, p.body)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	var p reply
+	eventually(t, within, func() bool {
+		p = b.get(path)
+		return ok(p)
+	}, "GET %s: an acceptable answer; last: %s", path, lazy(func() string { return fmt.Sprintf("%d %.300s", p.status, p.body) }))
+	return p
 }
 
 func TestAgentStoreDownFailsClosedAndRecovers(t *testing.T) {

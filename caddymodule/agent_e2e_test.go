@@ -280,53 +280,6 @@ func TestAgentSpoofedHeadersNeverReachTheApp(t *testing.T) {
 	}
 }
 
-// TestAgentGrantExpiryEndsTheSession waits out a real one-minute grant,
-// the shortest there is, alongside the other tests.
-func TestAgentGrantExpiryEndsTheSession(t *testing.T) {
-	t.Parallel()
-	e := newAgentEnv(t, envOptions{})
-	gw := e.gw()
-	g := gw.grant("acme", "--for", "1m", "--scopes", "read")
-	if g.ExpiresAt == nil {
-		t.Fatalf("a grant for 1m has no expiry: %+v", g)
-	}
-	bob := newAgentBrowser(t, gw.site)
-	bob.loginConsole("bob")
-	bob.enter("acme")
-	bob.get("/").echo(t)
-
-	var p reply
-	deadline := g.ExpiresAt.Add(15 * time.Second)
-	for {
-		if p = bob.get("/orders"); p.status != http.StatusOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("still allowed 15s after the grant expired at %s", g.ExpiresAt)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-	refused := time.Now()
-	wantRefusal(t, "the first refusal near the grant's expiry", p, http.StatusForbidden, "Access expired")
-	// Token times are whole seconds, so the session may end up to a
-	// second before its grant, but no earlier.
-	if early := g.ExpiresAt.Sub(refused); early > time.Second {
-		t.Fatalf("refused %s before the grant expired", early)
-	}
-	t.Logf("refused %s after the grant's expiry", refused.Sub(*g.ExpiresAt).Round(time.Millisecond))
-
-	var ss []sessionJSON
-	eventually(t, 10*time.Second, func() bool {
-		ss = gw.sessions("acme")
-		return len(ss) == 1 && ss[0].EndReason == "expired"
-	}, "the session to end as expired: %+v", ss)
-	var events []auditEvent
-	eventually(t, 10*time.Second, func() bool {
-		events = gw.audit("acme")
-		return countEvents(events, "session.ended", "expired") == 1
-	}, "session.ended (expired) in the audit: %+v", events)
-}
-
 // withoutRequestID checks that ids holds a request id of Lockbox's own
 // making (26 base32 characters, never a spoofed value) and returns the
 // rest, which are the same on every request of a session.

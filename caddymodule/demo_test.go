@@ -62,18 +62,14 @@ func startDemoIn(t *testing.T, bin string, env []string, dir, cwd string) *demoP
 // waitBanner waits until the banner is complete and reads its addresses.
 func (d *demoProcess) waitBanner() {
 	d.t.Helper()
-	deadline := time.Now().Add(startTimeout)
-	for !strings.Contains(d.out.String(), "Press Ctrl-C to stop.") {
+	eventually(d.t, startTimeout, func() bool {
 		select {
 		case <-d.exited:
 			d.t.Fatalf("lockbox demo exited before it was ready:\n%s\n%s", d.out, d.stderr)
 		default:
 		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("lockbox demo printed no banner within %s:\n%s\n%s", startTimeout, d.out, d.stderr)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return strings.Contains(d.out.String(), "Press Ctrl-C to stop.")
+	}, "lockbox demo's banner:\n%s\n%s", d.out, d.stderr)
 	banner := d.out.String()
 	m, a := consoleLine.FindStringSubmatch(banner), adminFlag.FindStringSubmatch(banner)
 	if m == nil || a == nil {

@@ -19,8 +19,9 @@ func TestAuditFollow(t *testing.T) {
 	s := startInstance(t, bin, "bolt "+filepath.Join(t.TempDir(), "lockbox.db"))
 	s.ok("grant", "create", "--tenant", "acme", "--for", "1d", "--note", "before follow")
 
+	polled := firstAuditPoll(t, s.admin)
 	out := &syncBuffer{}
-	cmd := exec.Command(bin, "audit", "--tenant", "acme", "--follow", "--json", "--address", s.admin)
+	cmd := exec.Command(bin, "audit", "--tenant", "acme", "--follow", "--json", "--address", polled.addr)
 	cmd.Env, cmd.Stdout, cmd.Stderr = s.env, out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -29,13 +30,19 @@ func TestAuditFollow(t *testing.T) {
 	go func() { done <- cmd.Wait() }()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 
-	time.Sleep(1500 * time.Millisecond) // let it take its starting point
+	// It takes its starting point before its first poll.
+	select {
+	case <-polled.first:
+	case err := <-done:
+		t.Fatalf("--follow exited before its first poll: %v\n%s", err, out)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("--follow did not poll within 10s\n%s", out)
+	}
 	s.ok("grant", "create", "--tenant", "acme", "--for", "2d", "--note", "during follow")
 	s.ok("grant", "revoke", "--tenant", "acme")
 
 	var types []string
-	deadline := time.Now().Add(10 * time.Second)
-	for len(types) < 3 && time.Now().Before(deadline) {
+	eventually(t, 10*time.Second, func() bool {
 		types = types[:0]
 		for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 			var e struct {
@@ -55,8 +62,8 @@ func TestAuditFollow(t *testing.T) {
 			}
 			types = append(types, e.Type)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return len(types) >= 3
+	}, "three followed events\n%s", out)
 	if strings.Join(types, " ") != "grant.replaced grant.created grant.revoked" {
 		t.Fatalf("followed events %v, want grant.replaced grant.created grant.revoked\n%s", types, out)
 	}

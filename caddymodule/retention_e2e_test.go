@@ -30,25 +30,20 @@ func TestRetentionThroughLockbox(t *testing.T) {
 	fillOldEvents(t, db)
 	s := startInstance(t, bin, fmt.Sprintf("bolt %s\n\t\taudit_archive %s\n\t\taudit_retention 2d", db, archiveDir))
 
-	deadline := time.Now().Add(runTimeout)
-	for {
-		var health struct {
-			OK    bool  `json:"ok"`
-			Moved int64 `json:"moved"`
-		}
-		resp, err := http.Get("http://" + s.admin + "/lockbox/audit/retention")
-		if err == nil {
+	var health struct {
+		OK    bool  `json:"ok"`
+		Moved int64 `json:"moved"`
+	}
+	var err error
+	eventually(t, runTimeout, func() bool {
+		health.OK, health.Moved = false, 0
+		var resp *http.Response
+		if resp, err = http.Get("http://" + s.admin + "/lockbox/audit/retention"); err == nil {
 			_ = json.NewDecoder(resp.Body).Decode(&health)
 			resp.Body.Close()
 		}
-		if health.Moved == 40 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the mover did not move the old days: %+v, %v", health, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return health.Moved == 40
+	}, "the mover to move the old days: %s", lazy(func() string { return fmt.Sprintf("%+v, %v", health, err) }))
 	out := s.ok("audit", "verify", "--tenant", "acme", "--archive", archiveDir)
 	wantContains(t, out, "holds: 40 archived and 10 stored events from seq 1 to 50")
 	if r := s.lockbox("audit", "verify", "--tenant", "acme"); r.code != 0 {
