@@ -11,7 +11,6 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
@@ -73,16 +72,8 @@ func TestALinkOpensOnceOnBolt(t *testing.T) {
 
 func TestALinkOpensOnceAcrossInstancesOnRedis(t *testing.T) {
 	srv := redistest.Start(t)
-	open := func() store.Store {
-		s, err := redisstore.Open(srv.URL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
-	}
 	c := testkit.NowClock()
-	a, b := newInstance(open(), c), newInstance(open(), c)
+	a, b := newInstance(testkit.Redis(t, srv.URL()), c), newInstance(testkit.Redis(t, srv.URL()), c)
 	raw, signed := sign(t, a.links, claims(c))
 	if opened, spent := spendRace(t, a, b, raw); opened != 1 || spent != 15 {
 		t.Fatalf("%d sessions opened and %d refused as used; want 1 and 15", opened, spent)
