@@ -3,45 +3,13 @@ package adminlink_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
-
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newClock() *clock { return &clock{t: time.Now().UTC().Truncate(time.Second)} }
-
-func openBolt(t *testing.T) store.Store {
-	t.Helper()
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
 
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -50,7 +18,7 @@ func ctx(t *testing.T) context.Context {
 }
 
 // claims is a link for admin u_1 of acme, valid for a day from c.
-func claims(c *clock) adminlink.Claims {
+func claims(c *testkit.Clock) adminlink.Claims {
 	return adminlink.Claims{Tenant: "acme", AdminID: "u_1", Role: "owner", ExpiresAt: c.Now().Add(24 * time.Hour)}
 }
 

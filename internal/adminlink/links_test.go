@@ -14,11 +14,12 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestSignAndVerify(t *testing.T) {
-	c := newClock()
-	l := adminlink.NewLinks(openBolt(t), c.Now)
+	c := testkit.NowClock()
+	l := adminlink.NewLinks(testkit.Bolt(t), c.Now)
 	want := claims(c)
 	want.Areas = []string{}
 	raw, signed := sign(t, l, want)
@@ -39,8 +40,8 @@ func TestSignAndVerify(t *testing.T) {
 }
 
 func TestAreasAreCarried(t *testing.T) {
-	c := newClock()
-	l := adminlink.NewLinks(openBolt(t), c.Now)
+	c := testkit.NowClock()
+	l := adminlink.NewLinks(testkit.Bolt(t), c.Now)
 	in := claims(c)
 	in.Areas = []string{"grants", "audit"}
 	raw, _ := sign(t, l, in)
@@ -51,8 +52,8 @@ func TestAreasAreCarried(t *testing.T) {
 }
 
 func TestChangingAnyCharacterInvalidates(t *testing.T) {
-	c := newClock()
-	l := adminlink.NewLinks(openBolt(t), c.Now)
+	c := testkit.NowClock()
+	l := adminlink.NewLinks(testkit.Bolt(t), c.Now)
 	raw, _ := sign(t, l, claims(c))
 	for i := range len(raw) {
 		for _, ch := range []byte{'A', 'g', '_', '.'} {
@@ -73,8 +74,8 @@ func TestChangingAnyCharacterInvalidates(t *testing.T) {
 }
 
 func TestExpiredSaysSo(t *testing.T) {
-	c := newClock()
-	l := adminlink.NewLinks(openBolt(t), c.Now)
+	c := testkit.NowClock()
+	l := adminlink.NewLinks(testkit.Bolt(t), c.Now)
 	raw, _ := sign(t, l, claims(c))
 	c.Add(24*time.Hour - time.Second)
 	if _, err := l.Verify(ctx(t), raw); err != nil {
@@ -89,8 +90,8 @@ func TestExpiredSaysSo(t *testing.T) {
 }
 
 func TestLinkOfOtherTenantIsRefused(t *testing.T) {
-	c := newClock()
-	l := adminlink.NewLinks(openBolt(t), c.Now)
+	c := testkit.NowClock()
+	l := adminlink.NewLinks(testkit.Bolt(t), c.Now)
 	raw, _ := sign(t, l, claims(c))
 	got, err := l.Verify(ctx(t), raw)
 	if err != nil || got.For("acme") != nil {
@@ -105,8 +106,8 @@ func TestLinkOfOtherTenantIsRefused(t *testing.T) {
 // TestForeignTokensAreInvalid signs tokens with the real key but with
 // one part wrong, and with another store's key.
 func TestForeignTokensAreInvalid(t *testing.T) {
-	c := newClock()
-	st := openBolt(t)
+	c := testkit.NowClock()
+	st := testkit.Bolt(t)
 	l := adminlink.NewLinks(st, c.Now)
 	sign(t, l, claims(c)) // creates the key
 	kid, key := storedKey(t, st, 0)
@@ -137,7 +138,7 @@ func TestForeignTokensAreInvalid(t *testing.T) {
 	if _, err := l.Verify(ctx(t), mk(jwt.SigningMethodHS256, adminlink.TokenType, same)); err != nil {
 		t.Fatalf("the control token is refused: %v", err)
 	}
-	otherKey, _, _ := adminlink.NewLinks(openBolt(t), c.Now).Sign(ctx(t), claims(c))
+	otherKey, _, _ := adminlink.NewLinks(testkit.Bolt(t), c.Now).Sign(ctx(t), claims(c))
 	none, _ := jwt.NewWithClaims(jwt.SigningMethodNone, good()).SignedString(jwt.UnsafeAllowNoneSignatureType)
 	tests := map[string]string{
 		"another key":          otherKey,
@@ -171,8 +172,8 @@ func TestForeignTokensAreInvalid(t *testing.T) {
 }
 
 func TestSignRefusesBadClaims(t *testing.T) {
-	c := newClock()
-	l := adminlink.NewLinks(openBolt(t), c.Now)
+	c := testkit.NowClock()
+	l := adminlink.NewLinks(testkit.Bolt(t), c.Now)
 	edit := func(f func(*adminlink.Claims)) adminlink.Claims {
 		cl := claims(c)
 		f(&cl)
@@ -199,8 +200,8 @@ func TestSignRefusesBadClaims(t *testing.T) {
 }
 
 func TestLinkURL(t *testing.T) {
-	c := newClock()
-	l := adminlink.NewLinks(openBolt(t), c.Now)
+	c := testkit.NowClock()
+	l := adminlink.NewLinks(testkit.Bolt(t), c.Now)
 	for _, tt := range []struct{ public, prefix, want string }{
 		{"https://app.example.com", "/_lockbox", "https://app.example.com/_lockbox/admin?token="},
 		{"https://app.example.com/", "_lockbox/", "https://app.example.com/_lockbox/admin?token="},
@@ -222,8 +223,8 @@ func TestLinkURL(t *testing.T) {
 // TestInstancesAgreeOnTheKey has several instances create the key at
 // once: one wins, and every instance verifies every other's links.
 func TestInstancesAgreeOnTheKey(t *testing.T) {
-	c := newClock()
-	st := openBolt(t)
+	c := testkit.NowClock()
+	st := testkit.Bolt(t)
 	const n = 6
 	links := make([]*adminlink.Links, n)
 	tokens := make([]string, n)
@@ -249,8 +250,8 @@ func TestInstancesAgreeOnTheKey(t *testing.T) {
 }
 
 func TestKeyUnavailable(t *testing.T) {
-	c := newClock()
-	st := openBolt(t)
+	c := testkit.NowClock()
+	st := testkit.Bolt(t)
 	l := adminlink.NewLinks(st, c.Now)
 	_ = st.Close()
 	if _, _, err := l.Sign(ctx(t), claims(c)); problem.As(err).Code != "store_unavailable" {
@@ -262,8 +263,8 @@ func TestKeyUnavailable(t *testing.T) {
 }
 
 func TestCorruptKeyIsAnError(t *testing.T) {
-	c := newClock()
-	st := openBolt(t)
+	c := testkit.NowClock()
+	st := testkit.Bolt(t)
 	if err := st.PutRecord(ctx(t), "keys", "adminlink", []byte("short"), 0); err != nil {
 		t.Fatal(err)
 	}

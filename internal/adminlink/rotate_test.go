@@ -16,6 +16,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // kidOf is the kid in a token's header.
@@ -49,8 +50,8 @@ func forge(t *testing.T, secret []byte, kid string, iat, exp time.Time) string {
 }
 
 func TestRotationKeepsOldLinksUntilTheyExpire(t *testing.T) {
-	c := newClock()
-	st := openBolt(t)
+	c := testkit.NowClock()
+	st := testkit.Bolt(t)
 	l := adminlink.NewLinks(st, c.Now)
 	day, _ := sign(t, l, claims(c))
 	long := claims(c)
@@ -113,8 +114,8 @@ func TestRotationKeepsOldLinksUntilTheyExpire(t *testing.T) {
 }
 
 func TestARotationReachesTheOtherInstance(t *testing.T) {
-	c := newClock()
-	st := openBolt(t)
+	c := testkit.NowClock()
+	st := testkit.Bolt(t)
 	a, b := adminlink.NewLinks(st, c.Now), adminlink.NewLinks(st, c.Now)
 	before, _ := sign(t, b, claims(c)) // b has read the keys
 	kid, _, err := a.Rotate(ctx(t))
@@ -137,8 +138,8 @@ func TestARotationReachesTheOtherInstance(t *testing.T) {
 // TestLinksOfTheSingleKeyKeepOpening: the store of an earlier version
 // holds one raw key, and its links carry no kid.
 func TestLinksOfTheSingleKeyKeepOpening(t *testing.T) {
-	c := newClock()
-	st := openBolt(t)
+	c := testkit.NowClock()
+	st := testkit.Bolt(t)
 	legacy := make([]byte, 32)
 	_, _ = rand.Read(legacy)
 	if err := st.PutRecord(ctx(t), "keys", "adminlink", legacy, 0); err != nil {
@@ -162,8 +163,8 @@ func TestLinksOfTheSingleKeyKeepOpening(t *testing.T) {
 }
 
 func TestLinkKeyFile(t *testing.T) {
-	c := newClock()
-	st := openBolt(t)
+	c := testkit.NowClock()
+	st := testkit.Bolt(t)
 	first, second := randomKey(), randomKey()
 	path := writeFile(t, "# link keys\n\n"+base64.StdEncoding.EncodeToString(first)+"\n"+base64.RawURLEncoding.EncodeToString(second)+"\n")
 	l := adminlink.NewLinks(st, c.Now)
@@ -206,13 +207,13 @@ func TestBadLinkKeyFiles(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			err := adminlink.NewLinks(openBolt(t), nil).UseKeyFile(writeFile(t, tt.content))
+			err := adminlink.NewLinks(testkit.Bolt(t), nil).UseKeyFile(writeFile(t, tt.content))
 			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), secret[:10]) {
 				t.Fatalf("UseKeyFile = %v, want %q", err, tt.want)
 			}
 		})
 	}
-	if err := adminlink.NewLinks(openBolt(t), nil).UseKeyFile(filepath.Join(t.TempDir(), "missing")); err == nil {
+	if err := adminlink.NewLinks(testkit.Bolt(t), nil).UseKeyFile(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Fatal("a missing file is accepted")
 	}
 }
@@ -235,11 +236,11 @@ func writeFile(t *testing.T, content string) string {
 // fileKid is the kid of links signed with secret from a key file.
 func fileKid(t *testing.T, secret []byte) string {
 	t.Helper()
-	l := adminlink.NewLinks(openBolt(t), nil)
+	l := adminlink.NewLinks(testkit.Bolt(t), nil)
 	if err := l.UseKeyFile(writeFile(t, base64.StdEncoding.EncodeToString(secret))); err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := sign(t, l, claims(newClock()))
+	raw, _ := sign(t, l, claims(testkit.NowClock()))
 	return kidOf(t, raw)
 }
 

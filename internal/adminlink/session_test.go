@@ -14,20 +14,21 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // sessEnv is admin sessions over a real bolt store.
 type sessEnv struct {
 	t     *testing.T
-	clock *clock
+	clock *testkit.Clock
 	store store.Store
 	links *adminlink.Links
 	ss    *adminlink.Sessions
 }
 
 func newSessEnv(t *testing.T) *sessEnv {
-	c := newClock()
-	st := openBolt(t)
+	c := testkit.NowClock()
+	st := testkit.Bolt(t)
 	l := adminlink.NewLinks(st, c.Now)
 	return &sessEnv{t: t, clock: c, store: st, links: l, ss: adminlink.NewSessions(st, l, 0, c.Now)}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // instance is one gateway's view of a shared store: its own Links and
@@ -21,7 +21,7 @@ type instance struct {
 	ss    *adminlink.Sessions
 }
 
-func newInstance(st store.Store, c *clock) instance {
+func newInstance(st store.Store, c *testkit.Clock) instance {
 	l := adminlink.NewLinks(st, c.Now)
 	return instance{links: l, ss: adminlink.NewSessions(st, l, 0, c.Now)}
 }
@@ -61,8 +61,8 @@ func spendRace(t *testing.T, a, b instance, raw string) (opened, spent int) {
 }
 
 func TestALinkOpensOnceOnBolt(t *testing.T) {
-	c := newClock()
-	st := openBolt(t)
+	c := testkit.NowClock()
+	st := testkit.Bolt(t)
 	a, b := newInstance(st, c), newInstance(st, c)
 	raw, _ := sign(t, a.links, claims(c))
 	if opened, spent := spendRace(t, a, b, raw); opened != 1 || spent != 15 {
@@ -72,16 +72,8 @@ func TestALinkOpensOnceOnBolt(t *testing.T) {
 
 func TestALinkOpensOnceAcrossInstancesOnRedis(t *testing.T) {
 	srv := redistest.Start(t)
-	open := func() store.Store {
-		s, err := redisstore.Open(srv.URL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
-	}
-	c := newClock()
-	a, b := newInstance(open(), c), newInstance(open(), c)
+	c := testkit.NowClock()
+	a, b := newInstance(testkit.Redis(t, srv.URL()), c), newInstance(testkit.Redis(t, srv.URL()), c)
 	raw, signed := sign(t, a.links, claims(c))
 	if opened, spent := spendRace(t, a, b, raw); opened != 1 || spent != 15 {
 		t.Fatalf("%d sessions opened and %d refused as used; want 1 and 15", opened, spent)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,7 +17,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/notify/email"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // outbox keeps the messages a Mailer sends instead of dialing a server.
@@ -33,11 +32,7 @@ func (o *outbox) Send(_ context.Context, m email.Message) error {
 // acme's admins, leading links to base.
 func newMailer(t *testing.T, base string) (*adminmail.Mailer, *outbox) {
 	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := testkit.Bolt(t)
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	now := func() time.Time { return at }
 	reg := admins.New(st, now)

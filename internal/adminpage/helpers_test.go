@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -22,8 +21,8 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -37,24 +36,6 @@ var (
 	gus = admins.Admin{ID: "u_gus", Email: "gus@globex.test", Name: "Gus", Role: "admin"}
 )
 
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // notification is one call of the notifier hook.
 type notification struct {
 	tenant, event string
@@ -65,7 +46,7 @@ type notification struct {
 // a bolt store the test owns.
 type env struct {
 	t        *testing.T
-	clock    *clock
+	clock    *testkit.Clock
 	store    store.Store
 	grants   *grant.Service
 	requests *request.Service
@@ -95,17 +76,14 @@ func newEnv(t *testing.T, rules tenantadmin.Rules) *env {
 
 func newEnvWith(t *testing.T, o envOptions) *env {
 	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	c := &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+	st := testkit.Bolt(t)
+	c := testkit.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	e := &env{t: t, clock: c, store: st, grants: grant.New(st, c.Now), admins: admins.New(st, c.Now), links: adminlink.NewLinks(st, c.Now)}
 	if !o.noRequests {
 		if o.requests.Areas == nil {
 			o.requests.Areas = testAreas
 		}
+		var err error
 		if e.requests, err = request.New(e.grants, o.requests); err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -15,18 +14,14 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 var app = store.Actor{ID: "app"}
 
 func newRegistry(t *testing.T) (*admins.Registry, store.Store) {
 	t.Helper()
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	s := testkit.Bolt(t)
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	return admins.New(s, func() time.Time { return at }), s
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/appapi"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/request"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestBothKeysAreAccepted(t *testing.T) {
@@ -84,7 +85,7 @@ func TestDisabledWithoutKeys(t *testing.T) {
 }
 
 func TestNewRefusesBadConfig(t *testing.T) {
-	st := openBolt(t)
+	st := testkit.Bolt(t)
 	grants := grant.New(st, nil)
 	requests, err := request.New(grants, request.Config{})
 	if err != nil {

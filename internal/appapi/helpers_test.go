@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +20,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // The API keys the tests configure: two, as while rotating.
@@ -40,24 +39,6 @@ var (
 	gus = admins.Admin{ID: "u_gus", Email: "gus@globex.test", Name: "Gus", Role: "admin"}
 )
 
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // notification is one call of the notifier hook.
 type notification struct {
 	tenant, event string
@@ -67,7 +48,7 @@ type notification struct {
 // env is the API served over a real HTTP server on a store the test owns.
 type env struct {
 	t        *testing.T
-	clock    *clock
+	clock    *testkit.Clock
 	store    store.Store
 	links    *adminlink.Links
 	admins   *admins.Registry
@@ -80,20 +61,10 @@ type env struct {
 	notes []notification
 }
 
-func openBolt(t *testing.T) store.Store {
-	t.Helper()
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatalf("open bolt store: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
 // newEnv serves the API over a bbolt file with the test admins
 // registered; edit changes the configuration first.
 func newEnv(t *testing.T, edit func(*appapi.Config)) *env {
-	return newEnvOn(t, openBolt(t), edit)
+	return newEnvOn(t, testkit.Bolt(t), edit)
 }
 
 func newEnvOn(t *testing.T, st store.Store, edit func(*appapi.Config)) *env {
@@ -103,7 +74,7 @@ func newEnvOn(t *testing.T, st store.Store, edit func(*appapi.Config)) *env {
 // newEnvWith is newEnvOn with requests behaving as rc; its areas default
 // to the API's.
 func newEnvWith(t *testing.T, st store.Store, edit func(*appapi.Config), rc request.Config) *env {
-	e := &env{t: t, store: st, clock: &clock{t: time.Now().UTC().Truncate(time.Second)}}
+	e := &env{t: t, store: st, clock: testkit.NowClock()}
 	e.links = adminlink.NewLinks(st, e.clock.Now)
 	e.admins = admins.New(st, e.clock.Now)
 	e.grants = grant.New(st, e.clock.Now)

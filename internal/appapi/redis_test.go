@@ -10,22 +10,14 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // TestOnRedis runs the admin flow over a real redis-server with two
 // instances: a link made by one opens on the other.
 func TestOnRedis(t *testing.T) {
 	srv := redistest.Start(t)
-	open := func() store.Store {
-		s, err := redisstore.Open(srv.URL())
-		if err != nil {
-			t.Fatalf("open redis store: %v", err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
-	}
-	a, b := newEnvOn(t, open(), nil), newEnvOn(t, open(), nil)
+	a, b := newEnvOn(t, testkit.Redis(t, srv.URL()), nil), newEnvOn(t, testkit.Redis(t, srv.URL()), nil)
 
 	g := a.create(`{"duration":"7d","scopes":["pii"],` + asAna + `}`)
 	var page grantsPage

@@ -6,10 +6,9 @@ import (
 	"testing"
 
 	"github.com/lockbox-gw/lockbox/internal/admins"
-	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // The support agents who ask for access.
@@ -29,19 +28,11 @@ type requestsPage struct {
 
 // onBoth runs fn on a fresh bbolt file and on a fresh redis-server.
 func onBoth(t *testing.T, fn func(t *testing.T, st store.Store)) {
-	t.Run("bolt", func(t *testing.T) { fn(t, openBolt(t)) })
-	t.Run("redis", func(t *testing.T) { fn(t, openRedis(t)) })
-}
-
-// openRedis returns a store on a redis-server of the test's own.
-func openRedis(t *testing.T) store.Store {
-	t.Helper()
-	s, err := redisstore.Open(redistest.Start(t).URL())
-	if err != nil {
-		t.Fatalf("open redis store: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
+	t.Run("bolt", func(t *testing.T) { fn(t, testkit.Bolt(t)) })
+	t.Run("redis", func(t *testing.T) {
+		_, s := testkit.NewRedis(t)
+		fn(t, s)
+	})
 }
 
 // ask stores agent's request to tenant for write access for 7d, as the

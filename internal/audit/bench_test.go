@@ -9,13 +9,14 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // BenchmarkRecordToRedis records http.request events with their session
 // touches from parallel callers, as proxied agent requests do, and
 // includes writing them all to a real Redis.
 func BenchmarkRecordToRedis(b *testing.B) {
-	_, s := openRedisTB(b)
+	_, s := testkit.NewRedis(b)
 	t0 := time.Now().UTC().Truncate(time.Second)
 	sess := store.Session{ID: "s_1", Tenant: "acme", Scopes: []string{"read"}, StartedAt: t0, EndsAt: t0.Add(time.Hour), LastSeen: t0}
 	if err := s.PutSession(context.Background(), sess); err != nil {
@@ -53,7 +54,7 @@ func BenchmarkRecordToRedis(b *testing.B) {
 // commit). Each op is one durable event; batch-events/op shows how many
 // shared a write.
 func BenchmarkRecordDurableToRedis(b *testing.B) {
-	_, rs := openRedisTB(b)
+	_, rs := testkit.NewRedis(b)
 	s := &countingAppends{Store: rs}
 	w := audit.NewWriter(s, audit.Options{})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/audit"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // A durable record that finds no write under way writes its batch itself
 // rather than waiting for the writer's loop to be scheduled: here the
 // loop is never started, so only that path can answer.
 func TestDurableRecordWritesItsOwnBatchWhenIdle(t *testing.T) {
-	_, s := openRedis(t)
+	_, s := testkit.NewRedis(t)
 	w := audit.NewWriter(s, audit.Options{Interval: time.Hour})
 	t.Cleanup(func() { closeWriter(t, w) })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -36,7 +37,7 @@ func TestDurableRecordWritesItsOwnBatchWhenIdle(t *testing.T) {
 // themselves and some left to the writer's loop, all land once, each
 // caller's in the order it recorded them.
 func TestConcurrentDurableRecordsAllWrittenInOrder(t *testing.T) {
-	_, s := openRedis(t)
+	_, s := testkit.NewRedis(t)
 	w := start(t, s, audit.Options{})
 	const callers, each = 16, 25
 	var wg sync.WaitGroup

@@ -13,7 +13,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // replyDropper is a TCP proxy in front of Redis that, once armed, lets
@@ -103,11 +103,7 @@ func (p *replyDropper) serve(client net.Conn) {
 func TestLostReplyWritesOnce(t *testing.T) {
 	srv := redistest.Start(t)
 	proxy := newReplyDropper(t, srv.Addr())
-	s, err := redisstore.Open("redis://" + proxy.ln.Addr().String() + "/0?read_timeout=300ms&max_retries=-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := testkit.Redis(t, "redis://"+proxy.ln.Addr().String()+"/0?read_timeout=300ms&max_retries=-1")
 	failed := make(chan error, 16)
 	w := start(t, s, audit.Options{OnError: func(err error) { failed <- err }})
 
@@ -142,11 +138,7 @@ func TestLostReplyWritesOnce(t *testing.T) {
 	if proxy.dropped.Load() != 1 {
 		t.Fatalf("dropped %d replies, want 1", proxy.dropped.Load())
 	}
-	direct, err := redisstore.Open(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer direct.Close()
+	direct := testkit.Redis(t, srv.URL())
 	v, err := store.Verify(ctx, direct, "acme")
 	if err != nil || !v.OK {
 		t.Fatalf("Verify = %+v, %v", v, err)

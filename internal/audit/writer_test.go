@@ -10,25 +10,9 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/audit"
-	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
-
-func openRedis(t *testing.T) (*redistest.Server, store.Store) {
-	return openRedisTB(t)
-}
-
-func openRedisTB(t testing.TB) (*redistest.Server, store.Store) {
-	t.Helper()
-	srv := redistest.Start(t)
-	s, err := redisstore.Open(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return srv, s
-}
 
 func start(t *testing.T, s store.Store, o audit.Options) *audit.Writer {
 	t.Helper()
@@ -79,7 +63,7 @@ func chain(t *testing.T, s store.Store, tenant string) []store.Event {
 }
 
 func TestEveryEventWrittenInOrder(t *testing.T) {
-	_, s := openRedis(t)
+	_, s := testkit.NewRedis(t)
 	w := start(t, s, audit.Options{})
 	tenants := []string{"acme", "globex", "initech"}
 	const each = 400
@@ -109,7 +93,7 @@ func TestEveryEventWrittenInOrder(t *testing.T) {
 }
 
 func TestStoreDownLosesNothing(t *testing.T) {
-	srv, s := openRedis(t)
+	srv, s := testkit.NewRedis(t)
 	var errs sync.Map
 	w := start(t, s, audit.Options{Interval: 10 * time.Millisecond, OnError: func(err error) { errs.Store("seen", err) }})
 	srv.Stop()
@@ -118,7 +102,7 @@ func TestStoreDownLosesNothing(t *testing.T) {
 			t.Fatalf("Record while the store is down: %v", err)
 		}
 	}
-	waitFor(t, func() bool { _, ok := errs.Load("seen"); return ok }, "the writer to report the store failure")
+	testkit.Eventually(t, func() bool { _, ok := errs.Load("seen"); return ok }, "the writer to report the store failure")
 	srv.Restart()
 	closeWriter(t, w)
 	if n := len(chain(t, s, "acme")); n != 50 {
@@ -129,7 +113,7 @@ func TestStoreDownLosesNothing(t *testing.T) {
 // TestBacklogWrittenInOneBatch has the writer append a backlog larger
 // than the append script takes in one command, in one batch, in order.
 func TestBacklogWrittenInOneBatch(t *testing.T) {
-	srv, s := openRedis(t)
+	srv, s := testkit.NewRedis(t)
 	w := start(t, s, audit.Options{Interval: 10 * time.Millisecond, Batch: 5000})
 	srv.Stop()
 	const n = 1300
@@ -152,7 +136,7 @@ func TestBacklogWrittenInOneBatch(t *testing.T) {
 }
 
 func TestRecordSyncFailsAndDropsWhenStoreDown(t *testing.T) {
-	srv, s := openRedis(t)
+	srv, s := testkit.NewRedis(t)
 	w := start(t, s, audit.Options{Interval: 10 * time.Millisecond})
 	if err := w.RecordSync(context.Background(), "acme", store.Event{Type: "session.started"}); err != nil {
 		t.Fatalf("RecordSync: %v", err)
@@ -174,7 +158,7 @@ func TestRecordSyncFailsAndDropsWhenStoreDown(t *testing.T) {
 }
 
 func TestFullBufferBlocksInsteadOfDropping(t *testing.T) {
-	srv, s := openRedis(t)
+	srv, s := testkit.NewRedis(t)
 	w := start(t, s, audit.Options{Buffer: 4, Interval: 10 * time.Millisecond})
 	srv.Stop()
 	for i := range 4 {
@@ -195,7 +179,7 @@ func TestFullBufferBlocksInsteadOfDropping(t *testing.T) {
 }
 
 func TestTouchesAddUp(t *testing.T) {
-	_, s := openRedis(t)
+	_, s := testkit.NewRedis(t)
 	t0 := time.Now().UTC().Truncate(time.Second)
 	sess := store.Session{ID: "s_1", Tenant: "acme", Scopes: []string{"read"}, StartedAt: t0, EndsAt: t0.Add(time.Hour), LastSeen: t0}
 	if err := s.PutSession(context.Background(), sess); err != nil {
@@ -216,21 +200,10 @@ func TestTouchesAddUp(t *testing.T) {
 }
 
 func TestRecordAfterClose(t *testing.T) {
-	_, s := openRedis(t)
+	_, s := testkit.NewRedis(t)
 	w := start(t, s, audit.Options{})
 	closeWriter(t, w)
 	if err := w.Record(context.Background(), "acme", req(0), nil); !errors.Is(err, audit.ErrClosed) {
 		t.Fatalf("Record after Close = %v", err)
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

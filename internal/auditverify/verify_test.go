@@ -19,8 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/retention"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -48,22 +47,10 @@ type fixture struct {
 	archDir string
 }
 
-func openBolt(t *testing.T) (store.Store, *redistest.Server) {
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, nil
-}
+func openBolt(t *testing.T) (store.Store, *redistest.Server) { return testkit.Bolt(t), nil }
 
 func openRedis(t *testing.T) (store.Store, *redistest.Server) {
-	srv := redistest.Start(t)
-	s, err := redisstore.Open(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	srv, s := testkit.NewRedis(t)
 	return s, srv
 }
 

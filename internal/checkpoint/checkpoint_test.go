@@ -4,25 +4,20 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/checkpoint"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 var now = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
 func keys(t *testing.T) *token.Keys {
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testkit.Bolt(t)
 	return token.NewKeys(st, func() time.Time { return now })
 }
 
@@ -75,11 +70,7 @@ func TestParseRefusesHostileCheckpoints(t *testing.T) {
 }
 
 func TestSignAllSignsHeadsThatMoved(t *testing.T) {
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.Bolt(t)
 	ctx := t.Context()
 	if _, err := st.PutGrant(ctx, store.Grant{ID: "g", Tenant: "acme", CreatedAt: now, CreatedBy: store.Actor{ID: "ops"}, Scopes: []string{"read"}}); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package checkpoint_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -13,7 +12,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/checkpoint"
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -45,11 +44,7 @@ func TestEventIsOncePerTenantAndSeq(t *testing.T) {
 }
 
 func TestRunSignsEachIntervalThroughThePublisher(t *testing.T) {
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.Bolt(t)
 	// A tenant is known by its grants.
 	if _, err := st.PutGrant(t.Context(), store.Grant{ID: "g", Tenant: "acme", CreatedAt: now, CreatedBy: store.Actor{ID: "ops"}, Scopes: []string{"read"}}); err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/opsapi"
 	"github.com/lockbox-gw/lockbox/internal/retention"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -28,11 +28,7 @@ import (
 // days moved to the archive.
 func TestVerifyArchiveThroughTheOpsAPI(t *testing.T) {
 	ctx := context.Background()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.Bolt(t)
 	now := testNow
 	clock := func() time.Time { return now }
 	for d := 4; d >= 0; d-- {
@@ -94,11 +90,7 @@ var _ http.Handler = (*opsapi.Handler)(nil)
 // API: every tenant's events, once, across a restart.
 func TestExportThroughTheOpsAPI(t *testing.T) {
 	ctx := context.Background()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.Bolt(t)
 	clock := func() time.Time { return testNow }
 	svc := grant.New(st, clock)
 	for _, tn := range []string{"acme", "globex"} {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -14,7 +13,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/demoapp"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -30,17 +29,13 @@ type gateway struct {
 
 func newGateway(t *testing.T) *gateway {
 	t.Helper()
-	db, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
+	db := testkit.Bolt(t)
 	g := &gateway{keys: token.NewKeys(db, nil)}
 	srv := httptest.NewServer(http.HandlerFunc(g.serveJWKS))
 	t.Cleanup(srv.Close)
 	g.issuer = srv.URL + "/_lockbox"
-	g.minter, err = token.NewMinter(g.keys, token.MinterConfig{Issuer: g.issuer, Audience: testAudience}, nil)
-	if err != nil {
+	var err error
+	if g.minter, err = token.NewMinter(g.keys, token.MinterConfig{Issuer: g.issuer, Audience: testAudience}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return g

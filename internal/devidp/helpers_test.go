@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -245,22 +244,4 @@ func (rp *relyingParty) exchange(t *testing.T, l *login, code string) (*oauth2.T
 		t.Fatalf("decoding claims: %v", err)
 	}
 	return tok, c
-}
-
-// testClock is a settable clock for the provider.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }

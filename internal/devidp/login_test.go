@@ -10,6 +10,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/lockbox-gw/lockbox/internal/devidp"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 const (
@@ -120,30 +121,30 @@ func TestLoginRefusesUnusableRequests(t *testing.T) {
 func TestExpiry(t *testing.T) {
 	tests := []struct {
 		name string
-		run  func(t *testing.T, rp *relyingParty, clock *testClock, l *login)
+		run  func(t *testing.T, rp *relyingParty, clock *testkit.Clock, l *login)
 	}{
 		{
 			name: "auth request expires before login",
-			run: func(t *testing.T, rp *relyingParty, clock *testClock, l *login) {
-				clock.Advance(10 * time.Minute)
+			run: func(t *testing.T, rp *relyingParty, clock *testkit.Clock, l *login) {
+				clock.Add(10 * time.Minute)
 				status, body, _ := rp.submit(t, l, url.Values{"user": {"bob"}})
 				assertRefusalPage(t, "POST", status, body, unknownRequest)
 			},
 		},
 		{
 			name: "code expires before exchange",
-			run: func(t *testing.T, rp *relyingParty, clock *testClock, l *login) {
+			run: func(t *testing.T, rp *relyingParty, clock *testkit.Clock, l *login) {
 				code := rp.signIn(t, l, url.Values{"user": {"bob"}})
-				clock.Advance(10 * time.Minute)
+				clock.Add(10 * time.Minute)
 				_, err := rp.oauth.Exchange(t.Context(), code, oauth2.VerifierOption(l.verifier))
 				assertInvalidGrant(t, err)
 			},
 		},
 		{
 			name: "access token expires for userinfo",
-			run: func(t *testing.T, rp *relyingParty, clock *testClock, l *login) {
+			run: func(t *testing.T, rp *relyingParty, clock *testkit.Clock, l *login) {
 				tok, _ := rp.exchange(t, l, rp.signIn(t, l, url.Values{"user": {"bob"}}))
-				clock.Advance(time.Hour)
+				clock.Add(time.Hour)
 				if _, err := rp.provider.UserInfo(t.Context(), oauth2.StaticTokenSource(tok)); err == nil {
 					t.Fatal("userinfo accepted an expired access token")
 				}
@@ -151,15 +152,15 @@ func TestExpiry(t *testing.T) {
 		},
 		{
 			name: "just before expiry everything works",
-			run: func(t *testing.T, rp *relyingParty, clock *testClock, l *login) {
-				clock.Advance(10*time.Minute - time.Second)
+			run: func(t *testing.T, rp *relyingParty, clock *testkit.Clock, l *login) {
+				clock.Add(10*time.Minute - time.Second)
 				rp.exchange(t, l, rp.signIn(t, l, url.Values{"user": {"bob"}}))
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := &testClock{now: time.Now()}
+			clock := testkit.NewClock(time.Now())
 			rp := newRelyingParty(t, rpOptions{secret: testClientSecret, now: clock.Now})
 			tt.run(t, rp, clock, rp.begin(t))
 		})

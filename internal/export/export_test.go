@@ -13,15 +13,11 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/export"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func open(t *testing.T) store.Store {
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := testkit.Bolt(t)
 	for _, tn := range []string{"acme", "globex"} {
 		g := store.Grant{ID: "g_" + tn, Tenant: tn, CreatedAt: time.Now(), CreatedBy: store.Actor{ID: "ops"}, Scopes: []string{"read"}}
 		if _, err := s.PutGrant(context.Background(), g); err != nil {

@@ -3,7 +3,6 @@ package feed_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/feed"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // counting is a real store that counts subscriptions and heartbeats, and
@@ -46,11 +45,7 @@ func (c *counting) Publish(ctx context.Context, ch store.Change) error {
 // its delivery goroutines belong to the bubble too.
 func openStore(t *testing.T) *counting {
 	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "feed.db"))
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := testkit.Bolt(t)
 	return &counting{Store: st}
 }
 

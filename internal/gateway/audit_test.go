@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestEveryProxiedAgentRequestIsAuditedOnce(t *testing.T) {
@@ -43,7 +44,7 @@ func TestEveryProxiedAgentRequestIsAuditedOnce(t *testing.T) {
 	n := len(want)
 
 	sess := e.sessions("acme")[0]
-	waitFor(t, func() bool {
+	testkit.Eventually(t, func() bool {
 		s, err := e.store.GetSession(e.ctx, "acme", sess.ID)
 		return err == nil && s.Requests == int64(n)
 	}, "the session to count %d requests", n)

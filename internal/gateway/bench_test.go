@@ -10,6 +10,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestWarmAgentRequestsMakeNoStoreRoundTrips(t *testing.T) {
@@ -33,7 +34,7 @@ func TestWarmAgentRequestsMakeNoStoreRoundTrips(t *testing.T) {
 			b.loginConsole("bob")
 			b.enter("acme")
 			// The first requests fill the caches once the feed is heard.
-			waitFor(t, func() bool {
+			testkit.Eventually(t, func() bool {
 				before := c.count()
 				b.get("/").echo(t)
 				return c.count() == before
@@ -133,7 +134,7 @@ func benchmarkAgentRequest(b *testing.B, buffered bool) {
 			b.Fatalf("not an agent request: %v", r.Header)
 		}
 	}
-	waitFor(b, func() bool {
+	testkit.Eventually(b, func() bool {
 		before := c.count()
 		serve()
 		return c.count() == before

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestConcurrentAgentRequestsAreAllAudited(t *testing.T) {
@@ -36,7 +37,7 @@ func TestConcurrentAgentRequestsAreAllAudited(t *testing.T) {
 	}
 	const n = workers * each
 	sess := e.sessions("acme")[0]
-	waitFor(t, func() bool {
+	testkit.Eventually(t, func() bool {
 		s, err := e.store.GetSession(e.ctx, "acme", sess.ID)
 		return err == nil && s.Requests == n
 	}, "the session to count %d requests", n)

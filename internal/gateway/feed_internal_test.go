@@ -12,7 +12,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -22,7 +22,7 @@ import (
 // revoked by another instance drops every site's cached grant.
 func TestSharedFeedDropsEverySitesCache(t *testing.T) {
 	rs := redistest.Start(t)
-	st, other := openRedis(t, rs), openRedis(t, rs)
+	st, other := testkit.Redis(t, rs.URL()), testkit.Redis(t, rs.URL())
 	ctx := t.Context()
 	f := feed.New(st, nil)
 	go f.Run(ctx)
@@ -33,13 +33,13 @@ func TestSharedFeedDropsEverySitesCache(t *testing.T) {
 	}
 	for _, g := range sites {
 		// A heartbeat that fails under load empties the cache: read again.
-		waitFor(t, func() bool {
+		testkit.Eventually(t, func() bool {
 			if _, ok, err := g.currentGrant(ctx, "acme"); ok || err != nil {
 				t.Fatalf("grant before any: ok=%v err=%v", ok, err)
 			}
 			_, ok := g.cache.grant("acme")
 			return ok
-		}, "a site never cached no grant")
+		}, "every site to cache that acme has no grant")
 	}
 
 	gr, err := grant.New(st, nil).Create(ctx, grant.CreateRequest{
@@ -61,18 +61,8 @@ func TestSharedFeedDropsEverySitesCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, g := range sites {
-		waitFor(t, func() bool { _, ok := g.cache.grant("acme"); return !ok }, "a site kept a revoked grant cached")
+		testkit.Eventually(t, func() bool { _, ok := g.cache.grant("acme"); return !ok }, "every site to drop the revoked grant")
 	}
-}
-
-func openRedis(t *testing.T, rs *redistest.Server) *redisstore.Store {
-	t.Helper()
-	st, err := redisstore.Open(rs.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
 }
 
 // newSite is a gateway over st following f, as a Caddy site is.
@@ -102,16 +92,4 @@ func newSite(t *testing.T, st store.Store, f *feed.Feed) *Gateway {
 		t.Fatal(err)
 	}
 	return g
-}
-
-// waitFor polls cond until it holds, failing the test after five seconds.
-func waitFor(t *testing.T, cond func() bool, msg string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal(msg)
-		}
-		time.Sleep(time.Millisecond)
-	}
 }

@@ -128,7 +128,7 @@ func TestEnterSendsContractHeadersAndAVerifiableToken(t *testing.T) {
 	if again != raw {
 		t.Fatal("a second request within the token's lifetime got a new token")
 	}
-	e.clock.Advance(4*time.Minute + 30*time.Second)
+	e.clock.Add(4*time.Minute + 30*time.Second)
 	renewed := lockboxHeaders(b.get("/orders").echo(t).Header)["x-lockbox-token"]
 	if renewed == raw || renewed == "" {
 		t.Fatal("a token near its expiry was not renewed")

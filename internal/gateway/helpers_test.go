@@ -8,10 +8,8 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,8 +25,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -82,8 +79,8 @@ type options struct {
 type env struct {
 	t        testing.TB
 	ctx      context.Context
-	clock    *clock
-	store    store.Store // for seeding and reading back
+	clock    *testkit.Clock // from the real time: the provider stamps ID tokens by it
+	store    store.Store    // for seeding and reading back
 	grants   *grant.Service
 	requests *request.Service // approves and denies as the tenant's admins
 	idp      *devidp.Server
@@ -105,7 +102,7 @@ func newEnv(t testing.TB, o options) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	e := &env{t: t, ctx: ctx, clock: newClock(), upstream: newUpstream(t)}
+	e := &env{t: t, ctx: ctx, clock: testkit.NowClock(), upstream: newUpstream(t)}
 	if o.instances == 0 {
 		o.instances = 1
 	}
@@ -127,24 +124,9 @@ func newEnv(t testing.TB, o options) *env {
 func (e *env) openStore(o options) store.Store {
 	e.t.Helper()
 	if o.redis != nil {
-		return openRedis(e.t, o.redis.URL())
+		return testkit.Redis(e.t, o.redis.URL())
 	}
-	st, err := boltstore.Open(filepath.Join(e.t.TempDir(), "lockbox.db"))
-	if err != nil {
-		e.t.Fatalf("boltstore.Open: %v", err)
-	}
-	e.t.Cleanup(func() { _ = st.Close() })
-	return st
-}
-
-func openRedis(t testing.TB, u string) store.Store {
-	t.Helper()
-	st, err := redisstore.Open(u)
-	if err != nil {
-		t.Fatalf("redisstore.Open: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
+	return testkit.Bolt(e.t)
 }
 
 // newServer starts the httptest server of an instance; its gateway comes
@@ -196,7 +178,7 @@ func (e *env) startGateway(in *instance, o options) {
 	t.Helper()
 	raw := e.store
 	if o.redis != nil && len(e.insts) > 1 {
-		raw = openRedis(t, o.redis.URL()) // a process of its own
+		raw = testkit.Redis(t, o.redis.URL()) // a process of its own
 	}
 	in.store = raw
 	if o.wrap != nil {
@@ -348,7 +330,7 @@ func (e *env) eventsOf(tenant, typ string) []store.Event {
 func (e *env) waitEvents(tenant, typ string, n int) []store.Event {
 	e.t.Helper()
 	var got []store.Event
-	waitFor(e.t, func() bool {
+	testkit.Eventually(e.t, func() bool {
 		got = e.eventsOf(tenant, typ)
 		return len(got) >= n
 	}, "%d %s events in %s's audit (have %d)", n, typ, tenant, len(got))
@@ -389,39 +371,6 @@ func eventData(t testing.TB, ev store.Event) map[string]any {
 		t.Fatalf("event %s data %s: %v", ev.Type, ev.Data, err)
 	}
 	return m
-}
-
-// waitFor polls cond until it holds, failing the test after 5s.
-func waitFor(t testing.TB, cond func() bool, format string, args ...any) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for "+format, args...)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// clock is the injected time: it starts at the real time (the provider
-// stamps ID tokens from the system clock) and moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Now().UTC().Truncate(time.Second)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // upstream is the app: it answers every request with what it received,

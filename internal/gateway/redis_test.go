@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // quiet drops go-redis's own log lines: a stopped Redis is what the
@@ -110,7 +111,7 @@ func TestInstancesShareSessionsAndRevocations(t *testing.T) {
 	}
 	t.Logf("B refused %s after the revocation, after %d more allowed requests", time.Since(start).Round(time.Millisecond), allowed)
 	// A hears of it too: the agent is out of the tenant everywhere.
-	waitFor(t, func() bool { return len(lockboxHeaders(a.get("/").echo(t).Header)) == 0 }, "A to drop the session")
+	testkit.Eventually(t, func() bool { return len(lockboxHeaders(a.get("/").echo(t).Header)) == 0 }, "A to drop the session")
 	if ids := lockboxHeaders(b.get("/").echo(t).Header); len(ids) != 0 {
 		t.Fatalf("B still sends identity headers: %v", ids)
 	}

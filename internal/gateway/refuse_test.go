@@ -20,7 +20,7 @@ func TestRevocationBitesOnTheNextRequest(t *testing.T) {
 	b.get("/").echo(t) // warm every cache
 	b.get("/").echo(t)
 
-	e.clock.Advance(time.Minute)
+	e.clock.Add(time.Minute)
 	revoked := e.revoke("acme", g.ID)
 	hits := e.upstream.hits.Load()
 	p := b.get("/orders")

@@ -198,7 +198,7 @@ func TestConsoleFollowsARequest(t *testing.T) {
 	}
 
 	b.mustAsk(askFor("initech"))
-	e.clock.Advance(time.Hour)
+	e.clock.Add(time.Hour)
 	rows := requestRows(b.get("/_lockbox/").body)
 	if len(rows) != 3 || rows[0].tenant != "initech" || rows[0].state != request.Expired || !strings.HasPrefix(rows[0].status, "expired: no admin answered by ") {
 		t.Fatalf("rows after the request's lifetime: %+v", rows)
@@ -254,7 +254,7 @@ func TestAskForMoreTime(t *testing.T) {
 	}
 
 	// A day before acme's grant ends, more time is offered there too.
-	e.clock.Advance(6*24*time.Hour + time.Minute)
+	e.clock.Add(6*24*time.Hour + time.Minute)
 	if row := tenantRow(b.get("/_lockbox/").body, "acme"); !strings.Contains(row, `name="extension" value="1"`) {
 		t.Fatalf("acme's grant ends within a day, yet: %s", row)
 	}

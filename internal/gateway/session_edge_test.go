@@ -15,7 +15,7 @@ import (
 // must get the "Access expired" page then, not an error page.
 func TestLastSecondOfAGrant(t *testing.T) {
 	e := newEnv(t, options{idleTimeout: 3 * time.Hour})
-	e.clock.Advance(600 * time.Millisecond) // the grant will end at .6 of a second
+	e.clock.Add(600 * time.Millisecond) // the grant will end at .6 of a second
 	e.grant("acme", time.Hour, "read")
 	b := newBrowser(t, e.url())
 	b.loginConsole("bob")
@@ -23,7 +23,7 @@ func TestLastSecondOfAGrant(t *testing.T) {
 	if ids := lockboxHeaders(b.get("/").echo(t).Header); ids["x-lockbox-tenant"] != "acme" {
 		t.Fatalf("not in acme: %v", ids)
 	}
-	e.clock.Advance(time.Hour - 300*time.Millisecond) // .3 s before the end
+	e.clock.Add(time.Hour - 300*time.Millisecond) // .3 s before the end
 	p := b.get("/")
 	if p.status != http.StatusForbidden || !strings.Contains(p.body, "Access expired") {
 		t.Fatalf("request in the grant's last second: %d %.400s", p.status, p.body)

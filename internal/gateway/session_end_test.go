@@ -52,12 +52,12 @@ func TestSessionsEndOnTime(t *testing.T) {
 			b.loginConsole("bob")
 			b.enter("acme")
 			for i, d := range tt.steps {
-				e.clock.Advance(d)
+				e.clock.Add(d)
 				if ids := lockboxHeaders(b.get("/").echo(t).Header); ids["x-lockbox-tenant"] != "acme" {
 					t.Fatalf("step %d: session over too early: %v", i, ids)
 				}
 			}
-			e.clock.Advance(tt.last)
+			e.clock.Add(tt.last)
 			hits := e.upstream.hits.Load()
 			p := b.get("/")
 			if p.status != http.StatusForbidden || !strings.Contains(p.body, tt.page) {
@@ -206,7 +206,7 @@ func TestExpiredLoginIsNotSignedIn(t *testing.T) {
 	b.loginConsole("bob")
 	b.enter("acme")
 	b.get("/").echo(t) // the agent's login is cached now
-	e.clock.Advance(time.Hour)
+	e.clock.Add(time.Hour)
 	if ids := lockboxHeaders(b.get("/").echo(t).Header); len(ids) != 0 {
 		t.Fatalf("identity headers after the login expired: %v", ids)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // lagFeed is a store whose change feed holds grant changes back while
@@ -62,7 +63,7 @@ func TestStaleNoGrantNeitherRefusesNorEnds(t *testing.T) {
 		return l
 	}})
 	first, second := e.insts[0].srv.URL, e.insts[1].srv.URL
-	waitFor(t, func() bool { return feeds[1].beats.Load() > 0 }, "the second instance to hear its feed")
+	testkit.Eventually(t, func() bool { return feeds[1].beats.Load() > 0 }, "the second instance to hear its feed")
 	onSecond := newBrowser(t, second)
 	onSecond.loginConsole("bob")
 	// No grant yet: refused, and the second instance caches "no grant".

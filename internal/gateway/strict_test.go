@@ -12,6 +12,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/gateway"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // TestStrictAuditIsDurableBeforeTheApp: with audit strict (the default),
@@ -136,7 +137,7 @@ func TestStrictStoreDownRefusesAgentsAtOnce(t *testing.T) {
 	}
 
 	srv.Restart()
-	waitFor(t, func() bool { return agent.get("/back").status == http.StatusOK }, "agents to be served again")
+	testkit.Eventually(t, func() bool { return agent.get("/back").status == http.StatusOK }, "agents to be served again")
 	e.verifyAudit("acme")
 	for _, ev := range e.eventsOf("acme", gateway.EventHTTPStarted) {
 		if p := eventData(t, ev)["path"].(string); len(p) > 6 && p[:6] == "/down/" {
@@ -179,7 +180,7 @@ func TestEndedSessionRefusalIsRecorded(t *testing.T) {
 func (e *env) waitSessionRequests(tenant string, n int64) {
 	e.t.Helper()
 	sess := e.sessions(tenant)[0]
-	waitFor(e.t, func() bool {
+	testkit.Eventually(e.t, func() bool {
 		s, err := e.store.GetSession(e.ctx, tenant, sess.ID)
 		return err == nil && s.Requests == n
 	}, "the session to count %d requests", n)

@@ -33,7 +33,7 @@ func TestSweepEndsSessionsNobodyUses(t *testing.T) {
 			b.loginConsole("bob")
 			b.enter("acme")
 			b.get("/")
-			e.clock.Advance(tt.advance)
+			e.clock.Add(tt.advance)
 			if tt.revoke {
 				e.revoke("acme", g.ID)
 			}

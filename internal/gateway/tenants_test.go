@@ -12,6 +12,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/gateway"
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // hostTenants names tenants by host: {tenant}.localhost:<port>, beside
@@ -92,7 +93,7 @@ func (e *env) deniedReasons(tenant string) []string {
 
 func waitReason(t *testing.T, e *env, tenant, reason string) {
 	t.Helper()
-	waitFor(t, func() bool {
+	testkit.Eventually(t, func() bool {
 		for _, r := range e.deniedReasons(tenant) {
 			if r == reason {
 				return true
@@ -237,7 +238,7 @@ func TestTenantTicketsRefusedWhenAlteredLateOrOnAnotherHost(t *testing.T) {
 
 	// After 60 s.
 	to = b.enterTenant("acme")
-	e.clock.Advance(gateway.TicketTTL)
+	e.clock.Add(gateway.TicketTTL)
 	expectRefused(t, e, b.get(to), http.StatusForbidden, hits, "a ticket after 60s")
 	waitReason(t, e, "acme", gateway.CodeTicketExpired)
 

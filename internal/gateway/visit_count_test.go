@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // TestRefusedRequestsCountInTheVisit: a visit's request count covers the
@@ -23,7 +24,7 @@ func TestRefusedRequestsCountInTheVisit(t *testing.T) {
 	}
 	listed := len(e.waitEvents("acme", gateway.EventHTTPRequest, 2)) + len(e.waitEvents("acme", gateway.EventAccessDenied, 1))
 	sess := e.sessions("acme")[0]
-	waitFor(t, func() bool {
+	testkit.Eventually(t, func() bool {
 		s, err := e.store.GetSession(e.ctx, "acme", sess.ID)
 		return err == nil && s.Requests == int64(listed) && s.Refused == 1
 	}, "the session to count %d requests, 1 refused", listed)

@@ -4,12 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/health"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -32,11 +31,7 @@ func TestCheck(t *testing.T) {
 		{name: "store closed", closed: true, feedAge: time.Millisecond, wantStatus: health.StatusUnavailable, wantKey: "unknown", wantProblem: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := testkit.Bolt(t)
 			if tt.closed {
 				_ = st.Close()
 			}
@@ -60,10 +55,7 @@ func TestCheck(t *testing.T) {
 
 // TestReadinessSaysNothingMore answers only ready or not ready.
 func TestReadinessSaysNothingMore(t *testing.T) {
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := testkit.Bolt(t)
 	rd := health.NewReadiness(&health.Checker{Store: st, Backend: "bolt", Keys: token.NewKeys(st, nil)})
 	rec := httptest.NewRecorder()
 	rd.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_lockbox/ready", nil))

@@ -15,8 +15,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/devidp"
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
-	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // withState returns callback URL u with its state replaced.
@@ -240,10 +239,10 @@ func TestCallbackRefusesExpiredIDToken(t *testing.T) {
 
 func TestLoginAcrossInstances(t *testing.T) {
 	redis := redistest.Start(t)
-	h := newHarness(t, options{store: openRedis(t, redis.URL())})
+	h := newHarness(t, options{store: testkit.Redis(t, redis.URL())})
 	peer, err := login.New(login.Config{
 		Issuer: h.idp.Issuer(), ClientID: clientID, ClientSecret: clientSecret, Roles: testRoles,
-	}, openRedis(t, redis.URL()))
+	}, testkit.Redis(t, redis.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,15 +271,4 @@ func TestLoginAcrossInstances(t *testing.T) {
 	if sess, err := h.svc.Sessions().Get(t.Context(), next); err != nil || sess.Agent.Subject != "bob" {
 		t.Fatalf("the peer's session is unknown here: %v", err)
 	}
-}
-
-// openRedis connects a store to a test redis-server.
-func openRedis(t *testing.T, rawURL string) store.Store {
-	t.Helper()
-	st, err := redisstore.Open(rawURL)
-	if err != nil {
-		t.Fatalf("redisstore.Open: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/problem"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // freeAddr returns a loopback address nothing listens on.
@@ -30,7 +31,7 @@ func TestNewDoesNoNetworkWork(t *testing.T) {
 	// An issuer nobody serves: construction must still succeed at once.
 	_, err := login.New(login.Config{
 		Issuer: "http://" + freeAddr(t), ClientID: clientID, Roles: testRoles,
-	}, openBolt(t))
+	}, testkit.Bolt(t))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -56,7 +57,7 @@ func TestLoginWaitsForProviderToComeUp(t *testing.T) {
 func TestUnavailableErrorIsTyped(t *testing.T) {
 	svc, err := login.New(login.Config{
 		Issuer: "http://" + freeAddr(t), ClientID: clientID, Roles: testRoles,
-	}, openBolt(t))
+	}, testkit.Bolt(t))
 	if err != nil {
 		t.Fatal(err)
 	}

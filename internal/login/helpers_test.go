@@ -14,7 +14,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -25,7 +24,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 const (
@@ -73,7 +72,7 @@ func newHarness(t *testing.T, o options) *harness {
 	t.Helper()
 	h := &harness{t: t, store: o.store}
 	if h.store == nil {
-		h.store = openBolt(t)
+		h.store = testkit.Bolt(t)
 	}
 	h.rp = httptest.NewUnstartedServer(http.HandlerFunc(h.serve))
 	if o.tls {
@@ -136,17 +135,6 @@ func startIdP(t *testing.T, addr string, cfg devidp.Config) *devidp.Server {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv
-}
-
-// openBolt opens a fresh bbolt store in the test's directory.
-func openBolt(t *testing.T) store.Store {
-	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatalf("boltstore.Open: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
 }
 
 // serve is the relying party: the routes a handler would give the

@@ -6,36 +6,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // loopbackRequest is a plain HTTP request to 127.0.0.1, as in the demo.
 func loopbackRequest(method, path string) (*http.Request, *httptest.ResponseRecorder) {
 	return httptest.NewRequest(method, "http://127.0.0.1:8080"+path, nil), httptest.NewRecorder()
-}
-
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 var bob = login.Identity{
@@ -61,7 +43,7 @@ func newSession(t *testing.T, ss *login.Sessions) (*login.AgentSession, *http.Re
 }
 
 func TestSessionCookieAttributes(t *testing.T) {
-	ss := login.NewSessions(openBolt(t), time.Hour, nil)
+	ss := login.NewSessions(testkit.Bolt(t), time.Hour, nil)
 	tests := []struct {
 		name   string
 		target string
@@ -99,7 +81,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 }
 
 func TestSessionRefusedOnPlainPublicHTTP(t *testing.T) {
-	ss := login.NewSessions(openBolt(t), time.Hour, nil)
+	ss := login.NewSessions(testkit.Bolt(t), time.Hour, nil)
 	req := httptest.NewRequest(http.MethodGet, "http://app.example.com/", nil)
 	w := httptest.NewRecorder()
 	_, err := ss.Create(t.Context(), w, req, bob)
@@ -113,7 +95,7 @@ func TestSessionRefusedOnPlainPublicHTTP(t *testing.T) {
 }
 
 func TestSessionGetRoundTrip(t *testing.T) {
-	ss := login.NewSessions(openBolt(t), time.Hour, nil)
+	ss := login.NewSessions(testkit.Bolt(t), time.Hour, nil)
 	created, req := newSession(t, ss)
 	got, err := ss.Get(t.Context(), req)
 	if err != nil {
@@ -125,7 +107,7 @@ func TestSessionGetRoundTrip(t *testing.T) {
 }
 
 func TestSessionGetRefusesGarbage(t *testing.T) {
-	ss := login.NewSessions(openBolt(t), time.Hour, nil)
+	ss := login.NewSessions(testkit.Bolt(t), time.Hour, nil)
 	_, live := newSession(t, ss)
 	valid := live.Header.Get("Cookie")
 	tests := map[string]string{
@@ -155,8 +137,8 @@ func TestSessionGetRefusesGarbage(t *testing.T) {
 }
 
 func TestSessionExpiresOnItsClock(t *testing.T) {
-	c := &clock{now: time.Now()}
-	ss := login.NewSessions(openBolt(t), time.Hour, c.Now)
+	c := testkit.NewClock(time.Now())
+	ss := login.NewSessions(testkit.Bolt(t), time.Hour, c.Now)
 	_, req := newSession(t, ss)
 	c.Add(59 * time.Minute)
 	if _, err := ss.Get(t.Context(), req); err != nil {
@@ -169,7 +151,7 @@ func TestSessionExpiresOnItsClock(t *testing.T) {
 }
 
 func TestSessionSave(t *testing.T) {
-	ss := login.NewSessions(openBolt(t), time.Hour, nil)
+	ss := login.NewSessions(testkit.Bolt(t), time.Hour, nil)
 	_, req := newSession(t, ss)
 	a, err := ss.Get(t.Context(), req)
 	if err != nil {
@@ -197,7 +179,7 @@ func TestSessionSave(t *testing.T) {
 }
 
 func TestSessionSaveDoesNotResurrect(t *testing.T) {
-	ss := login.NewSessions(openBolt(t), time.Hour, nil)
+	ss := login.NewSessions(testkit.Bolt(t), time.Hour, nil)
 	_, req := newSession(t, ss)
 	s, err := ss.Get(t.Context(), req)
 	if err != nil {
@@ -219,7 +201,7 @@ func TestSessionSaveDoesNotResurrect(t *testing.T) {
 }
 
 func TestSessionDestroyExpiresCookie(t *testing.T) {
-	ss := login.NewSessions(openBolt(t), time.Hour, nil)
+	ss := login.NewSessions(testkit.Bolt(t), time.Hour, nil)
 	_, req := newSession(t, ss)
 	w := httptest.NewRecorder()
 	if err := ss.Destroy(t.Context(), w, req); err != nil {
@@ -240,7 +222,7 @@ func TestSessionDestroyExpiresCookie(t *testing.T) {
 }
 
 func TestSessionStoreDownFailsClosed(t *testing.T) {
-	st := openBolt(t)
+	st := testkit.Bolt(t)
 	ss := login.NewSessions(st, time.Hour, nil)
 	_, req := newSession(t, ss)
 	_ = st.Close()
@@ -251,7 +233,7 @@ func TestSessionStoreDownFailsClosed(t *testing.T) {
 }
 
 func TestSessionIDWithoutStore(t *testing.T) {
-	ss := login.NewSessions(openBolt(t), time.Hour, nil)
+	ss := login.NewSessions(testkit.Bolt(t), time.Hour, nil)
 	created, req := newSession(t, ss)
 	if id, ok := ss.ID(req); !ok || id != created.ID {
 		t.Fatalf("ID = %q, %v; want %q", id, ok, created.ID)

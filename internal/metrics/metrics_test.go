@@ -3,7 +3,6 @@ package metrics_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,18 +10,8 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/metrics"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
-
-func openBolt(t *testing.T) store.Store {
-	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
-}
 
 func TestNilRecordsNothing(t *testing.T) {
 	var m *metrics.Metrics
@@ -33,7 +22,7 @@ func TestNilRecordsNothing(t *testing.T) {
 	if err := m.Register(prometheus.NewPedanticRegistry()); err != nil {
 		t.Fatal(err)
 	}
-	if st := openBolt(t); m.AuditStore(st) != st {
+	if st := testkit.Bolt(t); m.AuditStore(st) != st {
 		t.Fatal("a nil Metrics wrapped the audit store")
 	}
 }
@@ -62,7 +51,7 @@ func TestStoreCountsEventsAndFailures(t *testing.T) {
 	if err := m.Register(reg); err != nil {
 		t.Fatal(err)
 	}
-	st := m.Instrument(openBolt(t), "bolt")
+	st := m.Instrument(testkit.Bolt(t), "bolt")
 	ctx := context.Background()
 	now := time.Now()
 	if _, err := st.AppendEvents(ctx, "acme",
@@ -123,7 +112,7 @@ func TestStoreCountsEventsAndFailures(t *testing.T) {
 
 // TestOpenSessions counts what is open now: not ended, not past its end.
 func TestOpenSessions(t *testing.T) {
-	st := openBolt(t)
+	st := testkit.Bolt(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
 	g := store.Grant{ID: "g_1", Tenant: "acme", Scopes: []string{"read"}, CreatedAt: now.Add(-time.Hour)}

@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/metrics"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestStoreReadings(t *testing.T) {
-	raw := openBolt(t)
+	raw := testkit.Bolt(t)
 	queued := func() int { return 3 }
 	longest := func() time.Duration { return 8 * time.Hour }
 	ctx := context.Background()

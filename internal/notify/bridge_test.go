@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // recorder is a Publisher that keeps what it is given, or fails.
@@ -45,7 +45,7 @@ func (r *recorder) got() []notify.Event {
 func bridged(t *testing.T, pub notify.Publisher) (store.Store, *observer.ObservedLogs) {
 	t.Helper()
 	core, logs := observer.New(zapcore.DebugLevel)
-	st := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
+	st := testkit.Bolt(t)
 	return notify.Bridge(st, pub, zap.New(core)), logs
 }
 
@@ -150,8 +150,8 @@ func TestBridgeLogsPublishFailureAndKeepsTheEvent(t *testing.T) {
 }
 
 func TestBridgedPublishIsStableAcrossRepeats(t *testing.T) {
-	st := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
-	n := newNotifier(t, st, newClock(), notify.Config{Endpoints: []notify.Endpoint{{URL: "https://app.example/hooks", Secret: secret}}})
+	st := testkit.Bolt(t)
+	n := newNotifier(t, st, testkit.NowClock(), notify.Config{Endpoints: []notify.Endpoint{{URL: "https://app.example/hooks", Secret: secret}}})
 	b := notify.Bridge(st, n, nil)
 	g := putGrant(t, b, "g_1")
 	if _, err := b.AppendEvents(ctx(t), "acme", store.Event{Type: notify.GrantCreated, Grant: g.ID}); err != nil {

@@ -3,17 +3,17 @@ package notify_test
 import (
 	"context"
 	"encoding/base64"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestConfigErrors(t *testing.T) {
-	s := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
+	s := testkit.Bolt(t)
 	ok := notify.Endpoint{URL: "https://app.test/hooks", Secret: secret}
 	short := "whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 16))
 	mail := notify.DelivererFunc(func(context.Context, store.Notification) error { return nil })
@@ -51,8 +51,8 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestEndpointNameHidesCredentials(t *testing.T) {
-	clk := newClock()
-	s := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
+	clk := testkit.NowClock()
+	s := testkit.Bolt(t)
 	n := newNotifier(t, s, clk, notify.Config{Endpoints: []notify.Endpoint{
 		{URL: "https://user:pw@app.test/hooks?token=t0ps3cret#frag", Secret: secret},
 	}})
@@ -66,8 +66,8 @@ func TestEndpointNameHidesCredentials(t *testing.T) {
 }
 
 func TestPublishRejectsBadEvents(t *testing.T) {
-	clk := newClock()
-	s := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
+	clk := testkit.NowClock()
+	s := testkit.Bolt(t)
 	n := newNotifier(t, s, clk, notify.Config{Endpoints: []notify.Endpoint{{URL: "https://app.test/", Secret: secret}}})
 	cases := []struct {
 		name string

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func grant(created time.Time) store.Grant {
@@ -20,7 +21,7 @@ func grant(created time.Time) store.Grant {
 func TestDeliversSignedWebhook(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open func(*testing.T) store.Store) {
 		s := open(t)
-		clk := newClock()
+		clk := testkit.NowClock()
 		rc := newReceiver(t, clk, nil)
 		n := newNotifier(t, s, clk, notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}})
 		start(t, n)
@@ -28,7 +29,7 @@ func TestDeliversSignedWebhook(t *testing.T) {
 		if err := n.Enqueue(ctx(t), "acme", notify.GrantCreated, notify.NewGrantData(g)); err != nil {
 			t.Fatalf("Enqueue: %v", err)
 		}
-		waitFor(t, "the delivery", func() bool { return len(rc.delivered()) == 1 })
+		testkit.Eventually(t, func() bool { return len(rc.delivered()) == 1 }, "the delivery")
 
 		d := rc.all()[0]
 		// The receiver's own check, with the library's timestamp tolerance
@@ -48,9 +49,9 @@ func TestDeliversSignedWebhook(t *testing.T) {
 		if body.Type != notify.GrantCreated || !body.Timestamp.Equal(clk.Now()) || body.Data.Tenant != "acme" || body.Data.Grant.ID != "g_1" {
 			t.Fatalf("body = %s", d.body)
 		}
-		waitFor(t, "the delivery to be recorded", func() bool {
+		testkit.Eventually(t, func() bool {
 			return notification(t, s, d.id).State == store.NotificationDelivered
-		})
+		}, "the delivery to be recorded")
 		if got := notification(t, s, d.id); got.Attempts != 1 || got.Kind != notify.KindWebhook || got.Target != "app" {
 			t.Fatalf("delivered notification = %+v", got)
 		}
@@ -60,7 +61,7 @@ func TestDeliversSignedWebhook(t *testing.T) {
 func TestRetriesUntilDeliveredOnce(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open func(*testing.T) store.Store) {
 		s := open(t)
-		clk := newClock()
+		clk := testkit.NowClock()
 		const failures = 3
 		rc := newReceiver(t, clk, func(attempt int, w http.ResponseWriter, _ *http.Request) {
 			if attempt <= failures {
@@ -75,10 +76,10 @@ func TestRetriesUntilDeliveredOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, base := range notify.DefaultBackoff[:failures] {
-			waitFor(t, "a failed attempt to be rescheduled", func() bool {
+			testkit.Eventually(t, func() bool {
 				ns, _, err := s.Notifications(ctx(t), store.NotificationPending, store.Page{})
 				return err == nil && len(ns) == 1 && ns[0].Attempts == i+1 && ns[0].LastError != "" && ns[0].NextAt.Before(clk.Now().Add(base*2))
-			})
+			}, "a failed attempt to be rescheduled")
 			p := onlyNotification(t, s, store.NotificationPending)
 			if delay := p.NextAt.Sub(clk.Now()); delay < base || delay > base+base/5 {
 				t.Fatalf("attempt %d: retry in %s, want %s plus up to a fifth", i+1, delay, base)
@@ -88,7 +89,7 @@ func TestRetriesUntilDeliveredOnce(t *testing.T) {
 			}
 			clk.Set(p.NextAt)
 		}
-		waitFor(t, "the delivery", func() bool { return len(rc.delivered()) == 1 })
+		testkit.Eventually(t, func() bool { return len(rc.delivered()) == 1 }, "the delivery")
 		all := rc.all()
 		if len(all) != failures+1 {
 			t.Fatalf("%d attempts, want %d", len(all), failures+1)
@@ -103,10 +104,10 @@ func TestRetriesUntilDeliveredOnce(t *testing.T) {
 				t.Fatalf("%s processed %d times", id, times)
 			}
 		}
-		waitFor(t, "the delivery to be recorded", func() bool {
+		testkit.Eventually(t, func() bool {
 			got := notification(t, s, all[0].id)
 			return got.State == store.NotificationDelivered && got.Attempts == failures+1
-		})
+		}, "the delivery to be recorded")
 	})
 }
 
@@ -133,8 +134,8 @@ func TestResponseHandling(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := openBolt(t, t.TempDir()+"/lockbox.db")
-			clk := newClock()
+			s := testkit.Bolt(t)
+			clk := testkit.NowClock()
 			rc := newReceiver(t, clk, func(_ int, w http.ResponseWriter, _ *http.Request) {
 				if c.retryAfter != "" {
 					w.Header().Set("Retry-After", c.retryAfter)
@@ -147,13 +148,13 @@ func TestResponseHandling(t *testing.T) {
 			if err := n.Publish(ctx(t), ev); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, "one attempt", func() bool { return rc.attemptCount() == 1 })
+			testkit.Eventually(t, func() bool { return rc.attemptCount() == 1 }, "one attempt")
 			id := rc.all()[0].id
 			var got store.Notification
-			waitFor(t, "the outcome", func() bool {
+			testkit.Eventually(t, func() bool {
 				got = notification(t, s, id)
 				return got.State != store.NotificationPending || got.LastError != ""
-			})
+			}, "the outcome")
 			if got.State != c.wantState || !strings.Contains(got.LastError, c.wantError) {
 				t.Fatalf("after a %d: %s with %q; want %s with %q", c.status, got.State, got.LastError, c.wantState, c.wantError)
 			}
@@ -165,48 +166,48 @@ func TestResponseHandling(t *testing.T) {
 }
 
 func TestRedirectIsNotFollowed(t *testing.T) {
-	clk := newClock()
+	clk := testkit.NowClock()
 	elsewhere := newReceiver(t, clk, nil)
 	rc := newReceiver(t, clk, func(_ int, w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, elsewhere.srv.URL+"/stolen", http.StatusTemporaryRedirect)
 	})
-	s := openBolt(t, t.TempDir()+"/lockbox.db")
+	s := testkit.Bolt(t)
 	n := newNotifier(t, s, clk, notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}})
 	start(t, n)
 	if err := n.Enqueue(ctx(t), "acme", notify.GrantCreated, nil); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the failed attempt", func() bool {
+	testkit.Eventually(t, func() bool {
 		ns, _, _ := s.Notifications(ctx(t), store.NotificationPending, store.Page{})
 		return len(ns) == 1 && ns[0].LastError != ""
-	})
+	}, "the failed attempt")
 	if elsewhere.attemptCount() != 0 {
 		t.Fatal("the redirect was followed")
 	}
 }
 
 func TestTimeoutIsRetried(t *testing.T) {
-	clk := newClock()
+	clk := testkit.NowClock()
 	rc := newReceiver(t, clk, func(_ int, _ http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
-	s := openBolt(t, t.TempDir()+"/lockbox.db")
+	s := testkit.Bolt(t)
 	n := newNotifier(t, s, clk, notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}, Timeout: 100 * time.Millisecond, Lease: time.Minute})
 	start(t, n)
 	if err := n.Enqueue(ctx(t), "acme", notify.GrantCreated, nil); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the timed-out attempt", func() bool {
+	testkit.Eventually(t, func() bool {
 		ns, _, _ := s.Notifications(ctx(t), store.NotificationPending, store.Page{})
 		return len(ns) == 1 && ns[0].LastError != ""
-	})
+	}, "the timed-out attempt")
 	if p := onlyNotification(t, s, store.NotificationPending); p.LastError != "no answer in time" || p.NextAt.Sub(clk.Now()) < 5*time.Second {
 		t.Fatalf("after a timeout: %+v", p)
 	}
 }
 
 func TestGivesUpAfterMaxAge(t *testing.T) {
-	clk := newClock()
+	clk := testkit.NowClock()
 	rc := newReceiver(t, clk, status(http.StatusInternalServerError))
-	s := openBolt(t, t.TempDir()+"/lockbox.db")
+	s := testkit.Bolt(t)
 	n := newNotifier(t, s, clk, notify.Config{
 		Endpoints: []notify.Endpoint{rc.endpoint("app")},
 		Backoff:   []time.Duration{time.Minute},
@@ -217,18 +218,18 @@ func TestGivesUpAfterMaxAge(t *testing.T) {
 		t.Fatal(err)
 	}
 	for attempt := 1; attempt <= 2; attempt++ {
-		waitFor(t, "a retry", func() bool {
+		testkit.Eventually(t, func() bool {
 			ns, _, _ := s.Notifications(ctx(t), store.NotificationPending, store.Page{})
 			// Retries come within 72s, the lease ends after 2m.
 			return len(ns) == 1 && ns[0].Attempts == attempt && ns[0].NextAt.Before(clk.Now().Add(90*time.Second))
-		})
+		}, "a retry")
 		clk.Set(onlyNotification(t, s, store.NotificationPending).NextAt)
 	}
 	// The third attempt fails past 2m: the next would be past the max age.
-	waitFor(t, "giving up", func() bool {
+	testkit.Eventually(t, func() bool {
 		ns, _, _ := s.Notifications(ctx(t), store.NotificationFailed, store.Page{})
 		return len(ns) == 1
-	})
+	}, "giving up")
 	f := onlyNotification(t, s, store.NotificationFailed)
 	if f.Attempts != 3 || !strings.Contains(f.LastError, "gave up after 3 attempts") || !strings.Contains(f.LastError, "500") {
 		t.Fatalf("given up: %+v", f)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,8 +22,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // quietLogger drops go-redis's reconnect chatter, which the tests that
@@ -44,30 +42,6 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-// clock is the injected clock: it moves only when a test moves it.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Now().UTC().Truncate(time.Second)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t.After(c.now) {
-		c.now = t
-	}
-}
-
-func (c *clock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
 // backend opens a fresh store of one kind for a test.
 type backend struct {
 	name string
@@ -79,11 +53,11 @@ func backends(t *testing.T) []backend {
 	srv := redistest.Start(t)
 	return []backend{
 		{"bolt", func(t *testing.T) store.Store {
-			return openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
+			return testkit.Bolt(t)
 		}},
 		{"redis", func(t *testing.T) store.Store {
 			srv.FlushAll(t)
-			return openRedis(t, srv)
+			return testkit.Redis(t, srv.URL())
 		}},
 	}
 }
@@ -95,29 +69,9 @@ func eachBackend(t *testing.T, test func(t *testing.T, open func(*testing.T) sto
 	}
 }
 
-func openBolt(t *testing.T, path string) *boltstore.Store {
-	t.Helper()
-	s, err := boltstore.Open(path)
-	if err != nil {
-		t.Fatalf("boltstore.Open: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
-func openRedis(t *testing.T, srv *redistest.Server) *redisstore.Store {
-	t.Helper()
-	s, err := redisstore.Open(srv.URL())
-	if err != nil {
-		t.Fatalf("redisstore.Open: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
 // newNotifier returns a notifier with quick polls, the test's clock and
 // a log the test checks for the secret when it ends.
-func newNotifier(t *testing.T, s store.Outbox, clk *clock, cfg notify.Config) *notify.Notifier {
+func newNotifier(t *testing.T, s store.Outbox, clk *testkit.Clock, cfg notify.Config) *notify.Notifier {
 	t.Helper()
 	core, logs := observer.New(zapcore.DebugLevel)
 	t.Cleanup(func() { checkNoSecret(t, logs) })
@@ -149,18 +103,6 @@ func start(t *testing.T, n *notify.Notifier) (stop func()) {
 	stop = n.Start()
 	t.Cleanup(stop)
 	return stop
-}
-
-// waitFor polls cond until it holds, failing the test after a deadline.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // notification reads one notification from the store.
@@ -195,7 +137,7 @@ type delivery struct {
 // receiver, processes each webhook-id once.
 type receiver struct {
 	t       *testing.T
-	clk     *clock
+	clk     *testkit.Clock
 	wh      *standardwebhooks.Webhook
 	respond func(attempt int, w http.ResponseWriter, r *http.Request)
 	srv     *httptest.Server
@@ -206,7 +148,7 @@ type receiver struct {
 }
 
 // newReceiver starts a receiver; respond nil answers 204.
-func newReceiver(t *testing.T, clk *clock, respond func(attempt int, w http.ResponseWriter, r *http.Request)) *receiver {
+func newReceiver(t *testing.T, clk *testkit.Clock, respond func(attempt int, w http.ResponseWriter, r *http.Request)) *receiver {
 	wh, err := standardwebhooks.NewWebhook(secret)
 	if err != nil {
 		t.Fatal(err)

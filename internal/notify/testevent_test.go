@@ -4,17 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestPublishTestReachesEveryEndpointAndNoInbox(t *testing.T) {
-	clk := newClock()
+	clk := testkit.NowClock()
 	app, ops := newReceiver(t, clk, nil), newReceiver(t, clk, nil)
-	s := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
+	s := testkit.Bolt(t)
 	mb := &mailbox{got: make(chan store.Notification, 10)}
 	asked := notify.RecipientsFunc(func(context.Context, string, string) ([]string, error) {
 		t.Error("a test event asked for email recipients")
@@ -31,7 +31,7 @@ func TestPublishTestReachesEveryEndpointAndNoInbox(t *testing.T) {
 		t.Fatalf("PublishTest = %d, %q, %v", count, id, err)
 	}
 	for _, rc := range []*receiver{app, ops} {
-		waitFor(t, "the test event", func() bool { return len(rc.delivered()) == 1 })
+		testkit.Eventually(t, func() bool { return len(rc.delivered()) == 1 }, "the test event")
 		var body struct {
 			Type string          `json:"type"`
 			Data notify.TestData `json:"data"`
@@ -49,8 +49,8 @@ func TestPublishTestReachesEveryEndpointAndNoInbox(t *testing.T) {
 }
 
 func TestPublishTestWithoutEndpoints(t *testing.T) {
-	s := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
-	n := newNotifier(t, s, newClock(), notify.Config{})
+	s := testkit.Bolt(t)
+	n := newNotifier(t, s, testkit.NowClock(), notify.Config{})
 	if count, id, err := n.PublishTest(ctx(t)); !errors.Is(err, notify.ErrNoEndpoints) || count != 0 || id != "" {
 		t.Fatalf("PublishTest = %d, %q, %v; want ErrNoEndpoints", count, id, err)
 	}

@@ -2,12 +2,11 @@ package notify_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 type nopPublisher struct{}
@@ -17,11 +16,7 @@ func (nopPublisher) Publish(context.Context, notify.Event) error { return nil }
 // TestBridgeKeepsRetention: a store wrapped for publishing still verifies
 // from its anchor once old events have moved out.
 func TestBridgeKeepsRetention(t *testing.T) {
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.Bolt(t)
 	ctx := context.Background()
 	events, err := st.AppendEvents(ctx, "acme", store.Event{Type: "http.request"}, store.Event{Type: "http.request"}, store.Event{Type: "http.request"})
 	if err != nil {

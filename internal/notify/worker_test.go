@@ -13,6 +13,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // hangFirst makes the first attempt hang until the sender gives up on it
@@ -68,7 +69,7 @@ func (d *dying) FailNotification(ctx context.Context, l store.Lease, at time.Tim
 func TestKilledWorkerIsReplacedAfterLease(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open func(*testing.T) store.Store) {
 		s := open(t)
-		clk := newClock()
+		clk := testkit.NowClock()
 		inFlight := make(chan struct{})
 		rc := newReceiver(t, clk, hangFirst(inFlight))
 		cfg := notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}}
@@ -89,21 +90,21 @@ func TestKilledWorkerIsReplacedAfterLease(t *testing.T) {
 		b := newNotifier(t, s, clk, cfg)
 		start(t, b)
 		clk.Set(leased.NextAt)
-		waitFor(t, "the second worker's delivery", func() bool { return len(rc.delivered()) == 1 })
+		testkit.Eventually(t, func() bool { return len(rc.delivered()) == 1 }, "the second worker's delivery")
 		if all := rc.all(); len(all) != 2 || all[1].id != all[0].id {
 			t.Fatalf("attempts: %d, want 2 with one webhook-id", len(all))
 		}
-		waitFor(t, "the delivery to be recorded", func() bool {
+		testkit.Eventually(t, func() bool {
 			got := notification(t, s, leased.ID)
 			return got.State == store.NotificationDelivered && got.Attempts == 2
-		})
+		}, "the delivery to be recorded")
 	})
 }
 
 func TestShutdownHandsBackAtOnce(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open func(*testing.T) store.Store) {
 		s := open(t)
-		clk := newClock()
+		clk := testkit.NowClock()
 		inFlight := make(chan struct{})
 		rc := newReceiver(t, clk, hangFirst(inFlight))
 		cfg := notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}}
@@ -120,17 +121,17 @@ func TestShutdownHandsBackAtOnce(t *testing.T) {
 			t.Fatalf("after shutdown: %+v, want due now", p)
 		}
 		start(t, newNotifier(t, s, clk, cfg)) // no clock change needed
-		waitFor(t, "the delivery", func() bool { return len(rc.delivered()) == 1 })
+		testkit.Eventually(t, func() bool { return len(rc.delivered()) == 1 }, "the delivery")
 	})
 }
 
 func TestTwoWorkersNeverDoubleSend(t *testing.T) {
 	srv := redistest.Start(t)
-	clk := newClock() // never moves: no lease ever ends
+	clk := testkit.NowClock() // never moves: no lease ever ends
 	rc := newReceiver(t, clk, nil)
 	cfg := notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}, Concurrency: 3}
-	a := newNotifier(t, openRedis(t, srv), clk, cfg)
-	b := newNotifier(t, openRedis(t, srv), clk, cfg)
+	a := newNotifier(t, testkit.Redis(t, srv.URL()), clk, cfg)
+	b := newNotifier(t, testkit.Redis(t, srv.URL()), clk, cfg)
 	start(t, a)
 	start(t, b)
 	const events = 60
@@ -143,7 +144,7 @@ func TestTwoWorkersNeverDoubleSend(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "every delivery", func() bool { return len(rc.delivered()) == events })
+	testkit.Eventually(t, func() bool { return len(rc.delivered()) == events }, "every delivery")
 	if got := rc.attemptCount(); got != events {
 		t.Fatalf("%d requests for %d notifications", got, events)
 	}
@@ -151,7 +152,7 @@ func TestTwoWorkersNeverDoubleSend(t *testing.T) {
 
 func TestRestartLosesNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lockbox.db")
-	clk := newClock()
+	clk := testkit.NowClock()
 	rc := newReceiver(t, clk, func(attempt int, w http.ResponseWriter, _ *http.Request) {
 		if attempt <= 2 {
 			w.WriteHeader(http.StatusBadGateway)
@@ -159,7 +160,7 @@ func TestRestartLosesNothing(t *testing.T) {
 	})
 	cfg := notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}}
 
-	s1 := openBolt(t, path)
+	s1 := testkit.BoltAt(t, path)
 	n1 := newNotifier(t, s1, clk, cfg)
 	stop := start(t, n1)
 	for i := range 2 {
@@ -167,10 +168,10 @@ func TestRestartLosesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "two failed attempts", func() bool {
+	testkit.Eventually(t, func() bool {
 		ns, _, _ := s1.Notifications(ctx(t), store.NotificationPending, store.Page{})
 		return len(ns) == 2 && ns[0].LastError != "" && ns[1].LastError != ""
-	})
+	}, "two failed attempts")
 	stop()
 	// Published with no worker running, then the process stops.
 	for i := 2; i < 4; i++ {
@@ -182,11 +183,11 @@ func TestRestartLosesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s2 := openBolt(t, path)
+	s2 := testkit.BoltAt(t, path)
 	start(t, newNotifier(t, s2, clk, cfg))
-	waitFor(t, "the two new ones", func() bool { return len(rc.delivered()) == 2 })
-	clk.Advance(time.Minute) // past the retries of the first two
-	waitFor(t, "all four", func() bool { return len(rc.delivered()) == 4 })
+	testkit.Eventually(t, func() bool { return len(rc.delivered()) == 2 }, "the two new ones")
+	clk.Add(time.Minute) // past the retries of the first two
+	testkit.Eventually(t, func() bool { return len(rc.delivered()) == 4 }, "all four")
 	for id, times := range rc.delivered() {
 		if times != 1 {
 			t.Fatalf("%s processed %d times", id, times)
@@ -198,9 +199,9 @@ func TestRestartLosesNothing(t *testing.T) {
 }
 
 func TestPublishIsIdempotent(t *testing.T) {
-	clk := newClock()
+	clk := testkit.NowClock()
 	rc := newReceiver(t, clk, nil)
-	s := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
+	s := testkit.Bolt(t)
 	n := newNotifier(t, s, clk, notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}})
 	ev := notify.Event{ID: "audit-acme-42", Tenant: "acme", Type: notify.GrantRevoked, Data: map[string]int{"n": 1}}
 	for range 2 {
@@ -209,11 +210,11 @@ func TestPublishIsIdempotent(t *testing.T) {
 		}
 	}
 	start(t, n)
-	waitFor(t, "the delivery", func() bool { return len(rc.delivered()) == 1 })
+	testkit.Eventually(t, func() bool { return len(rc.delivered()) == 1 }, "the delivery")
 	id := rc.all()[0].id
-	waitFor(t, "the delivery to be recorded", func() bool {
+	testkit.Eventually(t, func() bool {
 		return notification(t, s, id).State == store.NotificationDelivered
-	})
+	}, "the delivery to be recorded")
 	if err := n.Publish(ctx(t), ev); err != nil { // a caller retrying late
 		t.Fatal(err)
 	}
@@ -226,35 +227,35 @@ func TestPublishIsIdempotent(t *testing.T) {
 }
 
 func TestUnconfiguredEndpointWaits(t *testing.T) {
-	clk := newClock()
+	clk := testkit.NowClock()
 	rc := newReceiver(t, clk, nil)
-	s := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
+	s := testkit.Bolt(t)
 	// One instance knows the endpoint, another (not reloaded yet) does not.
 	knows := newNotifier(t, s, clk, notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}})
 	stopOther := start(t, newNotifier(t, s, clk, notify.Config{}))
 	if err := knows.Enqueue(ctx(t), "acme", notify.GrantCreated, nil); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the attempt", func() bool {
+	testkit.Eventually(t, func() bool {
 		ns, _, _ := s.Notifications(ctx(t), store.NotificationPending, store.Page{})
 		return len(ns) == 1 && ns[0].LastError != ""
-	})
+	}, "the attempt")
 	if p := onlyNotification(t, s, store.NotificationPending); p.LastError != `webhook endpoint "app" is not configured here` {
 		t.Fatalf("last error = %q", p.LastError)
 	}
 	// Stop the other instance first, or it may claim the retry again and
 	// push it past where the test's clock goes.
 	stopOther()
-	clk.Advance(time.Minute)
+	clk.Add(time.Minute)
 	start(t, knows)
-	waitFor(t, "the delivery by the instance that knows it", func() bool { return len(rc.delivered()) == 1 })
+	testkit.Eventually(t, func() bool { return len(rc.delivered()) == 1 }, "the delivery by the instance that knows it")
 }
 
 func TestStoreOutageIsSurvived(t *testing.T) {
 	srv := redistest.Start(t)
-	clk := newClock()
+	clk := testkit.NowClock()
 	rc := newReceiver(t, clk, nil)
-	s := openRedis(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	n := newNotifier(t, s, clk, notify.Config{Endpoints: []notify.Endpoint{rc.endpoint("app")}})
 	srv.Stop()
 	start(t, n)
@@ -265,7 +266,7 @@ func TestStoreOutageIsSurvived(t *testing.T) {
 	if err := n.Enqueue(ctx(t), "acme", notify.GrantCreated, nil); err != nil {
 		t.Fatalf("Enqueue after the store came back: %v", err)
 	}
-	waitFor(t, "the delivery", func() bool { return len(rc.delivered()) == 1 })
+	testkit.Eventually(t, func() bool { return len(rc.delivered()) == 1 }, "the delivery")
 }
 
 // mailbox is an email Deliverer that records what it is given.
@@ -280,9 +281,9 @@ func (m *mailbox) Deliver(_ context.Context, n store.Notification) error {
 }
 
 func TestEmailFanOut(t *testing.T) {
-	clk := newClock()
+	clk := testkit.NowClock()
 	rc := newReceiver(t, clk, nil)
-	s := openBolt(t, filepath.Join(t.TempDir(), "lockbox.db"))
+	s := testkit.Bolt(t)
 	mb := &mailbox{got: make(chan store.Notification, 10), fail: map[string]error{
 		"bob@acme.test": notify.Permanent(errors.New("550 no such mailbox")),
 	}}
@@ -310,12 +311,12 @@ func TestEmailFanOut(t *testing.T) {
 	if ann.Kind != notify.KindEmail || ann.Event != notify.GrantCreated || ann.Tenant != "acme" || bob.ID == "" || bob.ID == ann.ID {
 		t.Fatalf("emails: %+v", seen)
 	}
-	waitFor(t, "the outcomes", func() bool {
+	testkit.Eventually(t, func() bool {
 		return notification(t, s, ann.ID).State == store.NotificationDelivered &&
 			notification(t, s, bob.ID).State == store.NotificationFailed
-	})
+	}, "the outcomes")
 	if got := notification(t, s, bob.ID).LastError; got != "550 no such mailbox" {
 		t.Fatalf("bob's last error = %q", got)
 	}
-	waitFor(t, "the webhook", func() bool { return len(rc.delivered()) == 1 })
+	testkit.Eventually(t, func() bool { return len(rc.delivered()) == 1 }, "the webhook")
 }

@@ -7,9 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
 )
 
 func TestLifecycle(t *testing.T) {
@@ -18,15 +16,7 @@ func TestLifecycle(t *testing.T) {
 		lifecycle(t, e)
 	})
 	t.Run("redis", func(t *testing.T) {
-		srv := redistest.Start(t)
-		e := newEnv(t, func(t *testing.T) store.Store {
-			s, err := redisstore.Open(srv.URL())
-			if err != nil {
-				t.Fatalf("open redis store: %v", err)
-			}
-			return s
-		})
-		lifecycle(t, e)
+		lifecycle(t, newRedisEnv(t))
 	})
 }
 

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,32 +17,15 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/opsapi"
+	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
-
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // env is the API served over a real HTTP server on a store the test owns.
 type env struct {
 	t     *testing.T
-	clock *clock
+	clock *testkit.Clock
 	open  func(t *testing.T) store.Store
 	store store.Store
 	srv   *httptest.Server
@@ -53,17 +35,17 @@ type env struct {
 // newBoltEnv serves the API over a bbolt file in a temporary directory.
 func newBoltEnv(t *testing.T) (*env, string) {
 	path := filepath.Join(t.TempDir(), "lockbox.db")
-	return newEnv(t, func(t *testing.T) store.Store {
-		s, err := boltstore.Open(path)
-		if err != nil {
-			t.Fatalf("open bolt store: %v", err)
-		}
-		return s
-	}), path
+	return newEnv(t, func(t *testing.T) store.Store { return testkit.BoltAt(t, path) }), path
+}
+
+// newRedisEnv serves the API over a redis-server of the test's own.
+func newRedisEnv(t *testing.T) *env {
+	srv := redistest.Start(t)
+	return newEnv(t, func(t *testing.T) store.Store { return testkit.Redis(t, srv.URL()) })
 }
 
 func newEnv(t *testing.T, open func(t *testing.T) store.Store) *env {
-	e := &env{t: t, open: open, clock: &clock{t: time.Now().UTC().Truncate(time.Second)}}
+	e := &env{t: t, open: open, clock: testkit.NowClock()}
 	e.start()
 	t.Cleanup(e.stop)
 	return e

@@ -9,10 +9,8 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/opsapi"
-	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
 )
 
 // onStores runs fn on a fresh env over a bbolt file and over a real
@@ -23,14 +21,7 @@ func onStores(t *testing.T, fn func(t *testing.T, e *env)) {
 		fn(t, e)
 	})
 	t.Run("redis", func(t *testing.T) {
-		srv := redistest.Start(t)
-		fn(t, newEnv(t, func(t *testing.T) store.Store {
-			s, err := redisstore.Open(srv.URL())
-			if err != nil {
-				t.Fatalf("open redis store: %v", err)
-			}
-			return s
-		}))
+		fn(t, newRedisEnv(t))
 	})
 }
 

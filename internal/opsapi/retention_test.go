@@ -15,16 +15,12 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/opsapi"
 	"github.com/lockbox-gw/lockbox/internal/retention"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestRetentionHealth(t *testing.T) {
 	ctx := context.Background()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.Bolt(t)
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	if _, err := st.PutGrant(ctx, store.Grant{ID: "g1", Tenant: "acme", CreatedAt: now, CreatedBy: store.Actor{ID: "ops"}, Scopes: []string{"read"}}); err != nil {
 		t.Fatal(err)

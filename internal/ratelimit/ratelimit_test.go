@@ -4,32 +4,15 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/ratelimit"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
-// clock is a clock the tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// newClock is a clock the tests move by hand.
+func newClock() *testkit.Clock { return testkit.NewClock(time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)) }
 
 func TestParse(t *testing.T) {
 	tests := []struct {

@@ -2,28 +2,15 @@ package request_test
 
 import (
 	"context"
-	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
-
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 var (
 	agent  = store.Agent{Subject: "agent-1", Issuer: "https://idp.test", Email: "Sam@Vendor.test", Name: "Sam"}
@@ -36,46 +23,28 @@ type env struct {
 	svc    *request.Service
 	grants *grant.Service
 	st     store.Store
-	clock  *clock
+	clock  *testkit.Clock
 }
 
 func ctx() context.Context { return context.Background() }
 
-func openBolt(t *testing.T) store.Store {
-	t.Helper()
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-func openRedis(t *testing.T, url string) store.Store {
-	t.Helper()
-	s, err := redisstore.Open(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+func openBolt(t *testing.T) store.Store { return testkit.Bolt(t) }
 
 // backends runs fn on bolt and on Redis.
 func backends(t *testing.T, fn func(t *testing.T, open func(*testing.T) store.Store)) {
 	t.Run("bolt", func(t *testing.T) { fn(t, openBolt) })
 	t.Run("redis", func(t *testing.T) {
 		srv := redistest.Start(t)
-		fn(t, func(t *testing.T) store.Store { return openRedis(t, srv.URL()) })
+		fn(t, func(t *testing.T) store.Store { return testkit.Redis(t, srv.URL()) })
 	})
 }
 
 var testAreas = policy.Areas{"planning": {"/planning*"}, "billing": {"/billing*"}}
 
-func newEnv(t *testing.T, st store.Store, c *clock, cfg request.Config) env {
+func newEnv(t *testing.T, st store.Store, c *testkit.Clock, cfg request.Config) env {
 	t.Helper()
 	if c == nil {
-		c = &clock{t: time.Now().UTC().Truncate(time.Second)}
+		c = testkit.NowClock()
 	}
 	if cfg.Areas == nil {
 		cfg.Areas = testAreas

@@ -8,7 +8,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/archive"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // BenchmarkRetentionLoad writes a bounded synthetic load, days of
@@ -25,12 +25,9 @@ func BenchmarkRetentionLoad(b *testing.B) {
 	)
 	for range b.N {
 		srv := redistest.Start(b)
-		st, err := redisstore.Open(srv.URL())
-		if err != nil {
-			b.Fatal(err)
-		}
+		st := testkit.Redis(b, srv.URL())
 		dir := b.TempDir()
-		c := &clock{t: t0.Add(-days * 24 * time.Hour)}
+		c := testkit.NewClock(t0.Add(-days * 24 * time.Hour))
 		m, err := New(Config{Store: st, Archive: archive.New(dir), Window: window, Holder: "bench", Now: c.Now})
 		if err != nil {
 			b.Fatal(err)

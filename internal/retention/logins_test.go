@@ -7,6 +7,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/archive"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // TestMoveAllMovesTheLoginsChain moves the agent logins chain, which
@@ -17,7 +18,7 @@ func TestMoveAllMovesTheLoginsChain(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s, _ := open(t)
 			a := archive.New(t.TempDir())
-			c := &clock{t: t0}
+			c := testkit.NewClock(t0)
 			day := Day(t0)
 			seed(t, s, store.LoginsChain, day.Add(-4*24*time.Hour), 120)
 			seed(t, s, store.LoginsChain, day, 5)

@@ -13,46 +13,19 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/archive"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // backends opens two clients of a fresh store of each kind.
 var backends = map[string]func(t *testing.T) (store.Store, store.Store){
 	"redis": func(t *testing.T) (store.Store, store.Store) {
 		srv := redistest.Start(t)
-		return openRedis(t, srv), openRedis(t, srv)
+		return testkit.Redis(t, srv.URL()), testkit.Redis(t, srv.URL())
 	},
 	"bolt": func(t *testing.T) (store.Store, store.Store) {
-		s, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
+		s := testkit.Bolt(t)
 		return s, s
 	},
-}
-
-func openRedis(t *testing.T, srv *redistest.Server) store.Store {
-	s, err := redisstore.Open(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-// clock is an injected clock the test moves by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 var t0 = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
@@ -79,7 +52,7 @@ func seed(t testing.TB, s store.Store, tenant string, day time.Time, n int) {
 	}
 }
 
-func newMover(t *testing.T, s store.Store, a *archive.Archive, c *clock, holder string) *Mover {
+func newMover(t *testing.T, s store.Store, a *archive.Archive, c *testkit.Clock, holder string) *Mover {
 	m, err := New(Config{Store: s, Archive: a, Window: 48 * time.Hour, Holder: holder, Now: c.Now, Lease: time.Minute})
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +118,7 @@ func TestMoveAcrossTheCut(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s, _ := open(t)
 			a := archive.New(t.TempDir())
-			c := &clock{t: t0}
+			c := testkit.NewClock(t0)
 			day := Day(t0)
 			seed(t, s, "acme", day.Add(-5*24*time.Hour), 30)
 			seed(t, s, "acme", day.Add(-4*24*time.Hour), 2500) // more than one trim
@@ -207,7 +180,7 @@ func TestCrashBetweenArchiveAndTrim(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s, s2 := open(t)
 			a := archive.New(t.TempDir())
-			c := &clock{t: t0}
+			c := testkit.NewClock(t0)
 			seed(t, s, "acme", Day(t0).Add(-3*24*time.Hour), 1200)
 			crashed := newMover(t, s, a, c, "gw-1")
 			crash := errors.New("killed")
@@ -235,7 +208,7 @@ func TestTwoMoversRace(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s1, s2 := open(t)
 			a := archive.New(t.TempDir())
-			c := &clock{t: t0}
+			c := testkit.NewClock(t0)
 			for d := 6; d >= 3; d-- {
 				seed(t, s1, "acme", Day(t0).Add(-time.Duration(d)*24*time.Hour), 400)
 			}
@@ -275,7 +248,7 @@ func TestArchiveMissingNeverDeletes(t *testing.T) {
 	s, _ := backends["bolt"](t)
 	dir := filepath.Join(t.TempDir(), "archive")
 	a := archive.New(dir)
-	c := &clock{t: t0}
+	c := testkit.NewClock(t0)
 	if _, err := s.PutGrant(ctx(t), store.Grant{ID: "g1", Tenant: "acme", CreatedAt: t0.Add(-10 * 24 * time.Hour), CreatedBy: store.Actor{ID: "ops"}, Scopes: []string{"read"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +272,7 @@ func TestMovePrunesEndedSessionsAndGrants(t *testing.T) {
 	for name, open := range backends {
 		t.Run(name, func(t *testing.T) {
 			s, _ := open(t)
-			c := &clock{t: t0}
+			c := testkit.NewClock(t0)
 			old := t0.Add(-10 * 24 * time.Hour)
 			for i, at := range []time.Time{old, old.Add(time.Hour), t0.Add(-time.Hour)} {
 				g := store.Grant{ID: fmt.Sprintf("g%d", i), Tenant: "acme", CreatedAt: at, CreatedBy: store.Actor{ID: "ops"}, Scopes: []string{"read"}}

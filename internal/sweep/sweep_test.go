@@ -3,7 +3,6 @@ package sweep_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -14,8 +13,8 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
 	"github.com/lockbox-gw/lockbox/internal/sweep"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // published records the events a Sweeper publishes; fail makes the next
@@ -53,11 +52,7 @@ var now = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 // (due a warning), one with days left and one already past its time.
 func newStore(t *testing.T) (*grant.Service, store.Store) {
 	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := testkit.Bolt(t)
 	soon, later, past := now.Add(2*time.Hour), now.Add(5*24*time.Hour), now.Add(-time.Minute)
 	for _, g := range []store.Grant{
 		{ID: "g_soon", Tenant: "acme", CreatedAt: now.Add(-6 * 24 * time.Hour), ExpiresAt: &soon},

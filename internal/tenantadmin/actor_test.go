@@ -2,26 +2,15 @@ package tenantadmin_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
-
-func openBolt(t *testing.T) store.Store {
-	t.Helper()
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
 
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -30,7 +19,7 @@ func ctx(t *testing.T) context.Context {
 }
 
 func TestActor(t *testing.T) {
-	st := openBolt(t)
+	st := testkit.Bolt(t)
 	reg := admins.New(st, nil)
 	ana := admins.Admin{ID: "u_ana", Email: "ana@acme.test", Name: "Ana", Role: "owner"}
 	vic := admins.Admin{ID: "u_vic", Email: "vic@acme.test", Role: "viewer"}
@@ -65,7 +54,7 @@ func TestActor(t *testing.T) {
 }
 
 func TestRegistered(t *testing.T) {
-	st := openBolt(t)
+	st := testkit.Bolt(t)
 	reg := admins.New(st, nil)
 	vic := admins.Admin{ID: "u_vic", Email: "vic@acme.test", Role: "viewer"}
 	if _, err := reg.Set(ctx(t), "acme", []admins.Admin{vic}, store.Actor{ID: "app"}); err != nil {

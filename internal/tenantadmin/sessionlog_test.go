@@ -7,10 +7,11 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestSessionEventsPagesThroughOneSession(t *testing.T) {
-	st := openBolt(t)
+	st := testkit.Bolt(t)
 	start := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	s := store.Session{ID: "s_1", Tenant: "acme", StartedAt: start, EndsAt: start.Add(time.Hour)}
 	var events []store.Event
@@ -49,7 +50,7 @@ func TestSessionEventsPagesThroughOneSession(t *testing.T) {
 }
 
 func TestSessionEventsStopAfterTheEnd(t *testing.T) {
-	st := openBolt(t)
+	st := testkit.Bolt(t)
 	start := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	end := start.Add(time.Hour)
 	s := store.Session{ID: "s_1", Tenant: "acme", StartedAt: start, EndedAt: &end}

@@ -4,15 +4,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -21,37 +19,8 @@ const (
 	testAudience = "app.example.com"
 )
 
-// clock is a settable clock for expiry tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock {
-	return &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func openBolt(t testing.TB) *boltstore.Store {
-	t.Helper()
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
+// newClock is the clock of expiry tests, at a fixed start.
+func newClock() *testkit.Clock { return testkit.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)) }
 
 func testCtx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -60,7 +29,7 @@ func testCtx(t testing.TB) context.Context {
 }
 
 // loadedKeys returns a Keys over s, loaded.
-func loadedKeys(t testing.TB, s store.Store, clk *clock) *token.Keys {
+func loadedKeys(t testing.TB, s store.Store, clk *testkit.Clock) *token.Keys {
 	t.Helper()
 	k := token.NewKeys(s, clk.Now)
 	if err := k.Load(testCtx(t)); err != nil {
@@ -69,7 +38,7 @@ func loadedKeys(t testing.TB, s store.Store, clk *clock) *token.Keys {
 	return k
 }
 
-func newMinter(t testing.TB, k *token.Keys, clk *clock) *token.Minter {
+func newMinter(t testing.TB, k *token.Keys, clk *testkit.Clock) *token.Minter {
 	t.Helper()
 	m, err := token.NewMinter(k, token.MinterConfig{Issuer: testIssuer, Audience: testAudience}, clk.Now)
 	if err != nil {
@@ -163,16 +132,4 @@ func decodeSegment(t testing.TB, seg string) map[string]any {
 		t.Fatalf("segment is not JSON: %v", err)
 	}
 	return m
-}
-
-// eventually polls cond until it holds or a bounded deadline passes.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }

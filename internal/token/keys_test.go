@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 func TestFirstLoadGeneratesAndStores(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	k := loadedKeys(t, s, clk)
 	kid := signerID(t, k)
 	if len(kid) != 43 {
@@ -38,7 +39,7 @@ func TestFirstLoadGeneratesAndStores(t *testing.T) {
 }
 
 func TestSecondInstanceLoadsSameKey(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	first := signerID(t, loadedKeys(t, s, clk))
 	if second := signerID(t, loadedKeys(t, s, clk)); second != first {
 		t.Fatalf("second instance signs with %q, first with %q", second, first)
@@ -46,7 +47,7 @@ func TestSecondInstanceLoadsSameKey(t *testing.T) {
 }
 
 func TestSignerLoadsOnFirstUse(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	k := token.NewKeys(s, clk.Now)
 	kid := signerID(t, k)
 	if stored := signerID(t, loadedKeys(t, s, clk)); stored != kid {
@@ -55,13 +56,13 @@ func TestSignerLoadsOnFirstUse(t *testing.T) {
 }
 
 func TestConcurrentFirstLoadOnOneStore(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	raceFirstLoad(t, s, s, clk)
 }
 
 // raceFirstLoad loads keys through a and b at once, several times over an
 // empty key set: both must end up signing with the same key.
-func raceFirstLoad(t *testing.T, a, b store.Store, clk *clock) {
+func raceFirstLoad(t *testing.T, a, b store.Store, clk *testkit.Clock) {
 	for round := range 10 {
 		if err := a.DeleteRecord(testCtx(t), "keys", "signing"); err != nil {
 			t.Fatal(err)
@@ -96,7 +97,7 @@ func TestCorruptKeySet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := openBolt(t)
+			s := testkit.Bolt(t)
 			if err := s.PutRecord(testCtx(t), "keys", "signing", []byte(tt.value), 0); err != nil {
 				t.Fatal(err)
 			}
@@ -112,7 +113,7 @@ func TestCorruptKeySet(t *testing.T) {
 }
 
 func TestStoreDown(t *testing.T) {
-	s := openBolt(t)
+	s := testkit.Bolt(t)
 	k := token.NewKeys(s, nil)
 	_ = s.Close()
 	if err := k.Load(testCtx(t)); err == nil {
@@ -127,7 +128,7 @@ func TestStoreDown(t *testing.T) {
 }
 
 func TestInvalidateReloads(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	k := loadedKeys(t, s, clk)
 	before := signerID(t, k)
 	if err := s.DeleteRecord(testCtx(t), "keys", "signing"); err != nil {

@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 func TestTokenClaims(t *testing.T) {
 	clk := newClock()
-	k := loadedKeys(t, openBolt(t), clk)
+	k := loadedKeys(t, testkit.Bolt(t), clk)
 	sess := session(clk.Now())
 	raw, exp := mustToken(t, newMinter(t, k, clk), sess)
 
@@ -82,7 +83,7 @@ func equalJSON(a, b any) bool {
 
 func TestBreakGlassToken(t *testing.T) {
 	clk := newClock()
-	k := loadedKeys(t, openBolt(t), clk)
+	k := loadedKeys(t, testkit.Bolt(t), clk)
 	sess := session(clk.Now())
 	sess.BreakGlass, sess.Reason = true, "outage" // a stray grant id must not leak into the token
 	raw, _ := mustToken(t, newMinter(t, k, clk), sess)
@@ -104,7 +105,7 @@ func TestBreakGlassToken(t *testing.T) {
 
 func TestExpiryCappedAtSessionEnd(t *testing.T) {
 	clk := newClock()
-	m := newMinter(t, loadedKeys(t, openBolt(t), clk), clk)
+	m := newMinter(t, loadedKeys(t, testkit.Bolt(t), clk), clk)
 	sess := session(clk.Now())
 	sess.EndsAt = clk.Now().Add(2*time.Minute + 500*time.Millisecond)
 	raw, exp := mustToken(t, m, sess)
@@ -119,14 +120,14 @@ func TestExpiryCappedAtSessionEnd(t *testing.T) {
 
 func TestTokenReusedWithinLifetime(t *testing.T) {
 	clk := newClock()
-	m := newMinter(t, loadedKeys(t, openBolt(t), clk), clk)
+	m := newMinter(t, loadedKeys(t, testkit.Bolt(t), clk), clk)
 	sess := session(clk.Now())
 	first, exp := mustToken(t, m, sess)
-	clk.Advance(4*time.Minute - time.Second)
+	clk.Add(4*time.Minute - time.Second)
 	if again, againExp := mustToken(t, m, sess); again != first || !againExp.Equal(exp) {
 		t.Fatal("token re-minted with more than a fifth of its lifetime left")
 	}
-	clk.Advance(time.Second)
+	clk.Add(time.Second)
 	renewed, renewedExp := mustToken(t, m, sess)
 	if renewed == first {
 		t.Fatal("token not re-minted past 80% of its lifetime")
@@ -143,7 +144,7 @@ func TestTokenReusedWithinLifetime(t *testing.T) {
 
 func TestForget(t *testing.T) {
 	clk := newClock()
-	m := newMinter(t, loadedKeys(t, openBolt(t), clk), clk)
+	m := newMinter(t, loadedKeys(t, testkit.Bolt(t), clk), clk)
 	sess := session(clk.Now())
 	first, _ := mustToken(t, m, sess)
 	m.Forget(sess.ID)
@@ -171,7 +172,7 @@ func TestTokenRefusesSession(t *testing.T) {
 		{name: "no grant", edit: func(s *store.Session) { s.Grant = "" }, want: "no grant"},
 	}
 	clk := newClock()
-	m := newMinter(t, loadedKeys(t, openBolt(t), clk), clk)
+	m := newMinter(t, loadedKeys(t, testkit.Bolt(t), clk), clk)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sess := session(now)
@@ -188,7 +189,7 @@ func TestTokenRefusesSession(t *testing.T) {
 }
 
 func TestNewMinterRefuses(t *testing.T) {
-	k := token.NewKeys(openBolt(t), nil)
+	k := token.NewKeys(testkit.Bolt(t), nil)
 	good := token.MinterConfig{Issuer: testIssuer, Audience: testAudience}
 	tests := []struct {
 		name string
@@ -214,7 +215,7 @@ func TestNewMinterRefuses(t *testing.T) {
 
 func TestCachedTokenDoesNotSign(t *testing.T) {
 	clk := newClock()
-	m := newMinter(t, loadedKeys(t, openBolt(t), clk), clk)
+	m := newMinter(t, loadedKeys(t, testkit.Bolt(t), clk), clk)
 	sess := session(clk.Now())
 	first, _ := mustToken(t, m, sess)
 	allocs := testing.AllocsPerRun(100, func() {
@@ -229,7 +230,7 @@ func TestCachedTokenDoesNotSign(t *testing.T) {
 
 func BenchmarkTokenCached(b *testing.B) {
 	clk := newClock()
-	m := newMinter(b, loadedKeys(b, openBolt(b), clk), clk)
+	m := newMinter(b, loadedKeys(b, testkit.Bolt(b), clk), clk)
 	sess := session(clk.Now())
 	mustToken(b, m, sess)
 	b.ReportAllocs()
@@ -244,7 +245,7 @@ func BenchmarkTokenCached(b *testing.B) {
 
 func BenchmarkTokenMint(b *testing.B) {
 	clk := newClock()
-	m := newMinter(b, loadedKeys(b, openBolt(b), clk), clk)
+	m := newMinter(b, loadedKeys(b, testkit.Bolt(b), clk), clk)
 	sess := session(clk.Now())
 	b.ReportAllocs()
 	for b.Loop() {
@@ -257,7 +258,7 @@ func BenchmarkTokenMint(b *testing.B) {
 
 func BenchmarkJWKS(b *testing.B) {
 	clk := newClock()
-	k := loadedKeys(b, openBolt(b), clk)
+	k := loadedKeys(b, testkit.Bolt(b), clk)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := k.JWKS(); err != nil {

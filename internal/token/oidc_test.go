@@ -8,6 +8,7 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -38,7 +39,7 @@ func serveKeys(t testing.TB, k *token.Keys) string {
 
 func TestGoOIDCVerifies(t *testing.T) {
 	clk := newClock()
-	k := loadedKeys(t, openBolt(t), clk)
+	k := loadedKeys(t, testkit.Bolt(t), clk)
 	issuer := serveKeys(t, k)
 	m, err := token.NewMinter(k, token.MinterConfig{Issuer: issuer, Audience: testAudience}, clk.Now)
 	if err != nil {
@@ -86,7 +87,7 @@ func TestGoOIDCVerifies(t *testing.T) {
 		t.Fatalf("go-oidc refused a token signed after rotation: %v", err)
 	}
 
-	clk.Advance(token.DefaultTTL + time.Second)
+	clk.Add(token.DefaultTTL + time.Second)
 	if _, err := verifier.Verify(ctx, raw); err == nil {
 		t.Fatal("go-oidc accepted an expired token")
 	}

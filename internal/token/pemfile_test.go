@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -86,7 +87,7 @@ func TestLoadPEM(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := newClock()
-			k := token.NewKeys(openBolt(t), clk.Now)
+			k := token.NewKeys(testkit.Bolt(t), clk.Now)
 			if err := k.LoadPEM(writePEM(t, tt.data)); err != nil {
 				t.Fatalf("LoadPEM: %v", err)
 			}
@@ -105,7 +106,7 @@ func TestLoadPEM(t *testing.T) {
 }
 
 func TestLoadPEMIgnoresInvalidate(t *testing.T) {
-	s := openBolt(t)
+	s := testkit.Bolt(t)
 	k := token.NewKeys(s, nil)
 	if err := k.LoadPEM(writePEM(t, pkcs8PEM(t, newP256(t)))); err != nil {
 		t.Fatal(err)
@@ -163,7 +164,7 @@ func TestLoadPEMRefuses(t *testing.T) {
 			if tt.data != nil {
 				path = writePEM(t, tt.data)
 			}
-			err := token.NewKeys(openBolt(t), nil).LoadPEM(path)
+			err := token.NewKeys(testkit.Bolt(t), nil).LoadPEM(path)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("LoadPEM error = %v, want one containing %q", err, tt.want)
 			}

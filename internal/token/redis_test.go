@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // TestTwoInstancesOnRedis runs two store clients, as two gateway
@@ -13,15 +13,7 @@ import (
 // reaches the other through the change feed.
 func TestTwoInstancesOnRedis(t *testing.T) {
 	srv := redistest.Start(t)
-	open := func() *redisstore.Store {
-		s, err := redisstore.Open(srv.URL())
-		if err != nil {
-			t.Fatalf("open redis store: %v", err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
-	}
-	a, b := open(), open()
+	a, b := testkit.Redis(t, srv.URL()), testkit.Redis(t, srv.URL())
 	clk := newClock()
 
 	raceFirstLoad(t, a, b, clk)
@@ -33,9 +25,9 @@ func TestTwoInstancesOnRedis(t *testing.T) {
 
 	mustRotate(t, ka, 5*time.Minute)
 	rotated := signerID(t, ka)
-	eventually(t, "the other instance to sign with the rotated key", func() bool {
+	testkit.Eventually(t, func() bool {
 		return signerID(t, kb) == rotated
-	})
+	}, "the other instance to sign with the rotated key")
 	wantKids(t, kb, rotated, old)
 	jwks, _ := kb.JWKS()
 	if _, err := verifyToken(before, jwks, testIssuer, testAudience, clk.Now); err != nil {

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 // gatedClock reads clk, but while armed holds each reading until n
 // goroutines are reading, so they reach Token's renewal check together.
 type gatedClock struct {
-	clk     *clock
+	clk     *testkit.Clock
 	mu      sync.Mutex
 	waiting int
 	open    chan struct{}
@@ -52,7 +53,7 @@ func TestRenewalSignsOnce(t *testing.T) {
 	const n, bursts = 32, 100
 	clk := newClock()
 	gate := &gatedClock{clk: clk}
-	m, err := token.NewMinter(loadedKeys(t, openBolt(t), clk), token.MinterConfig{Issuer: testIssuer, Audience: testAudience}, gate.Now)
+	m, err := token.NewMinter(loadedKeys(t, testkit.Bolt(t), clk), token.MinterConfig{Issuer: testIssuer, Audience: testAudience}, gate.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestRenewalSignsOnce(t *testing.T) {
 	sess.EndsAt = clk.Now().Add(24 * time.Hour) // outlives every burst
 	prev, _ := mustToken(t, m, sess)
 	for burst := range bursts {
-		clk.Advance(4 * time.Minute) // past 80% of the lifetime: due for renewal
+		clk.Add(4 * time.Minute) // past 80% of the lifetime: due for renewal
 		signed := burstTokens(t, m, gate, sess, n)
 		if signed[prev] {
 			t.Fatalf("burst %d: a request got the token due for renewal", burst)

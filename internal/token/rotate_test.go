@@ -9,18 +9,19 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 func TestRotate(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	k := loadedKeys(t, s, clk)
 	m := newMinter(t, k, clk)
 	sess := session(clk.Now())
 	old := signerID(t, k)
 	before, _ := mustToken(t, m, sess)
 
-	clk.Advance(time.Minute)
+	clk.Add(time.Minute)
 	if err := k.Rotate(testCtx(t), 5*time.Minute); err != nil {
 		t.Fatalf("Rotate: %v", err)
 	}
@@ -38,20 +39,20 @@ func TestRotate(t *testing.T) {
 		t.Fatalf("after Rotate the token is signed by %v, want %q", h["kid"], current)
 	}
 
-	clk.Advance(5 * time.Minute)
+	clk.Add(5 * time.Minute)
 	wantKids(t, k, current, old)
-	clk.Advance(time.Second)
+	clk.Add(time.Second)
 	wantKids(t, k, current)
 	wantKids(t, loadedKeys(t, s, clk), current)
 }
 
 func TestRotateDropsOldKeys(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	k := loadedKeys(t, s, clk)
 	first := signerID(t, k)
 	mustRotate(t, k, time.Minute)
 	second := signerID(t, k)
-	clk.Advance(2 * time.Minute)
+	clk.Add(2 * time.Minute)
 	mustRotate(t, k, time.Hour)
 	third := signerID(t, k)
 	wantKids(t, k, third, second)
@@ -61,7 +62,7 @@ func TestRotateDropsOldKeys(t *testing.T) {
 }
 
 func TestConcurrentRotate(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	first := signerID(t, loadedKeys(t, s, clk))
 	a, b := loadedKeys(t, s, clk), loadedKeys(t, s, clk)
 	var wg sync.WaitGroup
@@ -80,14 +81,14 @@ func TestConcurrentRotate(t *testing.T) {
 }
 
 func TestRotateWithoutKeySet(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	k := token.NewKeys(s, clk.Now)
 	mustRotate(t, k, time.Minute)
 	wantKids(t, loadedKeys(t, s, clk), signerID(t, k))
 }
 
 func TestRotateRefused(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	k := loadedKeys(t, s, clk)
 	if err := k.Rotate(testCtx(t), -time.Second); err == nil {
 		t.Error("Rotate accepted a negative keep time")
@@ -101,14 +102,14 @@ func TestRotateRefused(t *testing.T) {
 }
 
 func TestRotationReachesWatchers(t *testing.T) {
-	s, clk := openBolt(t), newClock()
+	s, clk := testkit.Bolt(t), newClock()
 	a, b := loadedKeys(t, s, clk), loadedKeys(t, s, clk)
 	watchKeys(t, s, b)
 	mustRotate(t, a, time.Minute)
 	want := signerID(t, a)
-	eventually(t, "the watcher to sign with the rotated key", func() bool {
+	testkit.Eventually(t, func() bool {
 		return signerID(t, b) == want
-	})
+	}, "the watcher to sign with the rotated key")
 }
 
 func mustRotate(t testing.TB, k *token.Keys, keepFor time.Duration) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -22,7 +23,7 @@ import (
 func TestVerifyRecipeRefuses(t *testing.T) {
 	clk := newClock()
 	priv := newP256(t)
-	k := token.NewKeys(openBolt(t), clk.Now)
+	k := token.NewKeys(testkit.Bolt(t), clk.Now)
 	if err := k.LoadPEM(writePEM(t, pkcs8PEM(t, priv))); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestVerifyRecipeRefuses(t *testing.T) {
 
 func TestVerifyRecipeExpiry(t *testing.T) {
 	clk := newClock()
-	k := loadedKeys(t, openBolt(t), clk)
+	k := loadedKeys(t, testkit.Bolt(t), clk)
 	raw, exp := mustToken(t, newMinter(t, k, clk), session(clk.Now()))
 	jwks, _ := k.JWKS()
 	at := func(when time.Time) func() time.Time { return func() time.Time { return when } }

@@ -9,6 +9,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // fillCompacted appends n realistic events a second apart to acme and
@@ -59,7 +60,7 @@ func TestBucketsReadBackExactly(t *testing.T) {
 	if len(fields) != 3+8 || buckets != 3 {
 		t.Fatalf("audit fields = %v, want three buckets and 8 events", fields)
 	}
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	got, err := s.Events(ctx(t), "acme", store.EventQuery{Limit: store.MaxPageSize})
 	if err != nil || len(got) != len(all) {
 		t.Fatalf("Events = %d, %v; want %d", len(got), err, len(all))
@@ -89,7 +90,7 @@ func TestBucketsTrimAndDamage(t *testing.T) {
 	srv := redistest.Start(t)
 	t0 := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
 	all := fillCompacted(t, srv, 200, t0)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	now := t0.Add(time.Hour)
 	l, err := s.LeaseRetention(ctx(t), "acme", "mover", now, time.Minute)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // TestRecordsStoredCompressed: a JSON record is stored deflated and reads
@@ -15,7 +16,7 @@ import (
 // damaged compressed record is an error, not a panic.
 func TestRecordsStoredCompressed(t *testing.T) {
 	srv := redistest.Start(t)
-	s, c := open(t, srv), srv.Client(t)
+	s, c := testkit.Redis(t, srv.URL()), srv.Client(t)
 	doc := []byte(`{"agent":{"sub":"248289761001","iss":"https://accounts.vendor.example","email":"bob@vendor.example"},"roles":["support"],"scopes":["read","write"],"site":"https://support.vendor.example"}`)
 	if err := s.PutRecord(ctx(t), "agent", "a", doc, time.Hour); err != nil {
 		t.Fatal(err)

@@ -8,11 +8,12 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestRecordTTLIsSetInRedis(t *testing.T) {
 	srv := redistest.Start(t)
-	s, raw := open(t, srv), srv.Client(t)
+	s, raw := testkit.Redis(t, srv.URL()), srv.Client(t)
 	const key = "lockbox:rec:login:x"
 	pttl := func() time.Duration {
 		t.Helper()
@@ -53,7 +54,7 @@ func TestRecordTTLIsSetInRedis(t *testing.T) {
 
 func TestShortRecordTTLIsNotDropped(t *testing.T) {
 	srv := redistest.Start(t)
-	s, raw := open(t, srv), srv.Client(t)
+	s, raw := testkit.Redis(t, srv.URL()), srv.Client(t)
 	if err := s.PutRecord(ctx(t), "login", "x", []byte("one"), time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestShortRecordTTLIsNotDropped(t *testing.T) {
 
 func TestBadRecordNames(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	cases := []struct{ name, kind, id string }{
 		{"empty kind", "", "x"},
 		{"empty id", "login", ""},

@@ -11,6 +11,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 var ops = store.Actor{ID: "ops:test"}
@@ -88,7 +89,7 @@ func TestUnreachableRedisFailsFast(t *testing.T) {
 
 func TestKeysCarryTheTenantHashTag(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	now := time.Now().UTC()
 	for _, tenant := range []string{"acme", "globex"} {
 		if _, err := s.PutGrant(ctx(t), grant(tenant, tenant+"-1", now, time.Hour)); err != nil {
@@ -123,7 +124,7 @@ func TestKeysCarryTheTenantHashTag(t *testing.T) {
 
 func TestActiveKeyTTL(t *testing.T) {
 	srv := redistest.Start(t)
-	s, raw := open(t, srv), srv.Client(t)
+	s, raw := testkit.Redis(t, srv.URL()), srv.Client(t)
 	now := time.Now().UTC()
 	if _, err := s.PutGrant(ctx(t), grant("acme", "g1", now, 2*time.Hour)); err != nil {
 		t.Fatal(err)
@@ -145,7 +146,7 @@ func TestActiveKeyTTL(t *testing.T) {
 
 func TestActiveKeyOfLongExpiredGrantKeepsGrace(t *testing.T) {
 	srv := redistest.Start(t)
-	s, raw := open(t, srv), srv.Client(t)
+	s, raw := testkit.Redis(t, srv.URL()), srv.Client(t)
 	created := time.Now().UTC().Add(-3 * time.Hour)
 	if _, err := s.PutGrant(ctx(t), grant("acme", "g1", created, time.Hour)); err != nil {
 		t.Fatal(err)
@@ -158,7 +159,7 @@ func TestActiveKeyOfLongExpiredGrantKeepsGrace(t *testing.T) {
 
 func TestWatchResyncsAfterRestart(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	changes := make(chan store.Change, 64)
 	wctx, cancel := context.WithCancel(ctx(t))
 	defer cancel()
@@ -170,7 +171,7 @@ func TestWatchResyncsAfterRestart(t *testing.T) {
 
 	// The feed works again after the resync.
 	g := grant("acme", "g1", time.Now().UTC(), time.Hour)
-	if _, err := open(t, srv).PutGrant(ctx(t), g); err != nil {
+	if _, err := testkit.Redis(t, srv.URL()).PutGrant(ctx(t), g); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, changes, store.Change{Kind: store.ChangeGrant, Tenant: "acme", ID: "g1"}, 5*time.Second)
@@ -193,7 +194,7 @@ func waitFor(t *testing.T, changes <-chan store.Change, want store.Change, withi
 
 func TestWatchEndsWithContextAndClose(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	raw := srv.Client(t)
 	wctx, cancel := context.WithCancel(ctx(t))
 	if err := s.Watch(wctx, func(store.Change) {}); err != nil {
@@ -209,29 +210,19 @@ func TestWatchEndsWithContextAndClose(t *testing.T) {
 		t.Fatalf("%d subscribers, want 2", n)
 	}
 	cancel()
-	eventually(t, func() bool { return subscribers() == 1 })
+	testkit.Eventually(t, func() bool { return subscribers() == 1 }, "the watch to subscribe")
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() bool { return subscribers() == 0 })
+	testkit.Eventually(t, func() bool { return subscribers() == 0 }, "Close to end the subscription")
 	if err := s.Watch(ctx(t), func(store.Change) {}); err == nil {
 		t.Fatal("Watch after Close succeeded")
 	}
 }
 
-func eventually(t *testing.T, ok func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !ok(); {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached within 5s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestStaleHeadCacheRelinks(t *testing.T) {
 	srv := redistest.Start(t)
-	a, b := open(t, srv), open(t, srv)
+	a, b := testkit.Redis(t, srv.URL()), testkit.Redis(t, srv.URL())
 	now := time.Now().UTC()
 	for i, s := range []*redisstore.Store{a, b, a, b, a} {
 		out, err := s.AppendEvents(ctx(t), "acme", store.Event{Type: "t", Time: now})
@@ -250,7 +241,7 @@ func TestStaleHeadCacheRelinks(t *testing.T) {
 
 func TestEventsSkipMissingSoVerifySeesTheGap(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	now := time.Now().UTC()
 	for range 4 {
 		if _, err := s.AppendEvents(ctx(t), "acme", store.Event{Type: "t", Time: now}); err != nil {
@@ -270,7 +261,7 @@ func TestEventsSkipMissingSoVerifySeesTheGap(t *testing.T) {
 
 func TestHistoryRejectsBadCursor(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	if _, err := s.PutGrant(ctx(t), grant("globex", "g1", time.Now().UTC(), time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +275,7 @@ func TestHistoryRejectsBadCursor(t *testing.T) {
 
 func TestDuplicateGrantID(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	now := time.Now().UTC()
 	g := grant("acme", "g1", now, time.Hour)
 	if _, err := s.PutGrant(ctx(t), g); err != nil {
@@ -305,7 +296,7 @@ func TestDuplicateGrantID(t *testing.T) {
 
 func TestBadTenantNames(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	for _, tenant := range []string{"", "a{b", "}x"} {
 		_, err := s.ActiveGrant(ctx(t), tenant)
 		if err == nil || errors.Is(err, store.ErrNotFound) {
@@ -331,7 +322,7 @@ func TestNewLeavesClientOpen(t *testing.T) {
 
 func TestDanglingActivePointer(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	srv.Client(t).Set(ctx(t), "lockbox:{acme}:active", "ghost", 0)
 	if _, err := s.ActiveGrant(ctx(t), "acme"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("ActiveGrant: err = %v, want ErrNotFound", err)

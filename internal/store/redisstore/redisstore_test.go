@@ -10,8 +10,8 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
 	"github.com/lockbox-gw/lockbox/internal/store/storetest"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // quietLogger drops go-redis's reconnect chatter, which the tests that
@@ -28,22 +28,11 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-// open returns a Store with a client of its own on srv.
-func open(t *testing.T, srv *redistest.Server) *redisstore.Store {
-	t.Helper()
-	s, err := redisstore.Open(srv.URL())
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
 // opener gives each suite case two clients on one freshly flushed server.
 func opener(srv *redistest.Server) storetest.Opener {
 	return func(t *testing.T) (store.Store, store.Store) {
 		srv.FlushAll(t)
-		return open(t, srv), open(t, srv)
+		return testkit.Redis(t, srv.URL()), testkit.Redis(t, srv.URL())
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // TestSessionStoredByEarlierVersion reads, touches and ends a session
@@ -15,7 +16,7 @@ import (
 // field doc), beside one stored the new way.
 func TestSessionStoredByEarlierVersion(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	c := srv.Client(t)
 	old := `{"id":"s_old","tenant":"acme","agent":{"sub":"1","iss":"https://idp.example"},"scopes":["read"],"started_at":"2026-12-06T09:00:00Z","ends_at":"2026-12-06T10:00:00Z","last_seen":"0001-01-01T00:00:00Z","requests":0,"refused":0}`
 	if err := c.HSet(ctx(t), "lockbox:{acme}:session:s_old", "doc", old, "last_seen", "1796547660000000", "requests", "7", "refused", "1").Err(); err != nil {

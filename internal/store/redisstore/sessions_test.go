@@ -10,6 +10,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func session(tenant, id string, started time.Time) store.Session {
@@ -23,7 +24,7 @@ func session(tenant, id string, started time.Time) store.Session {
 
 func TestSessionKeysCarryTheTenantHashTag(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	now := time.Now().UTC()
 	for _, tenant := range []string{"acme", "globex"} {
 		if err := s.PutSession(ctx(t), session(tenant, "s1", now)); err != nil {
@@ -56,7 +57,7 @@ func TestSessionKeysCarryTheTenantHashTag(t *testing.T) {
 
 func TestTouchSurvivesScriptFlush(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	now := time.Now().UTC().Truncate(time.Second)
 	if err := s.PutSession(ctx(t), session("acme", "s1", now)); err != nil {
 		t.Fatal(err)
@@ -88,7 +89,7 @@ func TestTouchSurvivesScriptFlush(t *testing.T) {
 
 func TestDuplicateSessionID(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	now := time.Now().UTC()
 	if err := s.PutSession(ctx(t), session("acme", "s1", now)); err != nil {
 		t.Fatal(err)
@@ -107,7 +108,7 @@ func TestDuplicateSessionID(t *testing.T) {
 
 func TestSessionCursorOfOtherTenant(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, srv)
+	s := testkit.Redis(t, srv.URL())
 	now := time.Now().UTC()
 	for i, id := range []string{"s1", "s2"} {
 		if err := s.PutSession(ctx(t), session("acme", id, now.Add(time.Duration(i)*time.Second))); err != nil {
