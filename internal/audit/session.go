@@ -9,6 +9,10 @@ import (
 // session ends with) includes every request this writer has seen. On
 // failure the activity is kept for the next flush.
 func (w *Writer) FlushSession(ctx context.Context, tenant, id string) error {
+	// A flush under way may have taken this session's activity and not
+	// written it yet: wait for it, so nothing is between the two.
+	w.flushing.Lock()
+	defer w.flushing.Unlock()
 	k := touchKey{tenant, id}
 	w.mu.Lock()
 	t, ok := w.touches[k]
