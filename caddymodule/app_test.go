@@ -273,7 +273,19 @@ func lockboxConfig(storageLine string) string {
 // loads a config without Lockbox when t ends, so the store is released.
 func startCaddy(t *testing.T, cfg string) {
 	t.Helper()
-	caddytest.NewTester(t).InitServer(cfg, "caddyfile")
+	// caddytest's load fails the test when the outgoing admin server of
+	// the previous load closes its connection unanswered (EOF): try again.
+	for try := 0; ; try++ {
+		tb := &retryTB{TB: t}
+		caddytest.NewTester(tb).InitServer(cfg, "caddyfile")
+		if !tb.failed {
+			break
+		}
+		if try == 2 {
+			t.Fatal("caddytest could not load the config (see above)")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if t.Failed() {
 		t.FailNow()
 	}
@@ -283,6 +295,17 @@ func startCaddy(t *testing.T, cfg string) {
 		}
 	})
 }
+
+// retryTB notes the failures caddytest reports instead of failing the
+// test, so startCaddy can try again.
+type retryTB struct {
+	testing.TB
+	failed bool
+}
+
+func (r *retryTB) Fail()                          { r.failed = true }
+func (r *retryTB) Errorf(format string, a ...any) { r.failed = true; r.TB.Logf(format, a...) }
+func (r *retryTB) Failed() bool                   { return r.failed || r.TB.Failed() }
 
 // loadCaddyfile posts cfg to /load, forcing a reload even if unchanged.
 func loadCaddyfile(t *testing.T, cfg string) (int, string) {
