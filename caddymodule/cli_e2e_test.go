@@ -25,6 +25,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/cli"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/testkit/outbuf"
 )
 
 // Bounds on the processes the end-to-end tests run.
@@ -162,7 +163,7 @@ type instance struct {
 	caddyfile string
 
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *outbuf.Buffer
 	exited chan struct{}
 }
 
@@ -201,7 +202,7 @@ func (s *instance) start() {
 // spawn runs `lockbox run` on the instance's Caddyfile in the background.
 func (s *instance) spawn() {
 	s.t.Helper()
-	s.out = &syncBuffer{}
+	s.out = &outbuf.Buffer{}
 	s.cmd = exec.Command(s.bin, "run", "--config", s.caddyfile)
 	s.cmd.Env = s.env
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
@@ -308,24 +309,6 @@ func wantContains(t *testing.T, out string, parts ...string) {
 			t.Errorf("output lacks %q:\n%s", p, out)
 		}
 	}
-}
-
-// syncBuffer collects a process's output while it runs.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // grantJSON is the part of a grant the tests look at.

@@ -14,14 +14,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/testkit/outbuf"
 )
 
 // demoProcess is a running `lockbox demo`.
 type demoProcess struct {
 	t       *testing.T
 	cmd     *exec.Cmd
-	out     *syncBuffer
-	stderr  *syncBuffer
+	out     *outbuf.Buffer
+	stderr  *outbuf.Buffer
 	exited  chan struct{}
 	console *url.URL // the URL the banner says to open
 	admin   string
@@ -43,7 +45,7 @@ func startDemo(t *testing.T, bin string, env []string, dir string) *demoProcess 
 // test's).
 func startDemoIn(t *testing.T, bin string, env []string, dir, cwd string) *demoProcess {
 	t.Helper()
-	d := &demoProcess{t: t, out: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	d := &demoProcess{t: t, out: &outbuf.Buffer{}, stderr: &outbuf.Buffer{}, exited: make(chan struct{})}
 	d.cmd = exec.Command(bin, "demo", "--data", dir)
 	d.cmd.Env, d.cmd.Dir = env, cwd
 	d.cmd.Stdout, d.cmd.Stderr = d.out, d.stderr

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/testkit/outbuf"
 )
 
 // TestAuditFollow runs `lockbox audit --follow --json` against a running
@@ -20,7 +22,7 @@ func TestAuditFollow(t *testing.T) {
 	s.ok("grant", "create", "--tenant", "acme", "--for", "1d", "--note", "before follow")
 
 	polled := firstAuditPoll(t, s.admin)
-	out := &syncBuffer{}
+	out := &outbuf.Buffer{}
 	cmd := exec.Command(bin, "audit", "--tenant", "acme", "--follow", "--json", "--address", polled.addr)
 	cmd.Env, cmd.Stdout, cmd.Stderr = s.env, out, out
 	if err := cmd.Start(); err != nil {

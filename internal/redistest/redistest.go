@@ -4,7 +4,6 @@
 package redistest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/lockbox-gw/lockbox/internal/testkit/outbuf"
 )
 
 const (
@@ -44,7 +45,7 @@ type Server struct {
 // process is one run of redis-server.
 type process struct {
 	cmd    *exec.Cmd
-	out    *lockedBuffer
+	out    *outbuf.Buffer
 	exited chan struct{}
 }
 
@@ -163,7 +164,7 @@ func (s *Server) FlushAll(t testing.TB) {
 
 // start launches redis-server on s.port and waits until it answers PING.
 func (s *Server) start() error {
-	out := &lockedBuffer{}
+	out := &outbuf.Buffer{}
 	cmd := exec.Command(s.bin,
 		"--bind", "127.0.0.1",
 		"--port", strconv.Itoa(s.port),
@@ -246,22 +247,4 @@ func freePort() (int, error) {
 		return 0, errors.New("listener has no TCP address")
 	}
 	return addr.Port, nil
-}
-
-// lockedBuffer collects the server's output while it runs.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

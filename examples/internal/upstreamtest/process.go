@@ -1,32 +1,14 @@
 package upstreamtest
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
+
+	"github.com/lockbox-gw/lockbox/internal/testkit/outbuf"
 )
-
-// lockedBuffer keeps a process's output for the test's log.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // StartApp runs an example app, interpreter script, in dir with the
 // issuer, audience and a listen address of its own in its environment,
@@ -44,7 +26,7 @@ func StartApp(t *testing.T, dir, issuer, audience, interpreter, script string) s
 	cmd := exec.Command(interpreter, script)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "LOCKBOX_ISSUER="+issuer, "LOCKBOX_AUDIENCE="+audience, "LISTEN="+addr)
-	out := &lockedBuffer{}
+	out := &outbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", name, err)
