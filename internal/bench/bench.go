@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // bench is everything one benchmark run starts; close stops it all.
@@ -30,7 +31,12 @@ type bench struct {
 	// agentSent counts the agent requests that completed: the path check
 	// and every agent run, warm-up included.
 	agentSent int64
-	closers   []func()
+	// redis is the redis-server process, for its CPU time.
+	redis *process
+	// profileDir, when set, receives a CPU profile of the Lockbox
+	// gateway for each of its scenarios, taken in the first round.
+	profileDir string
+	closers    []func()
 }
 
 // say prints a progress line.
@@ -99,6 +105,7 @@ func (b *bench) startBackends(ctx context.Context) (redisURL, upstreamAddr strin
 		return "", "", err
 	}
 	b.onClose(redisProc.stop)
+	b.redis = redisProc
 	return redisURL, up.addr, nil
 }
 
@@ -171,7 +178,7 @@ func (b *bench) measure(ctx context.Context, o options) (map[string][]wrkResult,
 	runs := map[string][]wrkResult{}
 	for round := range o.rounds {
 		for _, sc := range roundOrder(scenarios, round) {
-			r, err := b.runScenario(ctx, sc, o.load)
+			r, err := b.runMeasured(ctx, sc, o.load, round == 0)
 			if err != nil {
 				return nil, err
 			}
@@ -180,6 +187,47 @@ func (b *bench) measure(ctx context.Context, o options) (map[string][]wrkResult,
 		}
 	}
 	return runs, nil
+}
+
+// server is the gateway a scenario's load goes to.
+func (b *bench) server(sc scenario) *gateway {
+	switch sc.name {
+	case bareScenario.name:
+		return b.bare
+	case headersScenario.name:
+		return b.headers
+	}
+	return b.lockbox
+}
+
+// runMeasured runs sc once and adds the CPU its gateway and redis-server
+// used per request; with profiling on, the first round of a Lockbox
+// scenario also saves the gateway's CPU profile.
+func (b *bench) runMeasured(ctx context.Context, sc scenario, l load, first bool) (wrkResult, error) {
+	g := b.server(sc)
+	profile := make(chan error, 1)
+	if b.profileDir != "" && first && g == b.lockbox {
+		name := strings.ReplaceAll(strings.ReplaceAll(sc.name, ",", ""), " ", "-")
+		go func() { profile <- b.profileCPU(ctx, b.profileDir, name, l.duration) }()
+	} else {
+		profile <- nil
+	}
+	url, header := b.target(sc)
+	before := b.sampleCPU(g)
+	r, err := runWrk(ctx, l, url, header)
+	after := b.sampleCPU(g)
+	if perr := <-profile; err == nil && perr != nil {
+		err = perr
+	}
+	if err != nil {
+		return r, err
+	}
+	r.GatewayCPU, r.RedisCPU = perRequest(before, after, r.Requests)
+	if sc != agentScenario {
+		return r, nil
+	}
+	b.agentSent += r.Requests
+	return r, b.audit.settle(ctx, b.agentSent)
 }
 
 // runScenario runs wrk once for sc; after an agent run it counts the

@@ -123,10 +123,11 @@ func median(rs []wrkResult, f func(wrkResult) float64) float64 {
 // shows.
 func writeRuns(w io.Writer, scs []scenario, runs map[string][]wrkResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\tround\treq/s\tp50\tp99\t")
+	fmt.Fprintln(tw, "scenario\tround\treq/s\tp50\tp99\tgateway CPU/req\tredis CPU/req\t")
 	for _, sc := range scs {
 		for i, r := range runs[sc.name] {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t\n", sc.name, i+1, formatCount(r.RPS), formatLatency(r.P50), formatLatency(r.P99))
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", sc.name, i+1, formatCount(r.RPS), formatLatency(r.P50), formatLatency(r.P99),
+				formatCPU(r.GatewayCPU), formatCPU(r.RedisCPU))
 		}
 	}
 	_ = tw.Flush()
@@ -173,6 +174,11 @@ func formatCount(rps float64) string {
 	return b.String()
 }
 
+// formatCPU prints CPU time per request in µs, one decimal.
+func formatCPU(d time.Duration) string {
+	return fmt.Sprintf("%.1fµs", float64(d)/float64(time.Microsecond))
+}
+
 // formatLatency prints a latency in µs below a millisecond, else in ms.
 func formatLatency(d time.Duration) string {
 	if d < time.Millisecond {
@@ -192,6 +198,7 @@ func writeReport(w io.Writer, o options, runs map[string][]wrkResult, check audi
 	}
 	fmt.Fprintf(w, "%d rounds, scenarios interleaved in rotating order, %s; upstream answers %d bytes.\n", o.rounds, warm, bodySize)
 	fmt.Fprintln(w, "Rates and latencies are medians over the rounds; \"vs bare\" is the median of the per-round ratios.")
+	fmt.Fprintln(w, "CPU/req is the CPU time (user and system) the gateway serving the run, and redis-server, used per completed request.")
 	fmt.Fprintln(w)
 	writeRuns(w, scenarios, runs)
 	fmt.Fprintln(w, "\nMedians:")

@@ -38,6 +38,9 @@ type wrkResult struct {
 	Non2xx int64
 	// SocketErrors counts connect, read, write and timeout errors.
 	SocketErrors int64
+	// GatewayCPU and RedisCPU are the CPU time the gateway serving the
+	// run and redis-server used per request.
+	GatewayCPU, RedisCPU time.Duration
 }
 
 var (

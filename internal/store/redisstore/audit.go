@@ -66,6 +66,7 @@ func (s *Store) appendLocked(ctx context.Context, tenant string, events []store.
 		res, err := s.tryAppend(ctx, k, appendArgs(cur.raw, string(nextRaw), linked, encoded))
 		if err != nil {
 			s.heads.forget(tenant) // the write may or may not have happened
+			s.tails.forget(tenant)
 			return nil, err
 		}
 		switch {
@@ -80,6 +81,9 @@ func (s *Store) appendLocked(ctx context.Context, tenant string, events []store.
 		// script succeeded and go-redis retried it after losing the reply.
 		case !res.conflict || res.head == string(nextRaw):
 			s.heads.put(tenant, cachedHead{head: next, raw: string(nextRaw)})
+			if len(linked) > 0 {
+				s.tails.record(tenant, linked[0].Seq, encoded)
+			}
 			s.compactLater(tenant, cur.head.Seq, next.Seq)
 			if res.conflict {
 				return linked, s.syncReplicas(ctx, k)

@@ -24,6 +24,7 @@ type Store struct {
 
 	locks    tenantLocks
 	heads    headCache
+	tails    tails     // the events this Store appended last, for compaction
 	local    localFeed // changes this Store makes, for its own watchers
 	replicas replicaWait
 

@@ -1,0 +1,64 @@
+package redisstore
+
+import (
+	"fmt"
+	"testing"
+)
+
+// lines returns the stored JSON of seqs first..last, as record takes it.
+func lines(first, last int64) [][]byte {
+	var out [][]byte
+	for seq := first; seq <= last; seq++ {
+		out = append(out, fmt.Appendf(nil, `{"seq":%d}`, seq))
+	}
+	return out
+}
+
+// TestTailsKeepOnlyWhatABucketNeeds checks a bucket is handed out only
+// when this Store appended all of it, in one run, and what is kept stays
+// bounded.
+func TestTailsKeepOnlyWhatABucketNeeds(t *testing.T) {
+	var ts tails
+	ts.record("acme", 1, lines(1, 40))
+	if got := ts.take("acme", 0); got != nil {
+		t.Fatalf("bucket 0 handed out with 40 of 64 events")
+	}
+	ts.record("acme", 41, lines(41, 70))
+	got := ts.take("acme", 0)
+	if len(got) != bucketSize || string(got[0]) != `{"seq":1}` || string(got[63]) != `{"seq":64}` {
+		t.Fatalf("bucket 0 = %d lines from %s", len(got), got[0])
+	}
+	if !ts.isDone("acme", 0) || ts.isDone("acme", 1) {
+		t.Fatal("bucket 0 should count as compacting, bucket 1 not")
+	}
+	if ts.take("acme", 0) != nil {
+		t.Fatal("bucket 0 handed out twice")
+	}
+	ts.failed("acme", 0)
+	if ts.isDone("acme", 0) {
+		t.Fatal("a failed bucket should be tried again")
+	}
+
+	// Another instance appended 71-80: the run restarts at 81, and bucket
+	// 1 (65-128) must be read back from Redis.
+	ts.record("acme", 81, lines(81, 130))
+	if ts.take("acme", 1) != nil {
+		t.Fatal("bucket 1 handed out though this Store missed 71-80")
+	}
+
+	// Skipped compactions leave at most two buckets of lines behind.
+	ts.record("big", 1, lines(1, 5*bucketSize))
+	if n := len(ts.m["big"].lines); n != 2*bucketSize {
+		t.Fatalf("kept %d lines, want %d", n, 2*bucketSize)
+	}
+	if got := ts.take("big", 4); len(got) != bucketSize || string(got[0]) != fmt.Sprintf(`{"seq":%d}`, 4*bucketSize+1) {
+		t.Fatalf("last bucket = %d lines", len(got))
+	}
+
+	for i := range 2 * maxTails {
+		ts.record(fmt.Sprintf("t%d", i), 1, lines(1, 1))
+	}
+	if len(ts.m) > maxTails {
+		t.Fatalf("%d tenants kept, want at most %d", len(ts.m), maxTails)
+	}
+}
