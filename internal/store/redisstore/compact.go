@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
-	"crypto/sha1"
 	_ "embed"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,15 +92,18 @@ func (s *Store) compactBucket(ctx context.Context, tenant string, b int64) error
 	joined := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(joined)
 	joined.Reset()
-	if lines := s.tails.take(tenant, b); lines != nil {
-		for i, line := range lines {
-			if i > 0 {
-				joined.WriteByte('\n')
-			}
-			joined.Write(line)
+	lines := s.tails.take(tenant, b)
+	if lines == nil {
+		var err error
+		if lines, err = s.readBucket(ctx, k, first); lines == nil || err != nil {
+			return err
 		}
-	} else if ok, err := s.readBucket(ctx, k, first, joined); !ok || err != nil {
-		return err
+	}
+	for i, line := range lines {
+		if i > 0 {
+			joined.WriteByte('\n')
+		}
+		joined.Write(line)
 	}
 	blob := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(blob)
@@ -111,9 +112,9 @@ func (s *Store) compactBucket(ctx context.Context, tenant string, b int64) error
 		s.tails.failed(tenant, b)
 		return err
 	}
-	sum := sha1.Sum(joined.Bytes())
+	last := rawArg(lines[len(lines)-1])
 	res, err := compactScript.Run(ctx, s.c, []string{k.audit()},
-		first, bucketSize, hex.EncodeToString(sum[:]), bucketField(b), blob.Bytes()).Text()
+		first, bucketSize, &last, bucketField(b), blob.Bytes()).Text()
 	if err == nil && res == "ok" {
 		s.tails.done(tenant, b)
 	} else {
@@ -122,29 +123,27 @@ func (s *Store) compactBucket(ctx context.Context, tenant string, b int64) error
 	return err
 }
 
-// readBucket writes the stored events of the bucket starting at seq first
-// into joined, one per line; false if any of them is not stored alone
-// (compacted, trimmed, or not all written yet).
-func (s *Store) readBucket(ctx context.Context, k tenantKeys, first int64, joined *bytes.Buffer) (bool, error) {
+// readBucket reads the stored events of the bucket starting at seq
+// first; nil if any of them is not stored alone (compacted, trimmed, or
+// not all written yet).
+func (s *Store) readBucket(ctx context.Context, k tenantKeys, first int64) ([][]byte, error) {
 	fields := make([]string, bucketSize)
 	for i := range fields {
 		fields[i] = strconv.FormatInt(first+int64(i), 10)
 	}
 	vals, err := s.c.HMGet(ctx, k.audit(), fields...).Result()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
+	lines := make([][]byte, len(vals))
 	for i, v := range vals {
 		raw, ok := v.(string)
 		if !ok {
-			return false, nil
+			return nil, nil
 		}
-		if i > 0 {
-			joined.WriteByte('\n')
-		}
-		joined.WriteString(raw)
+		lines[i] = []byte(raw)
 	}
-	return true, nil
+	return lines, nil
 }
 
 // Buckets are deflated at BestSpeed: on event JSON it costs a sixth of

@@ -1,8 +1,12 @@
 package redisstore
 
 import (
+	"context"
 	"fmt"
+	"strconv"
 	"testing"
+
+	"github.com/lockbox-gw/lockbox/internal/redistest"
 )
 
 // lines returns the stored JSON of seqs first..last, as record takes it.
@@ -60,5 +64,46 @@ func TestTailsKeepOnlyWhatABucketNeeds(t *testing.T) {
 	}
 	if len(ts.m) > maxTails {
 		t.Fatalf("%d tenants kept, want at most %d", len(ts.m), maxTails)
+	}
+}
+
+// TestCompactScriptRefusesChangedBuckets runs the compaction script on a
+// bucket whose first event was trimmed, and on one whose last event is
+// not the one compacted (a chain deleted and written again): both are
+// left as they are; only the bucket as compacted is replaced.
+func TestCompactScriptRefusesChangedBuckets(t *testing.T) {
+	c := redistest.Start(t).Client(t)
+	ctx := context.Background()
+	fill := func() {
+		c.Del(ctx, "audit")
+		for i, l := range lines(1, bucketSize) {
+			c.HSet(ctx, "audit", strconv.Itoa(i+1), l)
+		}
+	}
+	last := rawArg(lines(bucketSize, bucketSize)[0])
+	run := func(lastArg any) string {
+		res, err := compactScript.Run(ctx, c, []string{"audit"}, 1, bucketSize, lastArg, "b0", "blob").Text()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	fill()
+	c.HDel(ctx, "audit", "1")
+	if got := run(&last); got != "changed" {
+		t.Fatalf("trimmed bucket: %s, want changed", got)
+	}
+	fill()
+	if got := run(`{"seq":64,"other":true}`); got != "changed" {
+		t.Fatalf("other last event: %s, want changed", got)
+	}
+	if n := c.HLen(ctx, "audit").Val(); n != bucketSize {
+		t.Fatalf("%d fields after refusals, want %d", n, bucketSize)
+	}
+	if got := run(&last); got != "ok" {
+		t.Fatalf("bucket as compacted: %s, want ok", got)
+	}
+	if keys := c.HKeys(ctx, "audit").Val(); len(keys) != 1 || keys[0] != "b0" {
+		t.Fatalf("fields = %v, want [b0]", keys)
 	}
 }
