@@ -67,13 +67,16 @@ type Config struct {
 	// Archive is the directory audit events move to; "" keeps them all.
 	Archive string
 	// Retention is how long events stay in the store with Archive;
-	// default 90d. KeepAll ("off") moves nothing.
+	// default 90d.
 	Retention time.Duration
-	KeepAll   bool
+	// KeepAll ("off") moves nothing, even with Archive.
+	KeepAll bool
 
-	// Logger logs for this config; SharedLogger for the parts pooled
-	// across reloads (named audit, notify, feed under it). Default: none.
-	Logger, SharedLogger *zap.Logger
+	// Logger logs for this config. Default: none.
+	Logger *zap.Logger
+	// SharedLogger logs for the parts pooled across reloads (named
+	// audit, notify and feed under it). Default: none.
+	SharedLogger *zap.Logger
 }
 
 // Audit are the audit words.
@@ -89,24 +92,33 @@ type Audit struct {
 
 // Webhook is a receiver of every support-access event.
 type Webhook struct {
-	URL    string
+	// URL receives the POST requests: absolute http or https.
+	URL string
+	// Secret signs them: "whsec_" and base64.
 	Secret string
 }
 
 // SMTP is the server that emails tenant admins.
 type SMTP struct {
-	Address  string
+	// Address is host:port; without a port it follows TLS.
+	Address string
+	// Username and Password log in with SMTP AUTH; both or neither.
 	Username string
 	Password string
-	From     string
-	TLS      string
+	// From is the sender. Required.
+	From string
+	// TLS is "starttls" (default), "tls" or "none" (loopback only).
+	TLS string
 }
 
 // RateLimit are the rates, "<events>/<period>"; "" takes the default.
 type RateLimit struct {
+	// APIFailures are the failed API key attempts per client address.
 	APIFailures string
-	Login       string
-	Requests    string
+	// Login are the agent logins per client address.
+	Login string
+	// Requests are the access requests per agent.
+	Requests string
 }
 
 // Validate checks c without touching the disk or the network.
