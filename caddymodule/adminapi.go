@@ -61,7 +61,7 @@ func (a *adminAPI) Provision(ctx caddy.Context) error {
 func opsOptions(app *App, logger *zap.Logger) []opsapi.Option {
 	return []opsapi.Option{
 		opsapi.WithLogger(logger),
-		opsapi.WithKeys(app.Keys(), app.keyRetention),
+		opsapi.WithKeys(app.Keys(), app.KeyRetention),
 		opsapi.WithAdmins(app.Admins()),
 		opsapi.WithLinks(app.Links(), opsapi.LinkSettings{
 			PublicURL: app.PublicURL,
@@ -71,7 +71,7 @@ func opsOptions(app *App, logger *zap.Logger) []opsapi.Option {
 			Areas:     app.LinkAreas,
 		}),
 		opsapi.WithNotifier(app.Notifier()),
-		opsapi.WithRequests(app.requests),
+		opsapi.WithRequests(app.AccessRequests()),
 		opsapi.WithAreas(app.SiteAreas),
 		opsapi.WithRetention(app.RetentionStatus),
 	}

@@ -6,26 +6,10 @@ package caddymodule
 
 import (
 	"errors"
-	"fmt"
-	"sync"
-	"time"
-
-	"go.uber.org/zap"
 
 	"github.com/caddyserver/caddy/v2"
 
-	"github.com/lockbox-gw/lockbox/internal/adminlink"
-	"github.com/lockbox-gw/lockbox/internal/admins"
-	"github.com/lockbox-gw/lockbox/internal/audit"
-	"github.com/lockbox-gw/lockbox/internal/feed"
-	"github.com/lockbox-gw/lockbox/internal/grant"
-	"github.com/lockbox-gw/lockbox/internal/health"
-	"github.com/lockbox-gw/lockbox/internal/notify"
-	"github.com/lockbox-gw/lockbox/internal/ratelimit"
-	"github.com/lockbox-gw/lockbox/internal/request"
-	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/sweep"
-	"github.com/lockbox-gw/lockbox/internal/token"
+	"github.com/lockbox-gw/lockbox/internal/instance"
 )
 
 func init() {
@@ -108,35 +92,8 @@ type App struct {
 
 	AuditArchiving
 
-	storage  Storage     // resolved: defaults applied, placeholders replaced
-	rawStore store.Store // the store as opened
-	store    store.Store // rawStore, publishing appended events
-	grants   *grant.Service
-	requests *request.Service // the app's own, without a site's areas: sweeps
-	audit    *audit.Writer
-	keys     *token.Keys
-	feed     *siteFeed // the store's change feed, once a site follows it
-	key      poolKey
-	held     bool
-	logger   *zap.Logger
-
-	access       accessSettings // resolved tenant admin settings
-	admins       *admins.Registry
-	links        *adminlink.Links
-	sessions     *adminlink.Sessions
-	notifier     *notify.Notifier
-	stopNotifier func()
-	publisher    *currentNotifier // per store, shared across reloads
-	sites        *firstSite       // where admin links point without public_url
-
-	tokenTTL *longest    // the longest token lifetime of the sites
-	bg       *background // loops from Start until Stop
-	sweeper  *sweep.Sweeper
-	limits   *ratelimit.Limits
-
-	sessionMax *longest          // the longest session of the sites, for metrics
-	health     *health.Checker   // GET /lockbox/health
-	ready      *health.Readiness // <prefix>/ready of every site
+	// The running app, set by Provision; its accessors are the app's.
+	*instance.Instance
 }
 
 // CaddyModule returns the Caddy module information.
@@ -147,211 +104,62 @@ func (App) CaddyModule() caddy.ModuleInfo {
 	}
 }
 
-// Provision resolves placeholders in the settings and opens the store and
-// its audit writer, or reuses those a previous config opened, then sets up
-// the signing keys and the tenant admin parts. Caddy validates only after
-// provisioning, so Provision validates before opening anything. A failed
-// Provision holds nothing.
+// Provision replaces the placeholders in the settings and opens the
+// app: the store and its audit writer, or those a previous config
+// opened, the signing keys and the tenant admin parts. Caddy validates
+// only after provisioning, so the app is validated before anything is
+// opened. A failed Provision holds nothing.
 func (a *App) Provision(ctx caddy.Context) error {
-	a.logger = ctx.Logger()
-	a.tokenTTL, a.sessionMax, a.bg, a.sites = new(longest), new(longest), new(background), new(firstSite)
-	repl := caddy.NewReplacer()
-	a.storage = defaultStorage()
-	if a.Storage != nil {
-		a.storage = a.Storage.resolve(repl)
-	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	access, err := a.resolveAccess(repl)
+	cfg, err := a.config(caddy.NewReplacer())
 	if err != nil {
 		return err
 	}
-	limits, err := a.RateLimit.config()
+	cfg.Logger, cfg.SharedLogger = ctx.Logger(), caddy.Log().Named("lockbox")
+	inst, err := instance.New(cfg)
 	if err != nil {
 		return err
 	}
-	a.limits = ratelimit.New(limits)
-	a.access = access
-	if err := a.provisionStore(); err != nil {
-		return err
-	}
-	if err := errors.Join(a.checkStoreReachable(), a.provisionKeys(), a.provisionAccess(), a.provisionRetention(), a.registerMetrics(ctx)); err != nil {
-		return errors.Join(err, a.Cleanup())
-	}
-	a.provisionHealth()
-	return nil
-}
-
-// provisionStore opens the store, or takes the one a previous config
-// opened, and wraps it so appended events are published as
-// notifications; the audit writer appends through the same wrapper.
-func (a *App) provisionStore() error {
-	key, err := a.storage.key()
-	if err != nil {
-		return err
-	}
-	if key.backend == BackendRedis && a.AuditReplicas > 0 {
-		key.replicas, key.replicaWait = a.AuditReplicas, a.replicaWait()
-	}
-	st, reused, err := acquireStore(key)
-	if err != nil {
-		return err
-	}
-	a.rawStore, a.key, a.held = st, key, true
-	pp := acquirePublisher(key, st)
-	a.store, a.publisher = pp.store, pp.pub
-	a.grants = grant.New(a.store, nil)
-	a.audit = acquireWriter(key, a.store)
-	a.feed = &siteFeed{key: key, st: a.store}
-	a.logger.Info("lockbox store ready",
-		zap.String("backend", key.backend),
-		zap.String("where", key.where()),
-		zap.Bool("reused", reused))
-	return nil
-}
-
-// provisionAccess builds what the sites share for tenant admins: the
-// admin registry, signed links and admin sessions, and the notifier.
-func (a *App) provisionAccess() error {
-	a.admins = admins.New(a.store, nil)
-	a.links = adminlink.NewLinks(a.store, nil)
-	if err := a.useLinkKeyFile(); err != nil {
-		return err
-	}
-	a.sessions = adminlink.NewSessions(a.store, a.links, 0, nil)
-	n, err := a.newNotifier()
-	if err != nil {
-		return err
-	}
-	a.notifier = n
-	a.publisher.useFirst(n)
-	if a.requests, err = a.Requests(nil); err != nil {
-		return err
-	}
-	a.sweeper = &sweep.Sweeper{Grants: a.grants, Publisher: n, Requests: a.requests, Logger: a.logger}
-	return nil
-}
-
-// provisionKeys sets up the signing keys: those kept in the store, loaded
-// on first use, or the one in SigningKeyFile.
-func (a *App) provisionKeys() error {
-	a.keys = token.NewKeys(a.store, nil)
-	path := caddy.NewReplacer().ReplaceKnown(a.SigningKeyFile, "")
-	if a.SigningKeyFile == "" {
-		return nil
-	}
-	if path == "" {
-		return errors.New("signing_key_file is empty once placeholders are replaced (is its environment variable set?)")
-	}
-	if err := a.keys.LoadPEM(path); err != nil {
-		return fmt.Errorf("loading signing key: %v", err)
+	a.Instance = inst
+	if err := errors.Join(a.checkStoreReachable(), a.registerMetrics(ctx)); err != nil {
+		a.Instance = nil
+		return errors.Join(err, inst.Close())
 	}
 	return nil
 }
 
-// Validate checks the storage settings, with placeholders resolved.
+// Validate checks the settings, with placeholders replaced.
 func (a *App) Validate() error {
-	if err := a.storage.validate(); err != nil {
+	cfg, err := a.config(caddy.NewReplacer())
+	if err != nil {
 		return err
 	}
-	return a.auditSettings.validate(a.storage)
+	return cfg.Validate()
 }
 
 // Start starts the app's background work: sending notifications,
 // recording grant expiries and warning of grants about to expire, and
 // loading the signing keys ahead of the first request.
 func (a *App) Start() error {
-	a.startNotifier()
-	a.startRetention()
-	a.bg.start(a.sweeper.Run)
-	if a.SigningKeyFile == "" {
-		a.bg.start(a.warmKeys)
-	}
+	a.Instance.Start()
 	return nil
 }
 
-// Stop stops the background work and the notifier's deliveries, which
-// any worker sends later. The store and the audit writer stay open until
-// Cleanup, because the next config may still be using them and requests
-// of this one may still be finishing.
+// Stop stops the background work and the notifier's deliveries. The
+// store and the audit writer stay open until Cleanup, because the next
+// config may still be using them and requests of this one may still be
+// finishing.
 func (a *App) Stop() error {
-	a.bg.stop()
-	if a.stopNotifier != nil {
-		a.stopNotifier()
-		a.stopNotifier = nil
-	}
+	a.Instance.Stop()
 	return nil
 }
 
 // Cleanup releases the audit writer and the store; the last config using
 // them flushes pending audit events and closes the store.
 func (a *App) Cleanup() error {
-	if !a.held {
+	if a.Instance == nil {
 		return nil
 	}
-	a.held = false
-	werr := releaseWriter(a.key)
-	ferr := a.feed.release()
-	perr := releasePublisher(a.key)
-	return errors.Join(werr, ferr, perr, releaseStore(a.key))
-}
-
-// Store returns the store the app opened, which publishes the events
-// appended to it as notifications.
-func (a *App) Store() store.Store { return a.store }
-
-// Feed returns the store's change feed, which every site follows.
-func (a *App) Feed() *feed.Feed { return a.feed.get() }
-
-// Grants returns the grant service over the app's store.
-func (a *App) Grants() *grant.Service { return a.grants }
-
-// Audit returns the audit writer every site records events with.
-func (a *App) Audit() *audit.Writer { return a.audit }
-
-// AuditBuffered reports whether agent requests go on before their audit
-// events are durable (audit buffered).
-func (a *App) AuditBuffered() bool { return a.auditBuffered() }
-
-// Keys returns the signing keys of impersonation tokens.
-func (a *App) Keys() *token.Keys { return a.keys }
-
-// useTokenTTL notes the token lifetime of a site, so a key rotation keeps
-// the previous key published as long as its tokens may live.
-func (a *App) useTokenTTL(d time.Duration) { a.tokenTTL.note(d) }
-
-// rotationMargin is added to the longest token lifetime when a rotated
-// key is retired, for clock skew and tokens minted just before rotating.
-const rotationMargin = time.Minute
-
-// keyRetention is how long a key retired by a rotation stays published:
-// the longest token lifetime in use (token.DefaultTTL when no site says)
-// plus a margin.
-func (a *App) keyRetention() time.Duration {
-	ttl := a.tokenTTL.get()
-	if ttl <= 0 {
-		ttl = token.DefaultTTL
-	}
-	return ttl + rotationMargin
-}
-
-// longest keeps the longest of the durations noted.
-type longest struct {
-	mu sync.Mutex
-	d  time.Duration
-}
-
-func (l *longest) note(d time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.d = max(l.d, d)
-}
-
-func (l *longest) get() time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.d
+	return a.Instance.Close()
 }
 
 // Interface guards

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -50,145 +49,39 @@ func TestSigningKeyFromFile(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = app.Cleanup() })
 
-	key, err := app.Keys().Signer()
-	if err != nil || key.ID == "" {
-		t.Fatalf("signer = %+v, %v", key, err)
-	}
 	if err := app.Keys().Rotate(context.Background(), time.Minute); !errors.Is(err, token.ErrFixedKey) {
 		t.Fatalf("rotating a key from a file: %v; want ErrFixedKey", err)
 	}
 }
 
-func TestSigningKeyFileErrors(t *testing.T) {
+// TestPlaceholdersLeftEmpty: a word whose placeholder leaves it empty is
+// refused, naming the word, not taken as unset.
+func TestPlaceholdersLeftEmpty(t *testing.T) {
 	t.Setenv("LOCKBOX_TEST_EMPTY", "")
-	garbage := filepath.Join(t.TempDir(), "garbage.pem")
-	if err := os.WriteFile(garbage, []byte("not a key"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	const empty = "{env.LOCKBOX_TEST_EMPTY}"
 	tests := []struct {
 		name string
-		file string
+		app  App
 		want string
 	}{
-		{name: "missing file", file: filepath.Join(t.TempDir(), "none.pem"), want: "loading signing key: read signing key file"},
-		{name: "not a key", file: garbage, want: "no PEM-encoded private key found"},
-		{name: "empty variable", file: "{env.LOCKBOX_TEST_EMPTY}", want: "signing_key_file is empty once placeholders are replaced"},
+		{name: "signing key file", app: App{SigningKeyFile: empty}, want: "signing_key_file is empty once placeholders are replaced"},
+		{name: "link key file", app: App{LinkKeyFile: empty}, want: "link_key_file is empty once placeholders are replaced"},
+		{name: "audit archive", app: App{AuditArchiving: AuditArchiving{AuditArchive: empty}}, want: "audit_archive is empty once placeholders are replaced"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, path := boltStorage(t)
-			app := &App{Storage: s, SigningKeyFile: tt.file}
+			app := tt.app
+			app.Storage = s
 			err := app.Provision(testContext(t))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				_ = app.Cleanup()
 				t.Fatalf("error = %v; want it to contain %q", err, tt.want)
 			}
-			if app.held {
+			if app.Instance != nil {
 				t.Error("a failed Provision kept the store")
 			}
 			assertBoltFree(t, path)
 		})
-	}
-}
-
-func TestKeysLoadFromStoreAtStart(t *testing.T) {
-	s, _ := boltStorage(t)
-	app := provisioned(t, s)
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if _, err := app.Store().GetRecord(context.Background(), "keys", "signing"); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("signing keys not stored after Start")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if err := app.Stop(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestAuditWriterSharedAcrossReloads is a reload: the old config's
-// requests may still record after the new config took over, and events
-// are flushed when the last config lets go.
-func TestAuditWriterSharedAcrossReloads(t *testing.T) {
-	s, path := boltStorage(t)
-	oldCfg := provisioned(t, s)
-	newCfg := provisioned(t, &Storage{Backend: BackendBolt, Path: path})
-	if oldCfg.Audit() != newCfg.Audit() {
-		t.Fatal("two configs on one store got different audit writers")
-	}
-	record := func(app *App, typ string) {
-		t.Helper()
-		if err := app.Audit().Record(context.Background(), "acme", store.Event{Type: typ}, nil); err != nil {
-			t.Fatalf("record %s: %v", typ, err)
-		}
-	}
-	record(oldCfg, "test.before")
-	if err := oldCfg.Cleanup(); err != nil {
-		t.Fatal(err)
-	}
-	record(oldCfg, "test.old-request-finishing")
-	record(newCfg, "test.after")
-	if err := newCfg.Cleanup(); err != nil {
-		t.Fatal(err)
-	}
-
-	st := assertBoltFree(t, path)
-	events, err := st.Events(context.Background(), "acme", store.EventQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var types []string
-	for _, e := range events {
-		types = append(types, e.Type)
-	}
-	if got := strings.Join(types, " "); got != "test.before test.old-request-finishing test.after" {
-		t.Fatalf("events %q", got)
-	}
-}
-
-func TestSweepRecordsExpiries(t *testing.T) {
-	s, _ := boltStorage(t)
-	app := provisioned(t, s)
-	past := time.Now().Add(-time.Hour).UTC()
-	g := store.Grant{ID: "g_old", Tenant: "acme", Scopes: []string{"read"}, CreatedBy: store.Actor{ID: "ops:test"},
-		CreatedAt: past.Add(-time.Hour), ExpiresAt: &past}
-	if _, err := app.Store().PutGrant(context.Background(), g); err != nil {
-		t.Fatal(err)
-	}
-	app.sweeper.Every = 10 * time.Millisecond
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = app.Stop() })
-
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got, err := app.Store().GetGrant(context.Background(), "acme", g.ID)
-		if err == nil && got.EndReason == store.EndExpired {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("expiry not recorded by the sweep: %+v, %v", got, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func TestKeyRetention(t *testing.T) {
-	s, _ := boltStorage(t)
-	app := provisioned(t, s)
-	if got := app.keyRetention(); got != 6*time.Minute {
-		t.Fatalf("retention without sites = %v; want the default 5m plus 1m", got)
-	}
-	app.useTokenTTL(10 * time.Minute)
-	app.useTokenTTL(2 * time.Minute)
-	if got := app.keyRetention(); got != 11*time.Minute {
-		t.Fatalf("retention = %v; want the longest lifetime 10m plus 1m", got)
 	}
 }

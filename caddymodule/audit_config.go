@@ -1,28 +1,18 @@
 package caddymodule
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/instance"
 )
 
 // Audit modes.
 const (
-	AuditStrict   = "strict"
-	AuditBuffered = "buffered"
-)
-
-// Bounds of audit_replicas.
-const (
-	maxAuditReplicas        = 16
-	defaultAuditReplicaWait = 500 * time.Millisecond
-	defaultRedisReadTimeout = 2 * time.Second // redisstore's, when the URL sets none
+	AuditStrict   = instance.AuditStrict
+	AuditBuffered = instance.AuditBuffered
 )
 
 // auditSettings are the app's audit words:
@@ -43,44 +33,6 @@ type auditSettings struct {
 	// AuditReplicaTimeout is how long a write waits for those replicas
 	// before it fails. Default: 500ms.
 	AuditReplicaTimeout caddy.Duration `json:"audit_replica_timeout,omitempty"`
-}
-
-// auditBuffered reports whether agent requests may go on before their
-// events are durable.
-func (s auditSettings) auditBuffered() bool { return s.AuditMode == AuditBuffered }
-
-// replicaWait is the resolved wait for replicas.
-func (s auditSettings) replicaWait() time.Duration {
-	if s.AuditReplicaTimeout > 0 {
-		return time.Duration(s.AuditReplicaTimeout)
-	}
-	return defaultAuditReplicaWait
-}
-
-// validate checks the audit words against the storage they apply to.
-func (s auditSettings) validate(st Storage) error {
-	switch s.AuditMode {
-	case "", AuditStrict, AuditBuffered:
-	default:
-		return fmt.Errorf("unknown audit mode %q: use strict or buffered", clip(s.AuditMode))
-	}
-	if s.AuditReplicas == 0 && s.AuditReplicaTimeout == 0 {
-		return nil
-	}
-	if st.Backend != BackendRedis {
-		return errors.New("audit_replicas needs the redis storage backend")
-	}
-	if s.AuditReplicas < 1 || s.AuditReplicas > maxAuditReplicas {
-		return fmt.Errorf("audit_replicas must be between 1 and %d", maxAuditReplicas)
-	}
-	read := defaultRedisReadTimeout
-	if o, err := redisstore.ParseURL(st.URL); err == nil && o.ReadTimeout > 0 {
-		read = o.ReadTimeout
-	}
-	if w := s.replicaWait(); w <= 0 || w >= read {
-		return fmt.Errorf("audit_replicas timeout must be above 0 and below the redis read timeout (%s)", read)
-	}
-	return nil
 }
 
 // unmarshalAudit parses
@@ -115,8 +67,8 @@ func (a *App) unmarshalAuditReplicas(d *caddyfile.Dispenser) error {
 		return d.Err("audit_replicas needs a number of replicas")
 	}
 	n, err := strconv.Atoi(d.Val())
-	if err != nil || n < 1 || n > maxAuditReplicas {
-		return d.Errf("audit_replicas must be a number between 1 and %d", maxAuditReplicas)
+	if err != nil || n < 1 || n > instance.MaxAuditReplicas {
+		return d.Errf("audit_replicas must be a number between 1 and %d", instance.MaxAuditReplicas)
 	}
 	a.AuditReplicas = n
 	if d.NextArg() {

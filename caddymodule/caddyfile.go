@@ -184,6 +184,23 @@ func (a *App) unmarshalSigningKeyFile(d *caddyfile.Dispenser) error {
 	return noBlock(d, "signing_key_file")
 }
 
+// unmarshalLinkKeyFile parses
+//
+//	link_key_file <path>
+func (a *App) unmarshalLinkKeyFile(d *caddyfile.Dispenser) error {
+	if a.LinkKeyFile != "" {
+		return d.Err("link_key_file is already set; give it once")
+	}
+	if !d.NextArg() {
+		return d.Err("link_key_file needs the path of a file with base64 keys, one per line (openssl rand -base64 32)")
+	}
+	a.LinkKeyFile = d.Val()
+	if d.NextArg() {
+		return d.Err("link_key_file takes exactly one path")
+	}
+	return noBlock(d, "link_key_file")
+}
+
 // addressWord names what locates a backend's store, for messages.
 func addressWord(backend string) string {
 	if backend == BackendRedis {

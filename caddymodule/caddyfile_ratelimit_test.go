@@ -3,9 +3,6 @@ package caddymodule
 import (
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 )
 
 func TestRateLimitCaddyfileErrors(t *testing.T) {
@@ -34,21 +31,5 @@ func TestRateLimitCaddyfileErrors(t *testing.T) {
 				t.Fatalf("error = %v; want it to contain %q", err, tt.want)
 			}
 		})
-	}
-}
-
-// TestRateLimitConfig: defaults fill what is not set, and a JSON config
-// with a bad rate is refused when loaded, not taken as no limit.
-func TestRateLimitConfig(t *testing.T) {
-	c, err := (*RateLimit)(nil).config()
-	if err != nil || !c.APIFailures.IsZero() || c.Client == nil {
-		t.Fatalf("nil config = %+v, %v; want defaults", c, err)
-	}
-	c, err = (&RateLimit{Requests: "2/h"}).config()
-	if err != nil || c.Requests != (ratelimit.Rate{Events: 2, Per: time.Hour}) || !c.Login.IsZero() {
-		t.Fatalf("config = %+v, %v", c, err)
-	}
-	if _, err := (&RateLimit{Login: "0/m"}).config(); err == nil || !strings.Contains(err.Error(), "rate_limit login") {
-		t.Fatalf("0/m: %v", err)
 	}
 }

@@ -35,7 +35,7 @@ func (a *App) unmarshalAuditRetention(d *caddyfile.Dispenser) error {
 	if err != nil {
 		return err
 	}
-	if _, err := retentionWindow(v); err != nil {
+	if _, _, err := retentionWindow(v); err != nil {
 		return d.Err(err.Error())
 	}
 	a.AuditRetention = v

@@ -30,13 +30,21 @@ func TestCaddyfileRetentionErrors(t *testing.T) {
 	}
 }
 
+// TestRetentionNeedsArchive: audit_retention in JSON without an archive
+// is refused when the config loads; "off" is not.
 func TestRetentionNeedsArchive(t *testing.T) {
-	a := &App{AuditArchiving: AuditArchiving{AuditRetention: "30d"}}
-	if err := a.provisionRetention(); err == nil || !strings.Contains(err.Error(), "audit_retention needs audit_archive") {
-		t.Fatalf("provisionRetention = %v; want the archive required", err)
+	s, _ := boltStorage(t)
+	a := &App{Storage: s, AuditArchiving: AuditArchiving{AuditRetention: "30d"}}
+	if err := a.Provision(testContext(t)); err == nil || !strings.Contains(err.Error(), "audit_retention needs audit_archive") {
+		_ = a.Cleanup()
+		t.Fatalf("provision = %v; want the archive required", err)
 	}
-	a = &App{AuditArchiving: AuditArchiving{AuditRetention: "off"}}
-	if err := a.provisionRetention(); err != nil || a.mover != nil {
-		t.Fatalf("off: %v, mover %v", err, a.mover)
+	a = &App{Storage: s, AuditArchiving: AuditArchiving{AuditRetention: "off"}}
+	if err := a.Provision(testContext(t)); err != nil {
+		t.Fatalf("off: %v", err)
+	}
+	t.Cleanup(func() { _ = a.Cleanup() })
+	if _, moving := a.RetentionStatus(); moving {
+		t.Fatal("off: a mover runs")
 	}
 }

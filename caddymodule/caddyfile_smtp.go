@@ -1,9 +1,12 @@
 package caddymodule
 
 import (
-	"github.com/caddyserver/caddy/v2"
+	"errors"
+	"fmt"
+
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
+	"github.com/lockbox-gw/lockbox/internal/instance"
 	"github.com/lockbox-gw/lockbox/internal/notify/email"
 )
 
@@ -72,16 +75,16 @@ func (s *SMTP) unmarshalLine(d *caddyfile.Dispenser) error {
 // and everything else too when there are none.
 func (s *SMTP) check() error {
 	if s.From == "" {
-		return errSMTPFrom
+		return errors.New(`smtp needs a from line with the sender, such as from "Support Access <support@example.com>"`)
 	}
 	switch s.TLS {
 	case "", email.TLSStartTLS, email.TLSImplicit, email.TLSNone:
 	default:
-		return errSMTPTLS(s.TLS)
+		return fmt.Errorf("smtp tls %q is unknown: use starttls, tls or none", clip(s.TLS))
 	}
 	if hasPlaceholder(s.Address) || hasPlaceholder(s.From) || hasPlaceholder(s.Username) || hasPlaceholder(s.Password) {
 		return nil
 	}
-	_, err := s.resolve(caddy.NewEmptyReplacer())
+	_, err := instance.SMTP(*s).Config()
 	return err
 }

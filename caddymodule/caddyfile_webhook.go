@@ -3,6 +3,8 @@ package caddymodule
 import (
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/lockbox-gw/lockbox/internal/instance"
 )
 
 // unmarshalWebhook parses
@@ -30,7 +32,7 @@ func (a *App) unmarshalWebhook(d *caddyfile.Dispenser) error {
 		return d.Err("webhook needs a block with its signing secret: webhook <url> { secret <whsec_...> }")
 	}
 	if !hasPlaceholder(w.URL) && !hasPlaceholder(w.Secret) {
-		if _, err := w.resolve(caddy.NewEmptyReplacer(), len(a.Webhooks)); err != nil {
+		if _, err := (instance.Webhook{URL: w.URL, Secret: w.Secret}).Endpoint(len(a.Webhooks)); err != nil {
 			return d.Err(err.Error())
 		}
 	}

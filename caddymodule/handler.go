@@ -114,8 +114,8 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
-	app.useTokenTTL(s.minter.TTL)
-	app.sessionMax.note(s.gateway.SessionMax)
+	app.NoteTokenTTL(s.minter.TTL)
+	app.NoteSessionMax(s.gateway.SessionMax)
 	h.gw = gw
 	go gw.Run(ctx)
 	return nil
@@ -147,7 +147,7 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 			Store: app.Store(), Grants: app.Grants(), Login: lg, Keys: app.Keys(), Minter: minter, Audit: app.Audit(),
 		},
 		Pages:    gateway.Pages{API: api, AdminPage: page},
-		Requests: requests, Logger: logger, Limits: app.limits,
+		Requests: requests, Logger: logger, Limits: app.Limits(),
 		Ops: ops(app, s.gateway.Issuer, logger), Feed: app.Feed(),
 	})
 	if err != nil {

@@ -23,16 +23,16 @@ func tenantAdmin(app *App, s settings, requests *request.Service, logger *zap.Lo
 	if err != nil {
 		return nil, nil, err
 	}
-	app.useSite(origin, prefix, s.gateway.Areas)
-	base := app.access.publicURL
+	app.NoteSite(origin, prefix, s.gateway.Areas)
+	base := app.ConfiguredPublicURL()
 	if base == "" {
 		base = origin
 	}
 	rules := app.Rules()
 	apiHandler, err := appapi.New(appapi.Config{
-		APIKeys: app.access.apiKeys, AdminRoles: rules.Roles, Durations: rules.Durations, NoStanding: rules.NoStanding,
-		LinkTTL: app.access.linkTTL, PublicURL: base, Prefix: prefix, Areas: s.gateway.Areas,
-	}, appapi.Deps{Grants: app.Grants(), Requests: requests, Admins: app.Admins(), Links: app.Links(), Logger: logger, Limits: app.limits, Checkpoints: app.Checkpoints()})
+		APIKeys: app.AppAPIKeys(), AdminRoles: rules.Roles, Durations: rules.Durations, NoStanding: rules.NoStanding,
+		LinkTTL: app.LinkTTL(), PublicURL: base, Prefix: prefix, Areas: s.gateway.Areas,
+	}, appapi.Deps{Grants: app.Grants(), Requests: requests, Admins: app.Admins(), Links: app.Links(), Logger: logger, Limits: app.Limits(), Checkpoints: app.Checkpoints()})
 	if err != nil {
 		return nil, nil, fmt.Errorf("lockbox: %v", err)
 	}

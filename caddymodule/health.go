@@ -3,26 +3,12 @@ package caddymodule
 import (
 	"net/http"
 
-	"github.com/lockbox-gw/lockbox/internal/health"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 )
 
 // healthPath is the admin API route of the health report.
 const healthPath = "/lockbox/health"
-
-// provisionHealth sets up the health checks over the app's parts.
-func (a *App) provisionHealth() {
-	backend, r := a.storage.Backend, a.readings()
-	a.health = &health.Checker{
-		Store: a.store, Backend: backend,
-		FeedAge:     r.FeedAge,
-		AuditQueued: a.audit.Pending, AuditCapacity: a.audit.Capacity,
-		Outbox: r.Outbox,
-		Keys:   a.keys, KeyFromFile: a.SigningKeyFile != "",
-	}
-	a.ready = health.NewReadiness(a.health)
-}
 
 // serveHealth answers the health report: 200 while agents are served,
 // 503 when they would be refused.
@@ -37,7 +23,7 @@ func (a *adminAPI) serveHealth(w http.ResponseWriter, r *http.Request) error {
 			Problem: problem.New(problem.Invalid, "method_not_allowed", "the health report takes GET")})
 		return nil
 	}
-	rep := a.app.health.Check(r.Context())
+	rep := a.app.Health().Check(r.Context())
 	status := http.StatusOK
 	if !rep.Ready {
 		status = http.StatusServiceUnavailable

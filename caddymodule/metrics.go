@@ -1,10 +1,8 @@
 package caddymodule
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"go.uber.org/zap"
 
@@ -12,15 +10,7 @@ import (
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
-	"github.com/lockbox-gw/lockbox/internal/login"
-	"github.com/lockbox-gw/lockbox/internal/metrics"
 )
-
-// lockboxMetrics are the process's counters and histograms: they outlive
-// config reloads, like the pooled stores they count, and are registered
-// in each loaded config's registry, which the admin endpoint's /metrics
-// serves beside Caddy's own.
-var lockboxMetrics = metrics.New()
 
 // userIDVar is the variable Caddy's access log reads its user_id from.
 const userIDVar = "http.auth.user.id"
@@ -36,26 +26,7 @@ func (a *App) registerMetrics(ctx caddy.Context) error {
 	if reg == nil {
 		return nil
 	}
-	if err := lockboxMetrics.Register(reg); err != nil {
-		return fmt.Errorf("registering lockbox metrics: %v", err)
-	}
-	if err := reg.Register(metrics.NewGauges(a.readings())); err != nil {
-		return fmt.Errorf("registering lockbox gauges: %v", err)
-	}
-	return nil
-}
-
-// readings are the app's gauges, read at each scrape and health check.
-func (a *App) readings() metrics.Readings {
-	return metrics.StoreReadings(a.store, a.rawStore, a.audit.Pending, a.longestSession)
-}
-
-// longestSession is the longest a session of any site may last.
-func (a *App) longestSession() time.Duration {
-	if d := a.sessionMax.get(); d > 0 {
-		return d
-	}
-	return login.DefaultSessionMax
+	return a.RegisterMetrics(reg)
 }
 
 // siteName is the site's label in metrics and decision logs: the host of
@@ -72,10 +43,10 @@ func ops(app *App, issuer string, logger *zap.Logger) gateway.Ops {
 	site := siteName(issuer)
 	return gateway.Ops{
 		Site:      site,
-		Metrics:   lockboxMetrics.Site(site),
+		Metrics:   app.SiteMetrics(site),
 		Decisions: logger.Named(decisionsLogger),
 		SetUser:   setUser,
-		Ready:     app.ready,
+		Ready:     app.Readiness(),
 	}
 }
 

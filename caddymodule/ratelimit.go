@@ -1,7 +1,6 @@
 package caddymodule
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -26,29 +25,6 @@ type RateLimit struct {
 	// Requests are the access requests an agent may send (each one emails
 	// every admin of the tenant). Default: 5/h.
 	Requests string `json:"requests,omitempty"`
-}
-
-// config parses the rates; a missing one takes its default. A nil
-// RateLimit is all defaults.
-func (rl *RateLimit) config() (ratelimit.Config, error) {
-	c := ratelimit.Config{Client: clientIP}
-	if rl == nil {
-		return c, nil
-	}
-	for _, f := range []struct {
-		word, v string
-		dst     *ratelimit.Rate
-	}{{"api_failures", rl.APIFailures, &c.APIFailures}, {"login", rl.Login, &c.Login}, {"requests", rl.Requests, &c.Requests}} {
-		if f.v == "" {
-			continue
-		}
-		r, err := ratelimit.Parse(f.v)
-		if err != nil {
-			return c, fmt.Errorf("rate_limit %s: %v", f.word, err)
-		}
-		*f.dst = r
-	}
-	return c, nil
 }
 
 // clientIP is the client's address as Caddy sees it, honouring the

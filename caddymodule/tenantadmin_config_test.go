@@ -1,9 +1,6 @@
 package caddymodule
 
 import (
-	"context"
-	"errors"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,10 +8,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig"
 
-	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/notify"
-	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/sweep"
 )
 
 // testSecret is a well-formed webhook secret; tests check it is never
@@ -92,13 +86,10 @@ func TestTenantAdminProvisionErrors(t *testing.T) {
 		{name: "public url from a variable", app: App{PublicBaseURL: "{env.LOCKBOX_TEST_PUBLIC}"}, want: `public_url "app.example.com" must be an absolute`},
 		{name: "webhook secret from an empty variable", app: App{Webhooks: []Webhook{{URL: "https://app.internal/hooks", Secret: "{env.LOCKBOX_TEST_EMPTY}"}}}, want: "webhook 1 (https://app.internal/hooks): webhook secret is required"},
 		{name: "webhook secret malformed", app: App{Webhooks: []Webhook{{URL: "https://app.internal/hooks?token=hunter2", Secret: "{env.LOCKBOX_TEST_BAD_SECRET}"}}}, want: "webhook secret must"},
-		{name: "two webhooks to one url", app: App{Webhooks: []Webhook{{URL: "https://app.internal/hooks", Secret: testSecret}, {URL: "https://app.internal/hooks", Secret: testSecret}}}, want: "two webhook endpoints named"},
-		{name: "smtp without from", app: App{SMTP: &SMTP{Address: "127.0.0.1:25", TLS: "none"}}, want: "smtp from address is missing"},
 		{name: "smtp password from an empty variable", app: App{SMTP: &SMTP{Address: "smtp.example.com:587", From: "a@example.com", Username: "lockbox", Password: "{env.LOCKBOX_TEST_EMPTY}"}}, want: "smtp password is empty once placeholders are replaced"},
 		{name: "smtp address from an empty variable", app: App{SMTP: &SMTP{Address: "{env.LOCKBOX_TEST_EMPTY}", From: "a@example.com"}}, want: "smtp needs the server's host:port"},
 		{name: "link ttl too short", app: App{AdminLinkTTL: caddy.Duration(time.Second)}, want: "link_ttl 1s is out of range"},
 		{name: "negative backoff", app: App{NotifyBackoff: []caddy.Duration{caddy.Duration(-time.Second)}}, want: "notify_backoff delays must be positive"},
-		{name: "empty admin role", app: App{TenantAdminRoles: []string{" "}}, want: "admin role"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,153 +107,9 @@ func TestTenantAdminProvisionErrors(t *testing.T) {
 			if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), testSecret) {
 				t.Errorf("error %q repeats a secret", err)
 			}
-			if app.held {
+			if app.Instance != nil {
 				t.Error("a failed Provision kept the store")
 			}
 		})
-	}
-}
-
-func TestTenantAdminDefaults(t *testing.T) {
-	s, _ := boltStorage(t)
-	app := provisioned(t, s)
-	if app.Admins() == nil || app.Links() == nil || app.AdminSessions() == nil || app.Notifier() == nil {
-		t.Fatal("a shared part is missing")
-	}
-	if got := app.AdminRoles(); !slices.Equal(got, []string{"owner", "admin"}) {
-		t.Errorf("admin roles %v", got)
-	}
-	if got := app.Rules(); got.NoStanding || len(got.Durations) != 3 {
-		t.Errorf("rules %+v; want 1d 7d 28d and standing", got)
-	}
-	if app.LinkTTL() != 24*time.Hour || app.PublicURL() != "" || app.LinkPrefix() != "/_lockbox" {
-		t.Errorf("link ttl %s, public url %q, prefix %q", app.LinkTTL(), app.PublicURL(), app.LinkPrefix())
-	}
-	app.useSite("https://app.example.com", "/support", nil)
-	app.useSite("https://other.example.com", "/_lockbox", nil)
-	if app.PublicURL() != "https://app.example.com" || app.LinkPrefix() != "/support" {
-		t.Errorf("links lead to %q %q; want the first site", app.PublicURL(), app.LinkPrefix())
-	}
-}
-
-func TestPublicURLWinsOverSite(t *testing.T) {
-	s, _ := boltStorage(t)
-	app := &App{Storage: s, PublicBaseURL: "https://support.example.com/", GrantDurations: []string{"7d", "1d"}}
-	if err := app.Provision(testContext(t)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = app.Cleanup() })
-	app.useSite("http://127.0.0.1:8080", "/_lockbox", nil)
-	if app.PublicURL() != "https://support.example.com" {
-		t.Errorf("public url %q", app.PublicURL())
-	}
-	if r := app.Rules(); !r.NoStanding || !slices.Equal(r.Durations, []time.Duration{24 * time.Hour, 7 * 24 * time.Hour}) {
-		t.Errorf("rules %+v; want 1d and 7d, no standing", r)
-	}
-}
-
-// pending lists the notifications waiting in the app's outbox.
-func pending(t *testing.T, app *App) []store.Notification {
-	t.Helper()
-	list, _, err := app.Store().Notifications(context.Background(), store.NotificationPending, store.Page{Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return list
-}
-
-// countKinds counts notifications of event by kind.
-func countKinds(ns []store.Notification, event string) map[string]int {
-	out := map[string]int{}
-	for _, n := range ns {
-		if n.Event == event {
-			out[n.Kind]++
-		}
-	}
-	return out
-}
-
-func TestSweepWarnsOfExpiringGrantsOnce(t *testing.T) {
-	s, _ := boltStorage(t)
-	app := &App{Storage: s,
-		Webhooks: []Webhook{{URL: "https://app.internal/hooks", Secret: testSecret}},
-		SMTP:     &SMTP{Address: "127.0.0.1:1", From: "support@example.com", TLS: "none"}}
-	if err := app.Provision(testContext(t)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = app.Cleanup() })
-	ctx := context.Background()
-	if _, err := app.Admins().Set(ctx, "acme", []admins.Admin{
-		{ID: "ana", Email: "ana@example.com", Role: "owner"}, {ID: "ben", Email: "ben@example.com", Role: "admin"},
-	}, store.Actor{ID: "app"}); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now().UTC()
-	soon, later, past := now.Add(2*time.Hour), now.Add(5*24*time.Hour), now.Add(-time.Minute)
-	for _, g := range []store.Grant{
-		{ID: "g_soon", Tenant: "acme", CreatedAt: now.Add(-6 * 24 * time.Hour), ExpiresAt: &soon},
-		{ID: "g_later", Tenant: "globex", CreatedAt: now.Add(-2 * 24 * time.Hour), ExpiresAt: &later},
-		{ID: "g_past", Tenant: "initech", CreatedAt: now.Add(-2 * 24 * time.Hour), ExpiresAt: &past},
-	} {
-		g.Scopes, g.CreatedBy = []string{"read"}, store.Actor{ID: "ops:test"}
-		if _, err := app.Store().PutGrant(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	app.sweeper.Once(ctx)
-	// Another instance, which has warned of nothing yet: the outbox still
-	// sends once.
-	other := &sweep.Sweeper{Grants: app.Grants(), Publisher: app.Notifier(), Logger: app.logger}
-	other.Once(ctx)
-
-	got := pending(t, app)
-	if k := countKinds(got, notify.GrantExpiring); k["webhook"] != 1 || k["email"] != 2 {
-		t.Errorf("grant.expiring notifications %v; want one webhook and an email to each admin", k)
-	}
-	if k := countKinds(got, notify.GrantExpired); k["webhook"] != 1 || k["email"] != 0 {
-		t.Errorf("grant.expired notifications %v; want the webhook only (initech has no admins)", k)
-	}
-	for _, n := range got {
-		if n.Tenant == "globex" {
-			t.Errorf("a grant with days left was warned of: %+v", n)
-		}
-	}
-}
-
-func TestNotificationsFollowTheRunningConfig(t *testing.T) {
-	s, _ := boltStorage(t)
-	oldCfg := &App{Storage: s, Webhooks: []Webhook{{URL: "http://127.0.0.1:1/old", Secret: testSecret}}}
-	newCfg := &App{Storage: s, Webhooks: []Webhook{{URL: "http://127.0.0.1:1/new", Secret: testSecret}}}
-	for _, app := range []*App{oldCfg, newCfg} {
-		if err := app.Provision(testContext(t)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Cleanup(func() { _ = newCfg.Cleanup() })
-	// A reload: the new config starts, then the old one stops and goes.
-	if err := newCfg.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = newCfg.Stop() })
-	if err := errors.Join(oldCfg.Stop(), oldCfg.Cleanup()); err != nil {
-		t.Fatal(err)
-	}
-
-	// An old request still finishing records through the shared writer.
-	ev := store.Event{Type: notify.BreakGlassUsed, Time: time.Now()}
-	if err := oldCfg.Audit().RecordSync(context.Background(), "acme", ev); err != nil {
-		t.Fatal(err)
-	}
-	list, _, err := newCfg.Store().Notifications(context.Background(), store.NotificationPending, store.Page{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var targets []string
-	for _, n := range list {
-		targets = append(targets, n.Target)
-	}
-	if !slices.Equal(targets, []string{"http://127.0.0.1:1/new"}) {
-		t.Errorf("breakglass.used went to %v; want the new config's webhook only", targets)
 	}
 }

@@ -2,12 +2,9 @@ package caddymodule
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"sync"
-
-	"github.com/lockbox-gw/lockbox/internal/health"
 )
 
 // validating reports whether this process runs the validate command, in
@@ -29,9 +26,5 @@ func (a *App) checkStoreReachable() error {
 	if !validating() {
 		return nil
 	}
-	r := health.Probe(context.Background(), a.rawStore, a.key.backend)
-	if r.Reachable {
-		return nil
-	}
-	return fmt.Errorf("storage: the %s store at %s does not answer (%s); start it or fix the storage line", a.key.backend, a.key.where(), r.Error)
+	return a.CheckReachable(context.Background())
 }

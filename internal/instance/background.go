@@ -1,4 +1,4 @@
-package caddymodule
+package instance
 
 import (
 	"context"
@@ -8,13 +8,10 @@ import (
 	"go.uber.org/zap"
 )
 
-// Timing of the app's background work.
-const (
-	// warmTimeout bounds loading the signing keys at start.
-	warmTimeout = 10 * time.Second
-)
+// warmTimeout bounds loading the signing keys at start.
+const warmTimeout = 10 * time.Second
 
-// background runs an app's loops from Start until Stop.
+// background runs an instance's loops from Start until Stop.
 type background struct {
 	mu     sync.Mutex
 	ctx    context.Context
@@ -38,7 +35,7 @@ func (b *background) start(loop func(ctx context.Context)) {
 }
 
 // stop ends every loop and waits for them, so none touches the store
-// after the app has stopped.
+// after the instance has stopped.
 func (b *background) stop() {
 	b.mu.Lock()
 	cancel := b.cancel
@@ -53,10 +50,10 @@ func (b *background) stop() {
 // warmKeys loads the signing keys, generating them on the very first
 // start, so the first request does not wait for it. A failure is only a
 // warning: the keys load again on first use.
-func (a *App) warmKeys(ctx context.Context) {
+func (i *Instance) warmKeys(ctx context.Context) {
 	c, cancel := context.WithTimeout(ctx, warmTimeout)
 	defer cancel()
-	if err := a.keys.Load(c); err != nil && ctx.Err() == nil {
-		a.logger.Warn("signing keys not loaded yet; they load on first use", zap.Error(err))
+	if err := i.keys.Load(c); err != nil && ctx.Err() == nil {
+		i.logger.Warn("signing keys not loaded yet; they load on first use", zap.Error(err))
 	}
 }
