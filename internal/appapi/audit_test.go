@@ -26,7 +26,7 @@ func eventTypes(es []store.Event) []string {
 func TestAudit(t *testing.T) {
 	e := newEnv(t, nil)
 	e.create(`{"duration":"1d",` + asAna + `}`)
-	e.clock.Add(time.Hour)
+	e.Clock.Add(time.Hour)
 	e.create(`{"duration":"7d",` + asAna + `}`)
 
 	var all auditPage
@@ -35,7 +35,7 @@ func TestAudit(t *testing.T) {
 	if got := eventTypes(all.Events); !slices.Equal(got, want) || all.NextAfter != 0 {
 		t.Fatalf("audit %v next %d", got, all.NextAfter)
 	}
-	if v, err := store.Verify(ctx(t), e.store, "acme"); err != nil || !v.OK || v.Head != all.Events[3].Hash {
+	if v, err := store.Verify(ctx(t), e.Store, "acme"); err != nil || !v.OK || v.Head != all.Events[3].Hash {
 		t.Fatalf("chain %+v, %v", v, err)
 	}
 
@@ -44,12 +44,12 @@ func TestAudit(t *testing.T) {
 	if got := eventTypes(page.Events); !slices.Equal(got, want[1:3]) || page.NextAfter != 3 {
 		t.Fatalf("page %v next %d", got, page.NextAfter)
 	}
-	since := url.QueryEscape(e.clock.Now().Format(time.RFC3339))
+	since := url.QueryEscape(e.Clock.Now().Format(time.RFC3339))
 	e.call(http.MethodGet, "/tenants/acme/audit?since="+since, "", http.StatusOK, &page)
 	if got := eventTypes(page.Events); !slices.Equal(got, want[2:]) {
 		t.Fatalf("since: %v", got)
 	}
-	until := url.QueryEscape(e.clock.Now().Add(-time.Minute).Format(time.RFC3339))
+	until := url.QueryEscape(e.Clock.Now().Add(-time.Minute).Format(time.RFC3339))
 	e.call(http.MethodGet, "/tenants/acme/audit?until="+until, "", http.StatusOK, &page)
 	if got := eventTypes(page.Events); !slices.Equal(got, want[:2]) {
 		t.Fatalf("until: %v", got)
@@ -63,7 +63,7 @@ func TestAudit(t *testing.T) {
 func TestAuditRecordsExpiryFirst(t *testing.T) {
 	e := newEnv(t, nil)
 	e.create(`{"duration":"1d",` + asAna + `}`)
-	e.clock.Add(48 * time.Hour)
+	e.Clock.Add(48 * time.Hour)
 	var page auditPage
 	e.call(http.MethodGet, "/tenants/acme/audit", "", http.StatusOK, &page)
 	if got := eventTypes(page.Events); got[len(got)-1] != "grant.expired" {

@@ -29,7 +29,7 @@ func TestOnRedis(t *testing.T) {
 	b.callError(http.MethodPost, "/tenants/globex/grants", `{"duration":"1d",`+asAna+`}`, 403, "admin_not_registered")
 
 	l := a.link("acme", "u_ana")
-	ss := adminlink.NewSessions(b.store, b.links, 0, b.clock.Now)
+	ss := adminlink.NewSessions(b.Store, b.Links, 0, b.Clock.Now)
 	_, s, err := ss.Open(ctx(t), httptest.NewRecorder(), continueRequest(l.URL))
 	if err != nil || s.Tenant != "acme" || !errors.Is(s.For("globex"), adminlink.ErrWrongTenant) {
 		t.Fatalf("Open on the other instance = %+v, %v", s, err)
@@ -42,7 +42,7 @@ func TestOnRedis(t *testing.T) {
 	if got := eventTypes(audit.Events); !slices.Equal(got, want) {
 		t.Fatalf("audit %v, want %v", got, want)
 	}
-	if v, err := store.Verify(ctx(t), a.store, "acme"); err != nil || !v.OK {
+	if v, err := store.Verify(ctx(t), a.Store, "acme"); err != nil || !v.OK {
 		t.Fatalf("chain %+v, %v", v, err)
 	}
 }

@@ -54,7 +54,7 @@ func (e *env) putAdmins(tenant string, list ...string) []admins.Admin {
 func TestAdminsRoundTrip(t *testing.T) {
 	e := adminsEnv(t)
 	r := e.call(http.MethodGet, "/lockbox/tenants/acme/admins", "", http.StatusOK, nil)
-	if got := strings.TrimSpace(string(r.body)); got != `{"admins":[]}` {
+	if got := strings.TrimSpace(string(r.Body)); got != `{"admins":[]}` {
 		t.Fatalf("admins of a new tenant: %s", got)
 	}
 	if got := e.putAdmins("acme", anaJSON, bobJSON); !slices.Equal(got, []admins.Admin{ana, bob}) {
@@ -104,7 +104,7 @@ func TestAdminsRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, r := e.callError(tt.method, tt.path, tt.body, tt.status, tt.code)
-			if got := r.header.Get("Allow"); got != tt.allow {
+			if got := r.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)
 			}
 		})

@@ -24,7 +24,7 @@ func TestLifecycle(t *testing.T) {
 // the audit trail they leave.
 func lifecycle(t *testing.T, e *env) {
 	r := e.call(http.MethodGet, "/lockbox/grants", "", http.StatusOK, nil)
-	if got := strings.TrimSpace(string(r.body)); got != `{"grants":[]}` {
+	if got := strings.TrimSpace(string(r.Body)); got != `{"grants":[]}` {
 		t.Fatalf("no grants yet: %s", got)
 	}
 
@@ -50,8 +50,8 @@ func lifecycle(t *testing.T, e *env) {
 	var page grantsPage
 	r = e.call(http.MethodGet, "/lockbox/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active == nil || page.Active.ID != g2.ID || !slices.Equal(grantIDs(page.Grants), []string{g2.ID, g1.ID}) ||
-		page.Grants[1].EndReason != store.EndReplaced || strings.Contains(string(r.body), "next_cursor") {
-		t.Fatalf("acme grants: %s", r.body)
+		page.Grants[1].EndReason != store.EndReplaced || strings.Contains(string(r.Body), "next_cursor") {
+		t.Fatalf("acme grants: %s", r.Body)
 	}
 	listInPages(t, e, g2.ID, g1.ID)
 
@@ -65,8 +65,8 @@ func lifecycle(t *testing.T, e *env) {
 
 	page = grantsPage{}
 	r = e.call(http.MethodGet, "/lockbox/tenants/acme/grants", "", http.StatusOK, &page)
-	if !strings.Contains(string(r.body), `"active":null`) || page.Grants[0].EndReason != store.EndRevoked {
-		t.Fatalf("acme grants after revoke: %s", r.body)
+	if !strings.Contains(string(r.Body), `"active":null`) || page.Grants[0].EndReason != store.EndRevoked {
+		t.Fatalf("acme grants after revoke: %s", r.Body)
 	}
 
 	// "current" revokes whatever is active; without a body the actor is
@@ -131,8 +131,8 @@ func listInPages(t *testing.T, e *env, want ...string) {
 func TestHeadAnswersLikeGet(t *testing.T) {
 	e, _ := newBoltEnv(t)
 	r := e.do(http.MethodHead, "/lockbox/grants", "")
-	if r.status != http.StatusOK || len(r.body) != 0 || r.header.Get("Content-Type") != "application/json" {
-		t.Fatalf("HEAD: %d %v %q", r.status, r.header, r.body)
+	if r.Status != http.StatusOK || len(r.Body) != 0 || r.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("HEAD: %d %v %q", r.Status, r.Header, r.Body)
 	}
 }
 

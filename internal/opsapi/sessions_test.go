@@ -68,15 +68,15 @@ func TestSessionsNewestFirstInPages(t *testing.T) {
 	if got := sessionIDs(second.Sessions); !slices.Equal(got, []string{ids[0]}) || second.NextCursor != "" {
 		t.Fatalf("second page %v, cursor %q", got, second.NextCursor)
 	}
-	if strings.Contains(string(r.body), "next_cursor") {
-		t.Fatalf("next_cursor on the last page: %s", r.body)
+	if strings.Contains(string(r.Body), "next_cursor") {
+		t.Fatalf("next_cursor on the last page: %s", r.Body)
 	}
 }
 
 func TestSessionsOfTenantWithoutAny(t *testing.T) {
 	e, _ := newBoltEnv(t)
 	r := e.call(http.MethodGet, "/lockbox/tenants/initech/sessions", "", http.StatusOK, nil)
-	if got := strings.TrimSpace(string(r.body)); got != `{"sessions":[]}` {
+	if got := strings.TrimSpace(string(r.Body)); got != `{"sessions":[]}` {
 		t.Fatalf("body %s, want an empty list", got)
 	}
 }
@@ -94,7 +94,7 @@ func TestSessionsRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, r := e.callError(tt.method, tt.path, tt.body, tt.status, tt.code)
-			if got := r.header.Get("Allow"); got != tt.allow {
+			if got := r.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)
 			}
 		})
