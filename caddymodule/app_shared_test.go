@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -97,16 +99,10 @@ func TestKeysLoadFromStoreAtStart(t *testing.T) {
 	if err := app.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if _, err := app.Store().GetRecord(context.Background(), "keys", "signing"); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("signing keys not stored after Start")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testkit.EventuallyWithin(t, 5*time.Second, func() bool {
+		_, err := app.Store().GetRecord(context.Background(), "keys", "signing")
+		return err == nil
+	}, "signing keys stored after Start")
 	if err := app.Stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -167,17 +163,12 @@ func TestSweepRecordsExpiries(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = app.Stop() })
 
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got, err := app.Store().GetGrant(context.Background(), "acme", g.ID)
-		if err == nil && got.EndReason == store.EndExpired {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("expiry not recorded by the sweep: %+v, %v", got, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	var got store.Grant
+	var err error
+	testkit.EventuallyWithin(t, 5*time.Second, func() bool {
+		got, err = app.Store().GetGrant(context.Background(), "acme", g.ID)
+		return err == nil && got.EndReason == store.EndExpired
+	}, "expiry recorded by the sweep: %s", testkit.Lazy(func() string { return fmt.Sprintf("%+v, %v", got, err) }))
 }
 
 func TestKeyRetention(t *testing.T) {

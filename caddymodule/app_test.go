@@ -20,6 +20,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // testContext returns a Caddy context for provisioning an App directly.
@@ -61,12 +62,7 @@ func createGrant(t *testing.T, app *App, tenantID string) store.Grant {
 // no store holds its lock any more.
 func assertBoltFree(t *testing.T, path string) *boltstore.Store {
 	t.Helper()
-	st, err := boltstore.Open(path)
-	if err != nil {
-		t.Fatalf("bolt file still held: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
+	return testkit.BoltAt(t, path)
 }
 
 func TestProvisionDefaultsToBoltInDataDir(t *testing.T) {
@@ -154,14 +150,10 @@ func TestProvisionRedisDoesNotConnect(t *testing.T) {
 
 func TestProvisionBoltHeldByAnotherProcess(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lockbox.db")
-	held, err := boltstore.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer held.Close()
+	testkit.BoltAt(t, path) // held until the test ends
 
 	app := &App{Storage: &Storage{Backend: BackendBolt, Path: path}}
-	err = app.Provision(testContext(t))
+	err := app.Provision(testContext(t))
 	if err == nil {
 		_ = app.Cleanup()
 		t.Fatal("provision succeeded on a bolt file another store holds")
