@@ -8,12 +8,8 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
-
-type auditPage struct {
-	Events    []store.Event `json:"events"`
-	NextAfter int64         `json:"next_after"`
-}
 
 func eventTypes(es []store.Event) []string {
 	var out []string
@@ -29,7 +25,7 @@ func TestAudit(t *testing.T) {
 	e.Clock.Add(time.Hour)
 	e.create(`{"duration":"7d",` + asAna + `}`)
 
-	var all auditPage
+	var all apitest.AuditPage
 	e.call(http.MethodGet, "/tenants/acme/audit", "", http.StatusOK, &all)
 	want := []string{"admins.updated", "grant.created", "grant.replaced", "grant.created"}
 	if got := eventTypes(all.Events); !slices.Equal(got, want) || all.NextAfter != 0 {
@@ -39,7 +35,7 @@ func TestAudit(t *testing.T) {
 		t.Fatalf("chain %+v, %v", v, err)
 	}
 
-	var page auditPage
+	var page apitest.AuditPage
 	e.call(http.MethodGet, "/tenants/acme/audit?limit=2&after=1", "", http.StatusOK, &page)
 	if got := eventTypes(page.Events); !slices.Equal(got, want[1:3]) || page.NextAfter != 3 {
 		t.Fatalf("page %v next %d", got, page.NextAfter)
@@ -64,7 +60,7 @@ func TestAuditRecordsExpiryFirst(t *testing.T) {
 	e := newEnv(t, nil)
 	e.create(`{"duration":"1d",` + asAna + `}`)
 	e.Clock.Add(48 * time.Hour)
-	var page auditPage
+	var page apitest.AuditPage
 	e.call(http.MethodGet, "/tenants/acme/audit", "", http.StatusOK, &page)
 	if got := eventTypes(page.Events); got[len(got)-1] != "grant.expired" {
 		t.Fatalf("audit %v", got)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/appapi"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 func TestCreateListRevoke(t *testing.T) {
@@ -27,7 +28,7 @@ func TestCreateListRevoke(t *testing.T) {
 		t.Fatalf("standing grant %+v", g2)
 	}
 
-	var page grantsPage
+	var page apitest.GrantsPage
 	e.call(http.MethodGet, "/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active == nil || page.Active.ID != g2.ID || len(page.Grants) != 2 || page.Grants[1].EndReason != store.EndReplaced {
 		t.Fatalf("listing %+v", page)
@@ -207,7 +208,7 @@ func TestListShowsExpiry(t *testing.T) {
 	e := newEnv(t, nil)
 	e.create(`{"duration":"1d",` + asAna + `}`)
 	e.Clock.Add(25 * time.Hour)
-	var page grantsPage
+	var page apitest.GrantsPage
 	e.call(http.MethodGet, "/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active != nil || page.Grants[0].EndReason != store.EndExpired {
 		t.Fatalf("listing %+v", page)

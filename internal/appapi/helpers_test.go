@@ -131,13 +131,6 @@ func (e *env) callError(method, path, body string, status int, code string) (str
 	return checkError(e.t, r, status, code), r
 }
 
-// grantsPage is the answer of the grant listing.
-type grantsPage struct {
-	Active     *store.Grant  `json:"active"`
-	Grants     []store.Grant `json:"grants"`
-	NextCursor string        `json:"next_cursor"`
-}
-
 // create makes a grant through the API as ana.
 func (e *env) create(body string) store.Grant {
 	e.t.Helper()

@@ -11,6 +11,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 // TestOnRedis runs the admin flow over a real redis-server with two
@@ -20,7 +21,7 @@ func TestOnRedis(t *testing.T) {
 	a, b := newEnvOn(t, testkit.Redis(t, srv.URL()), nil), newEnvOn(t, testkit.Redis(t, srv.URL()), nil)
 
 	g := a.create(`{"duration":"7d","scopes":["pii"],` + asAna + `}`)
-	var page grantsPage
+	var page apitest.GrantsPage
 	b.call(http.MethodGet, "/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active == nil || page.Active.ID != g.ID {
 		t.Fatalf("the other instance lists %+v", page)
@@ -36,7 +37,7 @@ func TestOnRedis(t *testing.T) {
 	}
 
 	b.call(http.MethodDelete, "/tenants/acme/grants/current", `{`+asAna+`}`, http.StatusOK, nil)
-	var audit auditPage
+	var audit apitest.AuditPage
 	a.call(http.MethodGet, "/tenants/acme/audit", "", http.StatusOK, &audit)
 	want := []string{"admins.updated", "grant.created", "grant.revoked"}
 	if got := eventTypes(audit.Events); !slices.Equal(got, want) {

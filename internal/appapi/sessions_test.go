@@ -10,12 +10,8 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
-
-type sessionsPage struct {
-	Sessions   []store.Session `json:"sessions"`
-	NextCursor string          `json:"next_cursor"`
-}
 
 type sessionDetail struct {
 	Session   store.Session `json:"session"`
@@ -26,11 +22,7 @@ type sessionDetail struct {
 // putSession stores a session of tenant started at start.
 func (e *env) putSession(tenant, id string, start time.Time) store.Session {
 	e.t.Helper()
-	s := store.Session{
-		ID: id, Tenant: tenant, Grant: "g_1",
-		Agent:  store.Agent{Subject: "bob", Issuer: "https://idp.test", Email: "bob@support.test"},
-		Scopes: []string{"read"}, StartedAt: start, EndsAt: start.Add(8 * time.Hour), LastSeen: start,
-	}
+	s := apitest.Session(tenant, id, start)
 	if err := e.Store.PutSession(ctx(e.t), s); err != nil {
 		e.t.Fatal(err)
 	}
@@ -67,7 +59,7 @@ func TestSessionsNewestFirst(t *testing.T) {
 		e.putSession("acme", fmt.Sprint("s_", i), now.Add(time.Duration(i)*time.Minute))
 	}
 	e.putSession("globex", "s_g", now)
-	var first, second sessionsPage
+	var first, second apitest.SessionsPage
 	e.call(http.MethodGet, "/tenants/acme/sessions?limit=2", "", http.StatusOK, &first)
 	if len(first.Sessions) != 2 || first.Sessions[0].ID != "s_2" || first.NextCursor == "" {
 		t.Fatalf("first page %+v", first)

@@ -10,6 +10,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/opsapi"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 // serve replaces the env's API with one made with opts, over the same
@@ -73,7 +74,7 @@ func TestAdminsRoundTrip(t *testing.T) {
 	if got := e.putAdmins("acme"); got == nil || len(got) != 0 {
 		t.Fatalf("clearing answered %#v", got)
 	}
-	var p auditPage
+	var p apitest.AuditPage
 	e.call(http.MethodGet, "/lockbox/tenants/acme/audit", "", http.StatusOK, &p)
 	if len(p.Events) != 2 || p.Events[0].Type != admins.EventUpdated || p.Events[0].Actor.ID != "ops:dana" {
 		t.Fatalf("audit trail %+v; want two admins.updated by ops:dana", p.Events)

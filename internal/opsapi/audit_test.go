@@ -14,6 +14,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 // auditFixture creates five grants an hour apart on acme, leaving nine
@@ -56,7 +57,7 @@ func TestAuditPaging(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var p auditPage
+			var p apitest.AuditPage
 			r := e.call(http.MethodGet, "/lockbox/tenants/acme/audit?"+tt.query.Encode(), "", http.StatusOK, &p)
 			if got := eventSeqs(p.Events); !slices.Equal(got, tt.seqs) || p.NextAfter != tt.nextAfter {
 				t.Fatalf("seqs %v next_after %d, want %v %d", got, p.NextAfter, tt.seqs, tt.nextAfter)
@@ -71,7 +72,7 @@ func TestAuditPaging(t *testing.T) {
 func TestAuditEventsAreStoreEvents(t *testing.T) {
 	e, _ := newBoltEnv(t)
 	g := e.create("acme", `{"duration":"7d","note":"ticket 42","by":"dana"}`)
-	var p auditPage
+	var p apitest.AuditPage
 	e.call(http.MethodGet, "/lockbox/tenants/acme/audit", "", http.StatusOK, &p)
 	stored, err := e.store.Events(ctx(t), "acme", store.EventQuery{})
 	if err != nil {

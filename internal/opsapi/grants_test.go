@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 func TestLifecycle(t *testing.T) {
@@ -47,7 +48,7 @@ func lifecycle(t *testing.T, e *env) {
 		t.Fatalf("active grants %v, want %v", ids, []string{g2.ID, g3.ID})
 	}
 
-	var page grantsPage
+	var page apitest.GrantsPage
 	r = e.call(http.MethodGet, "/lockbox/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active == nil || page.Active.ID != g2.ID || !slices.Equal(grantIDs(page.Grants), []string{g2.ID, g1.ID}) ||
 		page.Grants[1].EndReason != store.EndReplaced || strings.Contains(string(r.Body), "next_cursor") {
@@ -63,7 +64,7 @@ func lifecycle(t *testing.T, e *env) {
 	}
 	e.callError(http.MethodDelete, "/lockbox/tenants/acme/grants/"+g2.ID, `{"by":"dana"}`, http.StatusConflict, "grant_ended")
 
-	page = grantsPage{}
+	page = apitest.GrantsPage{}
 	r = e.call(http.MethodGet, "/lockbox/tenants/acme/grants", "", http.StatusOK, &page)
 	if !strings.Contains(string(r.Body), `"active":null`) || page.Grants[0].EndReason != store.EndRevoked {
 		t.Fatalf("acme grants after revoke: %s", r.Body)
@@ -85,7 +86,7 @@ func lifecycle(t *testing.T, e *env) {
 	e.clock.Add(time.Minute) // history orders grants created in the same instant by id
 	g4 := e.create("acme", `{"duration":"1h","by":"dana"}`)
 	e.clock.Add(time.Hour)
-	page = grantsPage{}
+	page = apitest.GrantsPage{}
 	e.call(http.MethodGet, "/lockbox/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active != nil || page.Grants[0].ID != g4.ID || page.Grants[0].EndReason != store.EndExpired {
 		t.Fatalf("acme grants after expiry: %+v", page)
@@ -115,7 +116,7 @@ func listInPages(t *testing.T, e *env, want ...string) {
 	var got []string
 	path := "/lockbox/tenants/acme/grants?limit=1"
 	for range len(want) + 1 {
-		var page grantsPage
+		var page apitest.GrantsPage
 		e.call(http.MethodGet, path, "", http.StatusOK, &page)
 		got = append(got, grantIDs(page.Grants)...)
 		if page.NextCursor == "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 // env is the API served over a real HTTP server on a store the test owns.
@@ -107,19 +108,6 @@ func (e *env) callError(method, path, body string, status int, code string) (str
 	return testkit.APIError(e.t, r, status, code), r
 }
 
-// grantsPage is the answer of the tenant grant listing.
-type grantsPage struct {
-	Active     *store.Grant  `json:"active"`
-	Grants     []store.Grant `json:"grants"`
-	NextCursor string        `json:"next_cursor"`
-}
-
-// auditPage is the answer of the audit listing.
-type auditPage struct {
-	Events    []store.Event `json:"events"`
-	NextAfter int64         `json:"next_after"`
-}
-
 // create makes a grant through the API.
 func (e *env) create(tenant, body string) store.Grant {
 	e.t.Helper()
@@ -162,7 +150,7 @@ func (s snapshot) equal(o snapshot) bool { return reflect.DeepEqual(s, o) }
 // types lists the types of the tenant's audit events, in order.
 func (e *env) types(tenant string) []string {
 	e.t.Helper()
-	var p auditPage
+	var p apitest.AuditPage
 	e.call(http.MethodGet, "/lockbox/tenants/"+tenant+"/audit?limit=1000", "", http.StatusOK, &p)
 	var out []string
 	for _, ev := range p.Events {
