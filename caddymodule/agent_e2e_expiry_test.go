@@ -9,7 +9,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // grantLife is how long the test's grant lasts: long enough to log in
@@ -26,11 +26,7 @@ func TestAgentGrantExpiryEndsTheSession(t *testing.T) {
 	rs := redistest.Start(t)
 	e := newAgentEnv(t, envOptions{storage: "redis " + rs.URL()})
 	gw := e.gw()
-	st, err := redisstore.Open(rs.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.Redis(t, rs.URL())
 	bob := newAgentBrowser(t, gw.site)
 	bob.loginConsole("bob")
 
@@ -48,7 +44,7 @@ func TestAgentGrantExpiryEndsTheSession(t *testing.T) {
 
 	var p reply
 	deadline := expires.Add(15 * time.Second)
-	eventually(t, time.Until(deadline), func() bool {
+	testkit.EventuallyWithin(t, time.Until(deadline), func() bool {
 		p = bob.get("/orders")
 		return p.status != http.StatusOK
 	}, "bob still allowed 15s after the grant expired at %s", expires)
@@ -62,13 +58,13 @@ func TestAgentGrantExpiryEndsTheSession(t *testing.T) {
 	t.Logf("refused %s after the grant's expiry", refused.Sub(expires).Round(time.Millisecond))
 
 	var ss []sessionJSON
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		ss = gw.sessions("acme")
 		return len(ss) == 1 && ss[0].EndReason == "expired"
-	}, "the session to end as expired: %s", lazy(func() string { return fmt.Sprintf("%+v", ss) }))
+	}, "the session to end as expired: %s", testkit.Lazy(func() string { return fmt.Sprintf("%+v", ss) }))
 	var events []auditEvent
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		events = gw.audit("acme")
 		return countEvents(events, "session.ended", "expired") == 1
-	}, "session.ended (expired) in the audit: %s", lazy(func() string { return fmt.Sprintf("%+v", events) }))
+	}, "session.ended (expired) in the audit: %s", testkit.Lazy(func() string { return fmt.Sprintf("%+v", events) }))
 }

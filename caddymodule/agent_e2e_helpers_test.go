@@ -20,6 +20,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/lockbox-gw/lockbox/internal/devidp"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // What the agent tests' Caddyfiles and identity provider share.
@@ -211,7 +212,7 @@ func (g *gatewayProc) waitReady() {
 	s := g.instance
 	s.t.Helper()
 	client := &http.Client{Timeout: time.Second}
-	eventually(s.t, startTimeout, func() bool {
+	testkit.EventuallyWithin(s.t, startTimeout, func() bool {
 		select {
 		case <-s.exited:
 			s.t.Fatalf("lockbox run exited before it was ready:\n%s", s.out)
@@ -303,19 +304,6 @@ func (g *gatewayProc) sessions(tenant string) []sessionJSON {
 	var list struct{ Sessions []sessionJSON }
 	g.okJSON(&list, "sessions", "--tenant", tenant, "--json")
 	return list.Sessions
-}
-
-// eventually polls cond every 20ms until it holds, failing the test
-// after within.
-func eventually(t *testing.T, within time.Duration, cond func() bool, format string, args ...any) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: "+format, append([]any{within}, args...)...)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // echoApp is the upstream app: it answers every request, of any method,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // pollReply sends GETs of path with b until ok accepts a reply, failing
@@ -15,10 +16,10 @@ import (
 func pollReply(t *testing.T, b *agentBrowser, path string, within time.Duration, ok func(reply) bool) reply {
 	t.Helper()
 	var p reply
-	eventually(t, within, func() bool {
+	testkit.EventuallyWithin(t, within, func() bool {
 		p = b.get(path)
 		return ok(p)
-	}, "GET %s: an acceptable answer; last: %s", path, lazy(func() string { return fmt.Sprintf("%d %.300s", p.status, p.body) }))
+	}, "GET %s: an acceptable answer; last: %s", path, testkit.Lazy(func() string { return fmt.Sprintf("%d %.300s", p.status, p.body) }))
 	return p
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestAgentLoginEntersTenantWithContractHeaders(t *testing.T) {
@@ -99,7 +101,7 @@ func TestAgentRevokedThroughTheCLIIsRefusedAndAudited(t *testing.T) {
 	}
 
 	var events []auditEvent
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		events = gw.audit("acme")
 		return countEvents(events, "session.ended", "revoked") == 1 && countEvents(events, "http.request", "") == proxied
 	}, "session.ended (revoked) and %d http.request events in the audit: %+v", proxied, events)
@@ -118,7 +120,7 @@ func TestAgentRevokedThroughTheCLIIsRefusedAndAudited(t *testing.T) {
 	// The visit counts the request refused after the revocation too, as
 	// its page lists it.
 	var ss []sessionJSON
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		ss = gw.sessions("acme")
 		return len(ss) == 1 && ss[0].Requests == proxied+1 && ss[0].Refused == 1
 	}, "one session with %d requests, 1 refused", proxied+1)
@@ -204,7 +206,7 @@ func TestAgentScopesAndDenyRulesHoldThroughCaddy(t *testing.T) {
 			}
 		}
 		var events []auditEvent
-		eventually(t, 10*time.Second, func() bool {
+		testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 			events = ofSession(gw.audit("acme"), sid)
 			return countEvents(events, "access.denied", "") == len(tests)
 		}, "%d access.denied events of bob's session: %+v", len(tests), events)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // agentLoad sends agent requests (with cookie) and ordinary ones
@@ -166,7 +167,7 @@ func TestAuditGatewayKilledUnderLoad(t *testing.T) {
 			before := e.app.hits()
 
 			load := startLoad(gw.site, bob.cookieHeader(), 6, 0)
-			eventually(t, 30*time.Second, func() bool { return load.agentOK.Load() >= n }, "%d agent requests answered", n)
+			testkit.EventuallyWithin(t, 30*time.Second, func() bool { return load.agentOK.Load() >= n }, "%d agent requests answered", n)
 			_ = gw.cmd.Process.Kill() // SIGKILL: no flush, no cleanup
 			<-gw.exited
 			gw.cmd = nil
@@ -205,11 +206,11 @@ func TestAuditRedisKilledUnderLoad(t *testing.T) {
 	before := e.app.hits()
 
 	load := startLoad(gw.site, bob.cookieHeader(), 4, 2)
-	eventually(t, 30*time.Second, func() bool { return load.agentOK.Load() >= 1000 }, "1000 agent requests answered")
+	testkit.EventuallyWithin(t, 30*time.Second, func() bool { return load.agentOK.Load() >= 1000 }, "1000 agent requests answered")
 	killAt := time.Now()
 	okAtKill := load.agentOK.Load()
 	rs.Kill()
-	eventually(t, 10*time.Second, func() bool { return load.agentRefused.Load() >= 50 }, "agents refused while Redis is down")
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool { return load.agentRefused.Load() >= 50 }, "agents refused while Redis is down")
 	refusedBefore := load.agentRefused.Load()
 	// Count what reached the app after the kill, with Redis still down.
 	down := e.app.since(before)
@@ -217,7 +218,7 @@ func TestAuditRedisKilledUnderLoad(t *testing.T) {
 
 	rs.Restart()
 	backAt := time.Now()
-	eventually(t, 5*time.Second, func() bool { return bob.get("/agent/back").status == http.StatusOK }, "an agent request served after Redis's return")
+	testkit.EventuallyWithin(t, 5*time.Second, func() bool { return bob.get("/agent/back").status == http.StatusOK }, "an agent request served after Redis's return")
 	recovery := time.Since(backAt)
 	load.finish()
 
@@ -247,7 +248,7 @@ func TestAuditReplicaPausedRefusesAgents(t *testing.T) {
 	replica := redistest.StartWith(t, "--replicaof", host, port)
 	t.Cleanup(replica.Resume)
 	c := master.Client(t)
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		info, _ := c.Info(context.Background(), "replication").Result()
 		return strings.Contains(info, "connected_slaves:1") && strings.Contains(info, "state=online")
 	}, "the replica to be online")
@@ -321,7 +322,7 @@ func TestAuditFieldsThroughCLI(t *testing.T) {
 			Data map[string]any `json:"data"`
 		}
 	}
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		gw.okJSON(&page, "audit", "--tenant", "acme", "--json")
 		return slices.ContainsFunc(page.Events, func(ev struct {
 			Type  string `json:"type"`
@@ -457,7 +458,7 @@ func TestRequestIDInAccessLog(t *testing.T) {
 	if id == "" {
 		t.Fatal("no request id reached the app")
 	}
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		raw, _ := os.ReadFile(logFile)
 		for _, line := range strings.Split(string(raw), "\n") {
 			var entry struct {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/cli"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/testkit/outbuf"
 )
 
@@ -219,7 +220,7 @@ func (s *instance) spawn() {
 func (s *instance) waitReady() {
 	s.t.Helper()
 	client := &http.Client{Timeout: time.Second}
-	eventually(s.t, startTimeout, func() bool {
+	testkit.EventuallyWithin(s.t, startTimeout, func() bool {
 		select {
 		case <-s.exited:
 			s.t.Fatalf("lockbox run exited before it was ready:\n%s", s.out)

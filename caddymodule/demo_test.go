@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/testkit/outbuf"
 )
 
@@ -64,7 +65,7 @@ func startDemoIn(t *testing.T, bin string, env []string, dir, cwd string) *demoP
 // waitBanner waits until the banner is complete and reads its addresses.
 func (d *demoProcess) waitBanner() {
 	d.t.Helper()
-	eventually(d.t, startTimeout, func() bool {
+	testkit.EventuallyWithin(d.t, startTimeout, func() bool {
 		select {
 		case <-d.exited:
 			d.t.Fatalf("lockbox demo exited before it was ready:\n%s\n%s", d.out, d.stderr)

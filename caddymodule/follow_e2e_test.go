@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/testkit/outbuf"
 )
 
@@ -44,7 +45,7 @@ func TestAuditFollow(t *testing.T) {
 	s.ok("grant", "revoke", "--tenant", "acme")
 
 	var types []string
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		types = types[:0]
 		for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 			var e struct {

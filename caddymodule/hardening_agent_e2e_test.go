@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // routingSpoofs are routing and forwarding headers a client could send to
@@ -96,7 +98,7 @@ func TestEdgeAgentSegmentsEndingInDotOrSpaceRefused(t *testing.T) {
 		}
 	}
 	var events []auditEvent
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		events = e.gw.audit("acme")
 		return countEvents(events, "access.denied", "ambiguous_path") == len(trailingSegments)
 	}, "%d access.denied (ambiguous_path) events: %+v", len(trailingSegments), events)
@@ -137,7 +139,7 @@ func TestEdgeAgentMethodParamRefused(t *testing.T) {
 		t.Fatalf("ordinary traffic reached the app as %s", got.URI)
 	}
 	var events []auditEvent
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		events = e.gw.audit("acme")
 		return countEvents(events, "access.denied", "method_override") == len(methodParams)
 	}, "%d access.denied (method_override) events: %+v", len(methodParams), events)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"golang.org/x/net/websocket"
 )
 
@@ -180,7 +181,7 @@ func TestEdgeAgentWebSocketFromForeignOriginRefused(t *testing.T) {
 		t.Fatalf("a refused upgrade reached the app: %+v", e.app.last(t))
 	}
 	var events []auditEvent
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		events = e.gw.audit("acme")
 		return countEvents(events, "access.denied", "foreign_origin") == len(foreign)
 	}, "%d access.denied (foreign_origin) events: %+v", len(foreign), events)

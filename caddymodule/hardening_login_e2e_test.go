@@ -14,6 +14,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/devidp"
 	"github.com/lockbox-gw/lockbox/internal/oidctest"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // twoSitesCaddyfile serves two sites of one Lockbox, on one store: A,
@@ -100,7 +101,7 @@ func TestLoginAndSessionsBelongToTheirSiteThroughCaddy(t *testing.T) {
 	moved := strings.Replace(cb, gw.site, siteB, 1)
 	wantRefusal(t, "A's login finished on B", bob.do(call{url: moved}), http.StatusForbidden, "started on another site")
 	// The log reaches gw.out through a pipe, possibly after the response.
-	eventually(t, 10*time.Second, func() bool { return strings.Contains(gw.out.String(), "login_wrong_site") },
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool { return strings.Contains(gw.out.String(), "login_wrong_site") },
 		"the refusal is logged:\n%s", gw.out.String())
 }
 
@@ -200,5 +201,5 @@ func waitLog(t *testing.T, g *gatewayProc, msg, part string) {
 		}
 		return false
 	}
-	eventually(t, 5*time.Second, has, "no log line %q with %q:\n%s", msg, part, g.out.String())
+	testkit.EventuallyWithin(t, 5*time.Second, has, "no log line %q with %q:\n%s", msg, part, g.out.String())
 }

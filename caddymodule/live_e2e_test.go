@@ -19,7 +19,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // liveCaddyfile is agentCaddyfile with an idle timeout of choice.
@@ -320,7 +320,7 @@ func within(t *testing.T, what string, ch <-chan time.Time, limit time.Duration)
 func (e *liveEnv) endedOnce(sid, reason string) {
 	e.t.Helper()
 	var ended []auditEvent
-	eventually(e.t, 5*time.Second, func() bool {
+	testkit.EventuallyWithin(e.t, 5*time.Second, func() bool {
 		ended = nil
 		for _, ev := range ofSession(e.a.audit("acme"), sid) {
 			if ev.Type == "session.ended" {
@@ -339,7 +339,7 @@ func (e *liveEnv) endedOnce(sid, reason string) {
 func (e *liveEnv) outcomesRecorded(sid string) {
 	e.t.Helper()
 	var open []string
-	eventually(e.t, 5*time.Second, func() bool {
+	testkit.EventuallyWithin(e.t, 5*time.Second, func() bool {
 		open = open[:0]
 		done := map[string]bool{}
 		evs := ofSession(e.a.audit("acme"), sid)
@@ -426,11 +426,7 @@ func TestRevokeOnOneInstanceClosesConnectionsOnAnother(t *testing.T) {
 func TestGrantExpiryClosesConnections(t *testing.T) {
 	t.Parallel()
 	e := newLiveEnv(t, "")
-	st, err := redisstore.Open(e.redis.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.Redis(t, e.redis.URL())
 	now := time.Now().UTC()
 	expires := now.Add(2 * time.Second)
 	g := store.Grant{ID: "g_short", Tenant: "acme", Scopes: []string{"read"}, CreatedBy: store.Actor{ID: "ops:dana"}, CreatedAt: now, ExpiresAt: &expires}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -89,7 +90,7 @@ func TestMetricsAfterAnAgentSession(t *testing.T) {
 	dave.login("dave")
 
 	var fams map[string]*dto.MetricFamily
-	eventually(t, 15*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 15*time.Second, func() bool {
 		fams = scrape(t, gw.admin)
 		n, _ := sample(fams, "lockbox_sessions_active", nil)
 		w, _ := sample(fams, "lockbox_audit_write_duration_seconds", nil)
@@ -140,7 +141,7 @@ func TestMetricsAfterAnAgentSession(t *testing.T) {
 
 	// Counters count on: a revocation ends the session.
 	gw.revoke("acme", "done")
-	eventually(t, 15*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 15*time.Second, func() bool {
 		fams = scrape(t, gw.admin)
 		r, _ := sample(fams, "lockbox_grants_total", map[string]string{"event": "revoked"})
 		return r == 1

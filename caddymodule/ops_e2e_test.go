@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // opsCaddyfile is agentCaddyfile with the site's access log on and the
@@ -114,7 +115,7 @@ func TestHealthFollowsTheStore(t *testing.T) {
 		t.Helper()
 		var r healthReport
 		var code int
-		eventually(t, 10*time.Second, func() bool {
+		testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 			code, r, _ = gw.health(t)
 			return code == http.StatusOK && r.ChangeFeed.Fresh
 		}, "health green %s: %d %+v", when, code, r)
@@ -128,16 +129,16 @@ func TestHealthFollowsTheStore(t *testing.T) {
 		// say "not ready" from the outage just after health is green.
 		var readyCode int
 		var readyBody string
-		eventually(t, 3*time.Second, func() bool {
+		testkit.EventuallyWithin(t, 3*time.Second, func() bool {
 			readyCode, readyBody, _ = gw.ready(t)
 			return readyCode == http.StatusOK && readyBody == "ready\n"
-		}, "ready %s: %s", when, lazy(func() string { return fmt.Sprintf("%d %q", readyCode, readyBody) }))
+		}, "ready %s: %s", when, testkit.Lazy(func() string { return fmt.Sprintf("%d %q", readyCode, readyBody) }))
 	}
 	green("at start")
 
 	rs.Stop()
 	var body string
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		var code int
 		code, _, body = gw.health(t)
 		return code == http.StatusServiceUnavailable
@@ -151,7 +152,7 @@ func TestHealthFollowsTheStore(t *testing.T) {
 		!strings.Contains(st.stderr, "lockbox: not ready") {
 		t.Fatalf("lockbox status with the store down: exit %d\n%s%s", st.code, st.stdout, st.stderr)
 	}
-	eventually(t, 5*time.Second, func() bool { code, _, _ := gw.ready(t); return code == http.StatusServiceUnavailable }, "ready 503")
+	testkit.EventuallyWithin(t, 5*time.Second, func() bool { code, _, _ := gw.ready(t); return code == http.StatusServiceUnavailable }, "ready 503")
 	if code, body, h := gw.ready(t); body != "not ready\n" || h.Get("Retry-After") != "5" {
 		t.Fatalf("ready with the store down: %d %q %v", code, body, h)
 	}
@@ -196,7 +197,7 @@ func TestDecisionLogAndAccessLogUser(t *testing.T) {
 		Request                      struct{ URI string }
 	}
 	var refused, allowed, access []line
-	eventually(t, 10*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 10*time.Second, func() bool {
 		refused, allowed, access = nil, nil, nil
 		for _, raw := range strings.Split(gw.out.String(), "\n") {
 			var l line

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/notify"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // limitedCaddyfileLines is the rate_limit block of the test: low enough
@@ -117,7 +118,7 @@ func TestRateLimitsThroughCaddy(t *testing.T) {
 	// A process may write a log line just after it has answered.
 	logged := []string{`"msg":"app api key refused"`, `"remote":"127.0.0.1"`, `"route":"GET /_lockbox/api/v1/tenants/{tenant}/grants"`,
 		`"msg":"app api client rate limited"`, `"msg":"agent login rate limited"`, `"msg":"agent access requests rate limited"`}
-	eventually(t, 5*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 5*time.Second, func() bool {
 		out := g.out.String()
 		for _, s := range logged {
 			if !strings.Contains(out, s) {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // TestRetentionThroughLockbox starts lockbox on a bolt file holding old
@@ -35,7 +35,7 @@ func TestRetentionThroughLockbox(t *testing.T) {
 		Moved int64 `json:"moved"`
 	}
 	var err error
-	eventually(t, runTimeout, func() bool {
+	testkit.EventuallyWithin(t, runTimeout, func() bool {
 		health.OK, health.Moved = false, 0
 		var resp *http.Response
 		if resp, err = http.Get("http://" + s.admin + "/lockbox/audit/retention"); err == nil {
@@ -43,7 +43,7 @@ func TestRetentionThroughLockbox(t *testing.T) {
 			resp.Body.Close()
 		}
 		return health.Moved == 40
-	}, "the mover to move the old days: %s", lazy(func() string { return fmt.Sprintf("%+v, %v", health, err) }))
+	}, "the mover to move the old days: %s", testkit.Lazy(func() string { return fmt.Sprintf("%+v, %v", health, err) }))
 	out := s.ok("audit", "verify", "--tenant", "acme", "--archive", archiveDir)
 	wantContains(t, out, "holds: 40 archived and 10 stored events from seq 1 to 50")
 	if r := s.lockbox("audit", "verify", "--tenant", "acme"); r.code != 0 {
@@ -70,11 +70,8 @@ func TestRetentionThroughLockbox(t *testing.T) {
 // days back and 10 now, for tenant acme, into a new bolt file.
 func fillOldEvents(t *testing.T, path string) {
 	t.Helper()
-	st, err := boltstore.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.BoltAt(t, path)
+	defer st.Close() // the gateway opens the file next
 	ctx := context.Background()
 	now := time.Now().UTC()
 	if _, err := st.PutGrant(ctx, store.Grant{ID: "g1", Tenant: "acme", CreatedAt: now.Add(-5 * 24 * time.Hour), CreatedBy: store.Actor{ID: "ops"}, Scopes: []string{"read"}}); err != nil {

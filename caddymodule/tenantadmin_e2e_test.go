@@ -25,6 +25,7 @@ import (
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/lockbox-gw/lockbox/internal/notify"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // e2eAPIKey is the app's key for the app API; it comes from the
@@ -326,7 +327,7 @@ func (h *hookReceiver) ofType(typ string) []hook {
 // waitFor waits until n webhooks of type typ were accepted.
 func (h *hookReceiver) waitFor(t *testing.T, typ string, n int) []hook {
 	t.Helper()
-	eventually(t, notifyWithin, func() bool { return len(h.ofType(typ)) >= n }, "%d %s webhooks", n, typ)
+	testkit.EventuallyWithin(t, notifyWithin, func() bool { return len(h.ofType(typ)) >= n }, "%d %s webhooks", n, typ)
 	return h.ofType(typ)
 }
 
@@ -413,7 +414,7 @@ func (b *mailbox) matching(word string) []receivedMail {
 // then checks that no more do, once the others have arrived.
 func (b *mailbox) waitFor(t *testing.T, word string, n int) []receivedMail {
 	t.Helper()
-	eventually(t, notifyWithin, func() bool { return len(b.matching(word)) >= n }, "%d emails about %q", n, word)
+	testkit.EventuallyWithin(t, notifyWithin, func() bool { return len(b.matching(word)) >= n }, "%d emails about %q", n, word)
 	if got := b.matching(word); len(got) != n {
 		t.Fatalf("%d emails about %q, want %d", len(got), word, n)
 	}

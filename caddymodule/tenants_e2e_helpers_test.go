@@ -12,6 +12,8 @@ import (
 	"testing"
 	"text/template"
 	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // tenantCaddyfile is a site whose app names tenants by host (TenantFrom
@@ -158,7 +160,7 @@ func (e *tenantEnv) untouched(t *testing.T, hits int, what string) {
 // audit.
 func (e *tenantEnv) waitDenied(t *testing.T, tenant, reason string) {
 	t.Helper()
-	eventually(t, 5*time.Second, func() bool {
+	testkit.EventuallyWithin(t, 5*time.Second, func() bool {
 		return countEvents(e.gw().audit(tenant), "access.denied", reason) > 0
 	}, "access.denied %s in %s's audit", reason, tenant)
 }

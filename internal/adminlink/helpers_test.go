@@ -1,7 +1,6 @@
 package adminlink_test
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -11,11 +10,8 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
-func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return c
-}
+// ctx is a context for one call of the test.
+var ctx = testkit.Context
 
 // claims is a link for admin u_1 of acme, valid for a day from c.
 func claims(c *testkit.Clock) adminlink.Claims {

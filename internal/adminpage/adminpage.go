@@ -17,6 +17,7 @@ package adminpage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -96,9 +97,12 @@ func New(cfg Config, d Deps) (*Handler, error) {
 	if d.Logger == nil {
 		d.Logger = zap.NewNop()
 	}
-	base := strings.TrimSuffix("/"+strings.Trim(prefix, "/"), "/") + adminlink.PagePath
-	h := &Handler{base: base, rules: rules, areas: cfg.Areas, d: d}
-	h.guard = websession.CrossOrigin(http.HandlerFunc(h.serve), http.HandlerFunc(h.crossOriginRefused))
+	prefix = strings.TrimSuffix("/"+strings.Trim(prefix, "/"), "/")
+	if prefix != "" && !prefixPattern.MatchString(prefix) {
+		return nil, fmt.Errorf("admin page: prefix %q must be a plain path such as /_lockbox", prefix)
+	}
+	h := &Handler{base: prefix + adminlink.PagePath, rules: rules, areas: cfg.Areas, d: d}
+	h.guard = websession.CrossOrigin(h.newMux(), http.HandlerFunc(h.crossOriginRefused))
 	return h, nil
 }
 
@@ -117,52 +121,6 @@ func (h *Handler) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.formRefused(w)
-}
-
-// serve routes one request under <prefix>/admin.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
-	rest, ok := strings.CutPrefix(r.URL.Path, h.base)
-	if !ok || (rest != "" && rest[0] != '/') {
-		h.notFound(w)
-		return
-	}
-	method, serve := h.route(rest)
-	switch {
-	case serve == nil:
-		h.notFound(w)
-	case r.Method == method, method == http.MethodGet && r.Method == http.MethodHead:
-		serve(w, r)
-	default:
-		h.methodNotAllowed(w, r, method)
-	}
-}
-
-// route returns the method and handler of a path relative to the page.
-func (h *Handler) route(rest string) (string, http.HandlerFunc) {
-	switch rest {
-	case "":
-		return http.MethodGet, h.servePage
-	case "/grants":
-		return http.MethodPost, h.serveGrant
-	case "/revoke":
-		return http.MethodPost, h.serveRevoke
-	case "/signout":
-		return http.MethodPost, h.serveSignOut
-	case openPath:
-		return http.MethodPost, h.serveOpen
-	case checkpointPath:
-		return http.MethodGet, h.serveCheckpoint
-	}
-	if serve := h.requestRoute(rest); serve != nil {
-		return http.MethodPost, serve
-	}
-	if id, ok := ackRoute(rest); ok {
-		return http.MethodPost, func(w http.ResponseWriter, r *http.Request) { h.serveAck(w, r, id) }
-	}
-	if id, ok := strings.CutPrefix(rest, "/sessions/"); ok && id != "" && !strings.Contains(id, "/") {
-		return http.MethodGet, func(w http.ResponseWriter, r *http.Request) { h.serveSession(w, r, id) }
-	}
-	return "", nil
 }
 
 // notify tells the notifier, if any, of a stored change; it outlives the

@@ -22,8 +22,8 @@ var testAreas = policy.Areas{
 // areaLink is a link for ana on acme that lets her grant only areas.
 func (e *env) areaLink(areas ...string) string {
 	e.t.Helper()
-	u, _, err := e.links.Link(ctx(e.t), e.srv.URL, "/_lockbox", adminlink.Claims{
-		Tenant: "acme", AdminID: ana.ID, Role: ana.Role, ExpiresAt: e.clock.Now().Add(24 * time.Hour), Areas: areas,
+	u, _, err := e.Links.Link(ctx(e.t), e.srv.URL, "/_lockbox", adminlink.Claims{
+		Tenant: "acme", AdminID: ana.ID, Role: ana.Role, ExpiresAt: e.Clock.Now().Add(24 * time.Hour), Areas: areas,
 	})
 	if err != nil {
 		e.t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/pages"
@@ -23,25 +22,12 @@ const EventBreakGlassAcknowledged = "breakglass.acknowledged"
 // exactly one admin acknowledge it; the audit event tells who did.
 const ackKind = "breakglass-ack"
 
-// ackPath ends the path of the acknowledge form: /breakglass/{id}/ack.
-const ackPath = "/ack"
-
 // ackData is both the acknowledgement record and its event's data.
 type ackData struct {
 	Session string      `json:"session"`
 	Agent   store.Agent `json:"agent"`
 	By      store.Actor `json:"by"`
 	At      time.Time   `json:"at"`
-}
-
-// ackRoute returns the session id of a /breakglass/{id}/ack path.
-func ackRoute(rest string) (string, bool) {
-	id, ok := strings.CutPrefix(rest, "/breakglass/")
-	if !ok {
-		return "", false
-	}
-	id, ok = strings.CutSuffix(id, ackPath)
-	return id, ok && id != "" && len(id) <= maxSessionID && !strings.Contains(id, "/")
 }
 
 // serveAck acknowledges the break-glass visit id, by the admin, once.
@@ -116,7 +102,7 @@ func (h *Handler) breakGlassNotices(ctx context.Context, tenant string, ss []sto
 		}
 		out = append(out, pages.AdminBreakGlass{
 			Agent: agentWords(s.Agent), At: at(s.StartedAt), Until: at(s.EndsAt), Reason: s.Reason,
-			URL: h.base + "/sessions/" + s.ID, Ack: h.base + "/breakglass/" + s.ID + ackPath,
+			URL: h.base + "/sessions/" + s.ID, Ack: h.base + "/breakglass/" + s.ID + "/ack",
 		})
 	}
 	return out, nil

@@ -17,10 +17,10 @@ const emergency = `INC-42 <b>outage</b> & "login" broken`
 // breakGlassVisit stores carol's break-glass visit to acme.
 func (e *env) breakGlassVisit(id string) store.Session {
 	e.t.Helper()
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	s := store.Session{ID: id, Tenant: "acme", Agent: store.Agent{Subject: "carol", Name: "Carol Oncall", Email: "carol@support.example"},
 		Scopes: []string{"read", "write"}, BreakGlass: true, Reason: emergency, StartedAt: now, EndsAt: now.Add(time.Hour), LastSeen: now}
-	if err := e.store.PutSession(ctx(e.t), s); err != nil {
+	if err := e.Store.PutSession(ctx(e.t), s); err != nil {
 		e.t.Fatal(err)
 	}
 	return s
@@ -50,7 +50,7 @@ func TestBreakGlassNoticeUntilAcknowledged(t *testing.T) {
 	if strings.Contains(after.body, "Emergency access by") {
 		t.Fatalf("notice still shown: %.2000s", after.body)
 	}
-	events, err := e.store.Events(ctx(t), "acme", store.EventQuery{AfterSeq: before, Limit: 10})
+	events, err := e.Store.Events(ctx(t), "acme", store.EventQuery{AfterSeq: before, Limit: 10})
 	if err != nil || len(events) != 1 || events[0].Type != adminpage.EventBreakGlassAcknowledged ||
 		events[0].Session != "s_bg" || events[0].Actor == nil || events[0].Actor.ID != ana.ID {
 		t.Fatalf("audit after acknowledging: %+v %v", events, err)

@@ -1,16 +1,13 @@
 package adminpage_test
 
 import (
-	"context"
 	"html"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,41 +20,25 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
 const page = "/_lockbox/admin"
 
-// The registered admins: ana owns acme, vic only views it, gus
-// administers globex.
-var (
-	ana = admins.Admin{ID: "u_ana", Email: "ana@acme.test", Name: "Ana", Role: "owner"}
-	vic = admins.Admin{ID: "u_vic", Email: "vic@acme.test", Name: "Vic", Role: "viewer"}
-	gus = admins.Admin{ID: "u_gus", Email: "gus@globex.test", Name: "Gus", Role: "admin"}
-)
-
-// notification is one call of the notifier hook.
-type notification struct {
-	tenant, event string
-	payload       any
-}
+// The registered admins (apitest's): ana owns acme, vic only views it,
+// gus administers globex.
+var ana, vic, gus = apitest.Ana, apitest.Vic, apitest.Gus
 
 // env is the page alone, served over a real HTTP server on loopback, on
 // a bolt store the test owns.
 type env struct {
+	*apitest.Env
 	t        *testing.T
-	clock    *testkit.Clock
-	store    store.Store
-	grants   *grant.Service
 	requests *request.Service
-	admins   *admins.Registry
-	links    *adminlink.Links
 	srv      *httptest.Server
 	// checkpoints signs the tenants' audit heads, with keys in the store.
 	checkpoints *checkpoint.Service
-
-	mu    sync.Mutex
-	notes []notification
 }
 
 // envOptions vary the page of an env.
@@ -78,62 +59,38 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	t.Helper()
 	st := testkit.Bolt(t)
 	c := testkit.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
-	e := &env{t: t, clock: c, store: st, grants: grant.New(st, c.Now), admins: admins.New(st, c.Now), links: adminlink.NewLinks(st, c.Now)}
+	e := &env{Env: apitest.New(t, st, c), t: t}
 	if !o.noRequests {
 		if o.requests.Areas == nil {
 			o.requests.Areas = testAreas
 		}
 		var err error
-		if e.requests, err = request.New(e.grants, o.requests); err != nil {
+		if e.requests, err = request.New(e.Grants, o.requests); err != nil {
 			t.Fatal(err)
 		}
 	}
 	e.checkpoints = &checkpoint.Service{Store: st, Keys: token.NewKeys(st, c.Now), Now: c.Now}
 	h, err := adminpage.New(adminpage.Config{Rules: o.rules, Areas: testAreas}, adminpage.Deps{
-		Grants: e.grants, Admins: e.admins, Links: e.links, Requests: e.requests,
-		Sessions: adminlink.NewSessions(st, e.links, 0, c.Now), Notify: e.notify,
+		Grants: e.Grants, Admins: e.Admins, Links: e.Links, Requests: e.requests,
+		Sessions: adminlink.NewSessions(st, e.Links, 0, c.Now), Notify: e.Notify,
 		Checkpoints: e.checkpoints.Latest,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httptest.NewServer(h)
-	t.Cleanup(e.srv.Close)
-	e.setAdmins("acme", ana, vic)
-	e.setAdmins("globex", gus)
+	e.srv = testkit.Serve(t, h)
+	e.SetTestAdmins()
 	return e
 }
 
-func (e *env) notify(_ context.Context, tenant, event string, payload any) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.notes = append(e.notes, notification{tenant, event, payload})
-}
-
-func (e *env) notifications() []notification {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]notification(nil), e.notes...)
-}
-
-func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return c
-}
-
-func (e *env) setAdmins(tenant string, list ...admins.Admin) {
-	e.t.Helper()
-	if _, err := e.admins.Set(ctx(e.t), tenant, list, store.Actor{ID: "app"}); err != nil {
-		e.t.Fatal(err)
-	}
-}
+// ctx is a context for one call of the test.
+var ctx = testkit.Context
 
 // link signs a day-long link for a of tenant, as the app API would.
 func (e *env) link(tenant string, a admins.Admin) string {
 	e.t.Helper()
-	u, _, err := e.links.Link(ctx(e.t), e.srv.URL, "/_lockbox", adminlink.Claims{
-		Tenant: tenant, AdminID: a.ID, Role: a.Role, ExpiresAt: e.clock.Now().Add(24 * time.Hour),
+	u, _, err := e.Links.Link(ctx(e.t), e.srv.URL, "/_lockbox", adminlink.Claims{
+		Tenant: tenant, AdminID: a.ID, Role: a.Role, ExpiresAt: e.Clock.Now().Add(24 * time.Hour),
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -144,7 +101,7 @@ func (e *env) link(tenant string, a admins.Admin) string {
 // grant makes scopes acme's grant for 7 days, by ana.
 func (e *env) grant(scopes ...string) store.Grant {
 	e.t.Helper()
-	g, err := e.grants.Create(ctx(e.t), grant.CreateRequest{
+	g, err := e.Grants.Create(ctx(e.t), grant.CreateRequest{
 		Tenant: "acme", Scopes: scopes, Duration: 7 * 24 * time.Hour, By: store.Actor{ID: ana.ID, Email: ana.Email, Role: ana.Role},
 	})
 	if err != nil {
@@ -156,7 +113,7 @@ func (e *env) grant(scopes ...string) store.Grant {
 // active returns acme's active grant, or nil.
 func (e *env) active() *store.Grant {
 	e.t.Helper()
-	g, err := e.grants.Current(ctx(e.t), "acme")
+	g, err := e.Grants.Current(ctx(e.t), "acme")
 	if err != nil {
 		return nil
 	}
@@ -166,11 +123,7 @@ func (e *env) active() *store.Grant {
 // eventCount is the length of the tenant's audit chain.
 func (e *env) eventCount(tenant string) int64 {
 	e.t.Helper()
-	h, err := e.store.AuditHead(ctx(e.t), tenant)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return h.Seq
+	return e.Head(tenant).Seq
 }
 
 // client is a cookie-keeping HTTP client that does not follow redirects
@@ -182,12 +135,7 @@ type client struct {
 }
 
 func (e *env) client() *client {
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return &client{t: e.t, srv: e.srv.URL, c: &http.Client{Jar: jar, Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &client{t: e.t, srv: e.srv.URL, c: testkit.Browser(e.t)}
 }
 
 // resp is an answer with its body read.
@@ -205,24 +153,14 @@ func (c *client) do(method, u string, form url.Values, header http.Header) resp 
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
+		h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+		for k, v := range header {
+			h[k] = v
+		}
+		header = h
 	}
-	req, err := http.NewRequest(method, u, body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	res, err := c.c.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return resp{status: res.StatusCode, header: res.Header, body: string(b)}
+	r := testkit.Send(c.t, c.c, method, u, body, header)
+	return resp{status: r.Status, header: r.Header, body: string(r.Body)}
 }
 
 func (c *client) get(u string) resp { return c.do(http.MethodGet, u, nil, nil) }

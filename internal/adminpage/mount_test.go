@@ -1,21 +1,17 @@
 package adminpage_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func get(t *testing.T, u string) (int, string) {
 	t.Helper()
-	res, err := plain.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	r := testkit.Send(t, plain, http.MethodGet, u, nil, nil)
+	return r.Status, string(r.Body)
 }
 
 func TestTheGatewayMountsThePageAndTheAPI(t *testing.T) {

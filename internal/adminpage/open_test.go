@@ -18,11 +18,11 @@ func (e *env) spent(link string) bool {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	c, err := e.links.Verify(ctx(e.t), u.Query().Get("token"))
+	c, err := e.Links.Verify(ctx(e.t), u.Query().Get("token"))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	ss := adminlink.NewSessions(e.store, e.links, 0, e.clock.Now)
+	ss := adminlink.NewSessions(e.Store, e.Links, 0, e.Clock.Now)
 	_, used, err := ss.Spent(ctx(e.t), c)
 	if err != nil {
 		e.t.Fatal(err)
@@ -35,7 +35,7 @@ func TestALinkOpensOnceEvenAfterSigningOut(t *testing.T) {
 	link := e.link("acme", ana)
 	c := e.client()
 	p := c.open(link)
-	e.clock.Add(time.Minute)
+	e.Clock.Add(time.Minute)
 	must(t, c.post(page+"/signout", c.form(p, nil)), http.StatusOK, "You are signed out")
 
 	for name, b := range map[string]*client{"the same browser": c, "another browser": e.client()} {

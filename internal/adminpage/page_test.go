@@ -45,14 +45,14 @@ func TestOpeningALinkShowsThePageWithoutTheToken(t *testing.T) {
 func TestRefusedLinks(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
 	good := e.link("acme", ana)
-	expiring, _, err := e.links.Link(ctx(t), e.srv.URL, "/_lockbox", adminlink.Claims{Tenant: "acme", AdminID: ana.ID, Role: "owner", ExpiresAt: e.clock.Now().Add(time.Minute)})
+	expiring, _, err := e.Links.Link(ctx(t), e.srv.URL, "/_lockbox", adminlink.Claims{Tenant: "acme", AdminID: ana.ID, Role: "owner", ExpiresAt: e.Clock.Now().Add(time.Minute)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	otherTenant := e.link("globex", ana) // signed, but ana is no admin of globex
 	viewer := e.link("acme", vic)
 	removed := e.link("acme", admins.Admin{ID: "u_gone", Role: "owner"})
-	e.clock.Add(2 * time.Minute)
+	e.Clock.Add(2 * time.Minute)
 	tests := []struct {
 		name   string
 		link   string
@@ -85,7 +85,7 @@ func TestWithoutASessionThePageSaysTheLinkExpired(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
 	must(t, e.client().get(page), http.StatusForbidden, "Your Support Access link has expired", "Open Support Access again")
 	c, _ := e.signedIn()
-	e.clock.Add(adminlink.DefaultSessionTTL)
+	e.Clock.Add(adminlink.DefaultSessionTTL)
 	must(t, c.get(page), http.StatusForbidden, "Your Support Access link has expired")
 }
 
@@ -99,19 +99,19 @@ func TestGrantAndRevoke(t *testing.T) {
 	g := e.active()
 	wantBy := store.Actor{ID: ana.ID, Email: ana.Email, Role: ana.Role}
 	if g == nil || !slices.Equal(g.Scopes, []string{"read"}) || g.CreatedBy != wantBy || g.Note != "ticket 4711" ||
-		!g.ExpiresAt.Equal(e.clock.Now().Add(7*24*time.Hour)) {
+		!g.ExpiresAt.Equal(e.Clock.Now().Add(7*24*time.Hour)) {
 		t.Fatalf("grant %+v", g)
 	}
 	p = c.get(page + "?done=granted")
 	must(t, p, http.StatusOK, "Support access granted.", "Support can access acme</b> until 2030-01-09 03:04 UTC (7 days left)",
 		"Read-only, personal data masked.", "Granted by ana@acme.test on 2030-01-02 03:04 UTC", "Revoke access now", "<b>active</b>", "for 7 days", "ticket 4711")
 
-	e.clock.Add(time.Hour)
+	e.Clock.Add(time.Hour)
 	r = c.post(page+"/revoke", c.form(p, url.Values{"reason": {"case closed"}}))
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != page+"?done=revoked" {
 		t.Fatalf("revoke: %d %q %.300s", r.status, r.header.Get("Location"), r.body)
 	}
-	ended, err := e.grants.Get(ctx(t), "acme", g.ID)
+	ended, err := e.Grants.Get(ctx(t), "acme", g.ID)
 	if err != nil || ended.EndReason != store.EndRevoked || *ended.EndedBy != wantBy || ended.EndNote != "case closed" {
 		t.Fatalf("revoked grant %+v, %v", ended, err)
 	}
@@ -124,9 +124,9 @@ func TestGrantAndRevoke(t *testing.T) {
 	}
 	must(t, c.get(page+"?done=none"), http.StatusOK, "Support had no access to revoke.")
 
-	notes := e.notifications()
-	if len(notes) != 2 || notes[0].event != grant.EventCreated || notes[1].event != grant.EventRevoked || notes[1].tenant != "acme" ||
-		notes[1].payload.(store.Grant).ID != g.ID {
+	notes := e.Notes()
+	if len(notes) != 2 || notes[0].Event != grant.EventCreated || notes[1].Event != grant.EventRevoked || notes[1].Tenant != "acme" ||
+		notes[1].Payload.(store.Grant).ID != g.ID {
 		t.Fatalf("notifications %+v", notes)
 	}
 }
@@ -155,7 +155,7 @@ func TestGrantChoices(t *testing.T) {
 			}
 			g := e.active()
 			if g == nil || !slices.Equal(g.Scopes, tt.scopes) || g.Standing() != tt.standing ||
-				(!tt.standing && !g.ExpiresAt.Equal(e.clock.Now().Add(tt.length))) {
+				(!tt.standing && !g.ExpiresAt.Equal(e.Clock.Now().Add(tt.length))) {
 				t.Fatalf("grant %+v", g)
 			}
 			must(t, c.page(), http.StatusOK, tt.shows)
@@ -206,8 +206,8 @@ func TestFormsThatDidNotComeFromThePage(t *testing.T) {
 		t.Fatalf("a refused form changed something: active %+v, %d events (had %d)", a, e.eventCount("acme"), before)
 	}
 	must(t, c.page(), http.StatusOK, "Support can access acme")
-	if len(e.notifications()) != 0 {
-		t.Fatalf("notified %+v", e.notifications())
+	if len(e.Notes()) != 0 {
+		t.Fatalf("notified %+v", e.Notes())
 	}
 }
 
@@ -227,12 +227,12 @@ func TestASessionActsOnlyForItsTenant(t *testing.T) {
 	f := c.form(p, grantForm(nil))
 	f.Set("tenant", "globex")
 	must(t, c.post(page+"/grants", f), http.StatusForbidden, "another tenant than acme")
-	if _, err := e.grants.Current(ctx(t), "globex"); err == nil {
+	if _, err := e.Grants.Current(ctx(t), "globex"); err == nil {
 		t.Fatal("acme's admin granted access to globex")
 	}
 	// gus's session on globex cannot see acme's visits either.
-	s := store.Session{ID: "s_acme", Tenant: "acme", Agent: store.Agent{Subject: "bob"}, Scopes: []string{"read"}, StartedAt: e.clock.Now(), EndsAt: e.clock.Now().Add(time.Hour)}
-	if err := e.store.PutSession(ctx(t), s); err != nil {
+	s := store.Session{ID: "s_acme", Tenant: "acme", Agent: store.Agent{Subject: "bob"}, Scopes: []string{"read"}, StartedAt: e.Clock.Now(), EndsAt: e.Clock.Now().Add(time.Hour)}
+	if err := e.Store.PutSession(ctx(t), s); err != nil {
 		t.Fatal(err)
 	}
 	g := e.client()
@@ -298,7 +298,7 @@ func TestTheRegistryIsReadOnEveryRequest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, tenantadmin.Rules{})
 			c, p := e.signedIn()
-			e.setAdmins("acme", tt.change...)
+			e.SetAdmins("acme", tt.change...)
 			must(t, c.post(page+"/grants", c.form(p, grantForm(nil))), http.StatusForbidden, tt.want)
 			if e.active() != nil {
 				t.Fatal("access granted by an admin who may no longer act")
@@ -315,7 +315,7 @@ func TestTheRegistryDecidesWhoIsRecorded(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
 	c, p := e.signedIn()
 	renamed := admins.Admin{ID: ana.ID, Email: "ana.new@acme.test", Role: "admin"}
-	e.setAdmins("acme", renamed)
+	e.SetAdmins("acme", renamed)
 	if r := c.post(page+"/grants", c.form(p, grantForm(nil))); r.status != http.StatusSeeOther {
 		t.Fatalf("grant: %d %.300s", r.status, r.body)
 	}
@@ -327,7 +327,7 @@ func TestTheRegistryDecidesWhoIsRecorded(t *testing.T) {
 func TestUserTextIsEscaped(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
 	evil := admins.Admin{ID: "u_x", Email: "x@acme.test", Name: `<script>alert("name")</script>`, Role: "owner"}
-	e.setAdmins("acme", evil)
+	e.SetAdmins("acme", evil)
 	c := e.client()
 	p := c.open(e.link("acme", evil))
 	r := c.post(page+"/grants", c.form(p, grantForm(url.Values{"note": {`<img src=x onerror=alert("note")>`}})))
@@ -339,12 +339,12 @@ func TestUserTextIsEscaped(t *testing.T) {
 		t.Fatalf("revoke: %d %.300s", r.status, r.body)
 	}
 	s := store.Session{ID: "s_1", Tenant: "acme", Agent: store.Agent{Subject: "bob", Name: `<b onclick="x">Bob</b>`, Email: "bob@support.example"},
-		Scopes: []string{"read"}, StartedAt: e.clock.Now(), EndsAt: e.clock.Now().Add(time.Hour), BreakGlass: true, Reason: `<script>alert("why")</script>`}
-	if err := e.store.PutSession(ctx(t), s); err != nil {
+		Scopes: []string{"read"}, StartedAt: e.Clock.Now(), EndsAt: e.Clock.Now().Add(time.Hour), BreakGlass: true, Reason: `<script>alert("why")</script>`}
+	if err := e.Store.PutSession(ctx(t), s); err != nil {
 		t.Fatal(err)
 	}
-	ev := store.Event{Type: "http.request", Time: e.clock.Now(), Session: "s_1", Data: []byte(`{"method":"GET","path":"/<script>alert(\"path\")</script>","status":200}`)}
-	if _, err := e.store.AppendEvents(ctx(t), "acme", ev); err != nil {
+	ev := store.Event{Type: "http.request", Time: e.Clock.Now(), Session: "s_1", Data: []byte(`{"method":"GET","path":"/<script>alert(\"path\")</script>","status":200}`)}
+	if _, err := e.Store.AppendEvents(ctx(t), "acme", ev); err != nil {
 		t.Fatal(err)
 	}
 	for _, body := range []string{c.page().body, c.get(page + "/sessions/s_1").body} {
@@ -409,7 +409,7 @@ func TestSignOut(t *testing.T) {
 func TestStoreDownIsUnavailable(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
 	c, p := e.signedIn()
-	_ = e.store.Close()
+	_ = e.Store.Close()
 	must(t, c.get(page), http.StatusServiceUnavailable, "Lockbox cannot reach its store right now")
 	must(t, c.post(page+"/grants", c.form(p, grantForm(nil))), http.StatusServiceUnavailable, "Nothing was changed")
 }

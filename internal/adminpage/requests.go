@@ -21,26 +21,6 @@ const (
 	maxRequestID = 64
 )
 
-// requestRoute returns the handler of a decision form's path; nil for
-// any other path, or when the site takes no requests.
-func (h *Handler) requestRoute(rest string) http.HandlerFunc {
-	tail, ok := strings.CutPrefix(rest, requestsPath)
-	if !ok || h.d.Requests == nil {
-		return nil
-	}
-	id, action, _ := strings.Cut(tail, "/")
-	if !validRequestID(id) {
-		return nil
-	}
-	switch "/" + action {
-	case approvePath:
-		return func(w http.ResponseWriter, r *http.Request) { h.serveApprove(w, r, id) }
-	case denyPath:
-		return func(w http.ResponseWriter, r *http.Request) { h.serveDeny(w, r, id) }
-	}
-	return nil
-}
-
 // validRequestID reports whether id could be a request id: ids come
 // from links and paths, so only plain characters pass.
 func validRequestID(id string) bool {

@@ -49,7 +49,7 @@ func TestApproveARequestInChromium(t *testing.T) {
 	admin.Shot("03-admin-approved")
 
 	g := e.active()
-	if g == nil || !slices.Equal(g.Scopes, []string{"read", "pii"}) || !g.ExpiresAt.Equal(e.clock.Now().Add(24*time.Hour)) ||
+	if g == nil || !slices.Equal(g.Scopes, []string{"read", "pii"}) || !g.ExpiresAt.Equal(e.Clock.Now().Add(24*time.Hour)) ||
 		g.CreatedBy.ID != ana.ID || !strings.Contains(g.Note, r.ID) {
 		t.Fatalf("grant after the approval: %+v", g)
 	}

@@ -51,14 +51,14 @@ func TestApproveAsAsked(t *testing.T) {
 
 	g := e.active()
 	if g == nil || !slices.Equal(g.Scopes, []string{"read", "write", "pii"}) || len(g.Areas) != 0 ||
-		!g.ExpiresAt.Equal(e.clock.Now().Add(7*24*time.Hour)) || g.CreatedBy.ID != ana.ID || !strings.Contains(g.Note, r.ID) {
+		!g.ExpiresAt.Equal(e.Clock.Now().Add(7*24*time.Hour)) || g.CreatedBy.ID != ana.ID || !strings.Contains(g.Note, r.ID) {
 		t.Fatalf("grant %+v", g)
 	}
 	if done := e.request(r.ID); done.State != request.Approved || done.Granted != g.ID {
 		t.Fatalf("request %+v", done)
 	}
-	notes := e.notifications()
-	if len(notes) != 1 || notes[0].event != grant.EventCreated || notes[0].payload.(store.Grant).ID != g.ID {
+	notes := e.Notes()
+	if len(notes) != 1 || notes[0].Event != grant.EventCreated || notes[0].Payload.(store.Grant).ID != g.ID {
 		t.Fatalf("notifications %+v", notes)
 	}
 	after := c.get(page + "?done=approved")
@@ -101,7 +101,7 @@ func TestApproveNarrowed(t *testing.T) {
 			}
 			decided(t, c, approveURL(r.ID), c.form(p, form), "approved")
 			g := e.active()
-			if g == nil || !slices.Equal(g.Scopes, tt.scopes) || !slices.Equal(g.Areas, tt.areas) || !g.ExpiresAt.Equal(e.clock.Now().Add(tt.length)) {
+			if g == nil || !slices.Equal(g.Scopes, tt.scopes) || !slices.Equal(g.Areas, tt.areas) || !g.ExpiresAt.Equal(e.Clock.Now().Add(tt.length)) {
 				t.Fatalf("grant %+v", g)
 			}
 			if row := cardOf(t, c.page(), r.ID); !strings.Contains(row, tt.shows) {
@@ -167,14 +167,14 @@ func TestDenyWithMessage(t *testing.T) {
 			t.Fatalf("history row lacks %q: %s", want, row)
 		}
 	}
-	if e.active() != nil || len(e.notifications()) != 0 {
-		t.Fatalf("a denial granted access or notified: %+v", e.notifications())
+	if e.active() != nil || len(e.Notes()) != 0 {
+		t.Fatalf("a denial granted access or notified: %+v", e.Notes())
 	}
 }
 
 func TestOwnRequestIsRefused(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
-	e.setAdmins("acme", ana, vic, olga)
+	e.SetAdmins("acme", ana, vic, olga)
 	// Ana is also a support agent, signed in at the IdP with another
 	// subject and her email in other case.
 	self := store.Agent{Issuer: bob.Issuer, Subject: "ana-sso", Name: "Ana", Email: "ANA@Acme.TEST"}
@@ -197,7 +197,7 @@ func TestOwnRequestIsRefused(t *testing.T) {
 
 func TestAlreadyApprovedByThisAdmin(t *testing.T) {
 	e := newEnvWith(t, envOptions{requests: request.Config{Needed: 2}})
-	e.setAdmins("acme", ana, vic, olga)
+	e.SetAdmins("acme", ana, vic, olga)
 	r := e.ask(request.Ask{Scopes: []string{"write", "pii"}})
 	c, p := e.signedIn()
 	decided(t, c, approveURL(r.ID), c.form(p, approveForm(url.Values{"scope": {"pii"}})), "approval")
@@ -228,7 +228,7 @@ func TestAlreadyApprovedByThisAdmin(t *testing.T) {
 	}
 	decided(t, o, approveURL(r.ID), o.form(op, approveForm(url.Values{"duration": {"1d"}})), "approved")
 	g := e.active()
-	if g == nil || !slices.Equal(g.Scopes, []string{"read", "pii"}) || !g.ExpiresAt.Equal(e.clock.Now().Add(24*time.Hour)) || g.CreatedBy.ID != olga.ID {
+	if g == nil || !slices.Equal(g.Scopes, []string{"read", "pii"}) || !g.ExpiresAt.Equal(e.Clock.Now().Add(24*time.Hour)) || g.CreatedBy.ID != olga.ID {
 		t.Fatalf("grant %+v", g)
 	}
 	if row := cardOf(t, o.page(), r.ID); !strings.Contains(row, "<b>approved</b> by ana@acme.test, olga@acme.test") {
@@ -265,7 +265,7 @@ func TestExpiredRequestIsRefused(t *testing.T) {
 	e := newEnvWith(t, envOptions{requests: request.Config{TTL: time.Hour}})
 	r := e.ask(request.Ask{})
 	c, p := e.signedIn()
-	e.clock.Add(time.Hour)
+	e.Clock.Add(time.Hour)
 	for _, u := range []string{approveURL(r.ID), denyURL(r.ID)} {
 		must(t, c.post(u, c.form(p, approveForm(nil))), http.StatusConflict, "Access request expired",
 			"Nobody decided this access request by 2030-01-02 04:04 UTC, so it expired; the agent may ask again. Nothing was changed.")
@@ -351,7 +351,7 @@ func TestAnotherTenantsRequestIsNotFound(t *testing.T) {
 func TestARequestLinkBringsTheAdminToIt(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
 	older := e.ask(request.Ask{})
-	e.clock.Add(time.Minute)
+	e.Clock.Add(time.Minute)
 	newer := e.ask(request.Ask{Agent: cara})
 	c := e.client()
 	r := c.press(e.link("acme", ana) + "&request=" + older.ID)
@@ -432,12 +432,12 @@ func TestRequestsAreOffWithoutTheService(t *testing.T) {
 
 func TestApprovingAnExtension(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
-	g, err := e.grants.Create(ctx(t), grant.CreateRequest{Tenant: "acme", Scopes: []string{"read"}, Duration: 24 * time.Hour,
+	g, err := e.Grants.Create(ctx(t), grant.CreateRequest{Tenant: "acme", Scopes: []string{"read"}, Duration: 24 * time.Hour,
 		By: store.Actor{ID: ana.ID, Email: ana.Email, Role: ana.Role}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Add(2 * time.Hour)
+	e.Clock.Add(2 * time.Hour)
 	r := e.ask(request.Ask{Extension: true, Duration: "1d"})
 	c, p := e.signedIn()
 	ext := cardOf(t, p, r.ID)
@@ -455,7 +455,7 @@ func TestApprovingAnExtension(t *testing.T) {
 	if got == nil || got.ID != g.ID || !got.ExpiresAt.Equal(g.ExpiresAt.Add(24*time.Hour)) || len(got.Extensions) != 1 {
 		t.Fatalf("grant after the extension %+v", got)
 	}
-	if notes := e.notifications(); len(notes) != 1 || notes[0].event != grant.EventExtended {
+	if notes := e.Notes(); len(notes) != 1 || notes[0].Event != grant.EventExtended {
 		t.Fatalf("notifications %+v", notes)
 	}
 	after := c.get(page + "?done=extended")

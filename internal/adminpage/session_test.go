@@ -15,16 +15,16 @@ import (
 // visit stores a session of bob in acme that started at the env's time.
 func (e *env) visit(id string, end string) store.Session {
 	e.t.Helper()
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	s := store.Session{ID: id, Tenant: "acme", Grant: "g_1", Agent: store.Agent{Subject: "bob", Name: "Bob Operator", Email: "bob@support.example"},
 		Scopes: []string{"read", "write"}, StartedAt: now, EndsAt: now.Add(8 * time.Hour), LastSeen: now}
-	if err := e.store.PutSession(ctx(e.t), s); err != nil {
+	if err := e.Store.PutSession(ctx(e.t), s); err != nil {
 		e.t.Fatal(err)
 	}
 	if end == "" {
 		return s
 	}
-	ended, err := e.store.EndSession(ctx(e.t), "acme", id, now.Add(time.Hour), end)
+	ended, err := e.Store.EndSession(ctx(e.t), "acme", id, now.Add(time.Hour), end)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func (e *env) visit(id string, end string) store.Session {
 
 func (e *env) append(events ...store.Event) {
 	e.t.Helper()
-	if _, err := e.store.AppendEvents(ctx(e.t), "acme", events...); err != nil {
+	if _, err := e.Store.AppendEvents(ctx(e.t), "acme", events...); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -68,9 +68,9 @@ func rows(p resp, id string) []string {
 func TestVisitsAreListedWithTheirRequests(t *testing.T) {
 	e := newEnv(t, tenantadmin.Rules{})
 	c, _ := e.signedIn()
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	e.visit("s_old", store.SessionLogout)
-	e.clock.Add(2 * time.Hour)
+	e.Clock.Add(2 * time.Hour)
 	live := e.visit("s_live", "")
 	e.append(
 		store.Event{Type: "session.started", Time: now, Session: "s_old", Data: []byte(`{"scopes":["read","write"]}`)},
@@ -81,7 +81,7 @@ func TestVisitsAreListedWithTheirRequests(t *testing.T) {
 		store.Event{Type: "session.ended", Time: now.Add(time.Hour), Session: "s_old", Data: []byte(`{"reason":"logout","requests":1}`)},
 	)
 	// As the gateway counts them: the request, then the refusal.
-	if err := e.store.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: "s_old", LastSeen: now.Add(time.Minute), Requests: 1},
+	if err := e.Store.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: "s_old", LastSeen: now.Add(time.Minute), Requests: 1},
 		store.Touch{Tenant: "acme", ID: "s_old", Requests: 1, Refused: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestLongVisitsArePaged(t *testing.T) {
 	e.visit("s_1", "")
 	var events []store.Event
 	for i := range 250 {
-		events = append(events, httpRequest("s_1", "GET", fmt.Sprintf("/page/%d", i), 200, e.clock.Now()))
+		events = append(events, httpRequest("s_1", "GET", fmt.Sprintf("/page/%d", i), 200, e.Clock.Now()))
 	}
 	e.append(events...)
 	p := c.get(page + "/sessions/s_1")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"html/template"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -69,8 +68,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	t.Cleanup(cancel)
 	s := &site{t: t, ctx: c, app: newApp(t)}
 	s.store = testkit.Bolt(t)
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.srv.Close)
+	s.srv = testkit.Serve(t, http.HandlerFunc(s.serve))
 	s.idp = s.startIdP()
 	s.startGateway(o)
 	return s
@@ -170,21 +168,11 @@ func (s *site) consent(grants *grant.Service) (http.Handler, http.Handler) {
 func (s *site) api(method, path string, body any) (int, map[string]any) {
 	s.t.Helper()
 	raw, _ := json.Marshal(body)
-	req, err := http.NewRequest(method, s.srv.URL+"/_lockbox/api/v1"+path, bytes.NewReader(raw))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+apiKey)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := plain.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
+	res := testkit.Send(s.t, plain, method, s.srv.URL+"/_lockbox/api/v1"+path, bytes.NewReader(raw),
+		http.Header{"Authorization": {"Bearer " + apiKey}, "Content-Type": {"application/json"}})
 	out := map[string]any{}
-	b, _ := io.ReadAll(res.Body)
-	_ = json.Unmarshal(b, &out)
-	return res.StatusCode, out
+	_ = json.Unmarshal(res.Body, &out)
+	return res.Status, out
 }
 
 // adminLink registers a as the tenant's admin and returns a link for
@@ -221,8 +209,7 @@ var appPage = template.Must(template.New("app").Parse(`<!doctype html>
 
 func newApp(t *testing.T) *app {
 	a := &app{}
-	a.srv = httptest.NewServer(http.HandlerFunc(a.serve))
-	t.Cleanup(a.srv.Close)
+	a.srv = testkit.Serve(t, http.HandlerFunc(a.serve))
 	return a
 }
 

@@ -1,7 +1,6 @@
 package admins_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,11 +25,8 @@ func newRegistry(t *testing.T) (*admins.Registry, store.Store) {
 	return admins.New(s, func() time.Time { return at }), s
 }
 
-func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return c
-}
+// ctx is a context for one call of the test.
+var ctx = testkit.Context
 
 func ana() admins.Admin {
 	return admins.Admin{ID: "u_1", Email: "ana@acme.test", Name: "Ana", Role: "owner"}

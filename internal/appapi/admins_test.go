@@ -33,7 +33,7 @@ func TestPutAndGetAdmins(t *testing.T) {
 	if !slices.Equal(got.Admins, []admins.Admin{zoe}) {
 		t.Fatalf("stored %+v", got.Admins)
 	}
-	if types := e.types("acme"); !slices.Equal(types, []string{"admins.updated", "admins.updated"}) {
+	if types := e.EventTypes("acme"); !slices.Equal(types, []string{"admins.updated", "admins.updated"}) {
 		t.Fatalf("events %v: want one admins.updated per change", types)
 	}
 	// The replaced list no longer acts; the new one does.
@@ -45,8 +45,8 @@ func TestPutAndGetAdmins(t *testing.T) {
 		t.Fatalf("cleared list answered %+v", got.Admins)
 	}
 	r := e.call(http.MethodGet, "/tenants/initech/admins", "", http.StatusOK, nil)
-	if strings.TrimSpace(string(r.body)) != `{"admins":[]}` {
-		t.Fatalf("a tenant without admins: %s", r.body)
+	if strings.TrimSpace(string(r.Body)) != `{"admins":[]}` {
+		t.Fatalf("a tenant without admins: %s", r.Body)
 	}
 }
 

@@ -8,12 +8,8 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
-
-type auditPage struct {
-	Events    []store.Event `json:"events"`
-	NextAfter int64         `json:"next_after"`
-}
 
 func eventTypes(es []store.Event) []string {
 	var out []string
@@ -26,30 +22,30 @@ func eventTypes(es []store.Event) []string {
 func TestAudit(t *testing.T) {
 	e := newEnv(t, nil)
 	e.create(`{"duration":"1d",` + asAna + `}`)
-	e.clock.Add(time.Hour)
+	e.Clock.Add(time.Hour)
 	e.create(`{"duration":"7d",` + asAna + `}`)
 
-	var all auditPage
+	var all apitest.AuditPage
 	e.call(http.MethodGet, "/tenants/acme/audit", "", http.StatusOK, &all)
 	want := []string{"admins.updated", "grant.created", "grant.replaced", "grant.created"}
 	if got := eventTypes(all.Events); !slices.Equal(got, want) || all.NextAfter != 0 {
 		t.Fatalf("audit %v next %d", got, all.NextAfter)
 	}
-	if v, err := store.Verify(ctx(t), e.store, "acme"); err != nil || !v.OK || v.Head != all.Events[3].Hash {
+	if v, err := store.Verify(ctx(t), e.Store, "acme"); err != nil || !v.OK || v.Head != all.Events[3].Hash {
 		t.Fatalf("chain %+v, %v", v, err)
 	}
 
-	var page auditPage
+	var page apitest.AuditPage
 	e.call(http.MethodGet, "/tenants/acme/audit?limit=2&after=1", "", http.StatusOK, &page)
 	if got := eventTypes(page.Events); !slices.Equal(got, want[1:3]) || page.NextAfter != 3 {
 		t.Fatalf("page %v next %d", got, page.NextAfter)
 	}
-	since := url.QueryEscape(e.clock.Now().Format(time.RFC3339))
+	since := url.QueryEscape(e.Clock.Now().Format(time.RFC3339))
 	e.call(http.MethodGet, "/tenants/acme/audit?since="+since, "", http.StatusOK, &page)
 	if got := eventTypes(page.Events); !slices.Equal(got, want[2:]) {
 		t.Fatalf("since: %v", got)
 	}
-	until := url.QueryEscape(e.clock.Now().Add(-time.Minute).Format(time.RFC3339))
+	until := url.QueryEscape(e.Clock.Now().Add(-time.Minute).Format(time.RFC3339))
 	e.call(http.MethodGet, "/tenants/acme/audit?until="+until, "", http.StatusOK, &page)
 	if got := eventTypes(page.Events); !slices.Equal(got, want[:2]) {
 		t.Fatalf("until: %v", got)
@@ -63,8 +59,8 @@ func TestAudit(t *testing.T) {
 func TestAuditRecordsExpiryFirst(t *testing.T) {
 	e := newEnv(t, nil)
 	e.create(`{"duration":"1d",` + asAna + `}`)
-	e.clock.Add(48 * time.Hour)
-	var page auditPage
+	e.Clock.Add(48 * time.Hour)
+	var page apitest.AuditPage
 	e.call(http.MethodGet, "/tenants/acme/audit", "", http.StatusOK, &page)
 	if got := eventTypes(page.Events); got[len(got)-1] != "grant.expired" {
 		t.Fatalf("audit %v", got)

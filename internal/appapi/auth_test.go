@@ -22,8 +22,8 @@ func TestBothKeysAreAccepted(t *testing.T) {
 		{"Authorization": {"bearer " + keyOne}},
 		{"Authorization": {"Bearer  " + keyTwo + " "}},
 	} {
-		if r := e.send(http.MethodGet, "/tenants/acme/grants", "", h); r.status != http.StatusOK {
-			t.Fatalf("%v: status %d %s", h, r.status, r.body)
+		if r := e.send(http.MethodGet, "/tenants/acme/grants", "", h); r.Status != http.StatusOK {
+			t.Fatalf("%v: status %d %s", h, r.Status, r.Body)
 		}
 	}
 }
@@ -57,18 +57,18 @@ func TestUnauthorized(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := e.send(http.MethodGet, tt.path, "", tt.header)
 			checkError(t, r, http.StatusUnauthorized, "unauthorized")
-			if got := r.header.Get("WWW-Authenticate"); got != `Bearer realm="lockbox"` {
+			if got := r.Header.Get("WWW-Authenticate"); got != `Bearer realm="lockbox"` {
 				t.Fatalf("WWW-Authenticate = %q", got)
 			}
-			if strings.Contains(string(r.body), keyOne[:10]) {
-				t.Fatalf("the answer echoes the key: %s", r.body)
+			if strings.Contains(string(r.Body), keyOne[:10]) {
+				t.Fatalf("the answer echoes the key: %s", r.Body)
 			}
 		})
 	}
-	before := e.head("acme")
+	before := e.Head("acme")
 	r := e.send(http.MethodPost, "/tenants/acme/grants", `{"duration":"1d",`+asAna+`}`, bearer("nope-nope-nope-nope"))
 	checkError(t, r, http.StatusUnauthorized, "unauthorized")
-	if e.head("acme") != before {
+	if e.Head("acme") != before {
 		t.Fatal("an unauthorized request wrote")
 	}
 }

@@ -16,29 +16,29 @@ import (
 
 func TestCheckpoints(t *testing.T) {
 	e := newEnv(t, nil)
-	keys := lbtoken.NewKeys(e.store, e.clock.Now)
+	keys := lbtoken.NewKeys(e.Store, e.Clock.Now)
 	var published []checkpoint.Signed
-	svc := &checkpoint.Service{Store: e.store, Keys: keys, Archive: archive.New(t.TempDir()), Now: e.clock.Now,
+	svc := &checkpoint.Service{Store: e.Store, Keys: keys, Archive: archive.New(t.TempDir()), Now: e.Clock.Now,
 		Publish: func(_ context.Context, s checkpoint.Signed) error { published = append(published, s); return nil }}
 	h, err := appapi.New(appapi.Config{APIKeys: []string{keyOne}, PublicURL: publicURL},
-		appapi.Deps{Grants: e.grants, Admins: e.admins, Links: e.links, Requests: e.requests, Checkpoints: svc})
+		appapi.Deps{Grants: e.Grants, Admins: e.Admins, Links: e.Links, Requests: e.requests, Checkpoints: svc})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
 
-	if _, err := e.store.AppendEvents(ctx(t), "acme", store.Event{Type: "http.request"}, store.Event{Type: "http.request"}); err != nil {
+	if _, err := e.Store.AppendEvents(ctx(t), "acme", store.Event{Type: "http.request"}, store.Event{Type: "http.request"}); err != nil {
 		t.Fatal(err)
 	}
-	head, err := e.store.AuditHead(ctx(t), "acme")
+	head, err := e.Store.AuditHead(ctx(t), "acme")
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := e.do(http.MethodPost, "/tenants/acme/audit/checkpoints", "")
 	var cp checkpoint.Signed
-	if r.status != http.StatusCreated || json.Unmarshal(r.body, &cp) != nil || cp.Seq != head.Seq || cp.Hash != head.Hash || cp.Tenant != "acme" {
-		t.Fatalf("POST checkpoints = %d %s", r.status, r.body)
+	if r.Status != http.StatusCreated || json.Unmarshal(r.Body, &cp) != nil || cp.Seq != head.Seq || cp.Hash != head.Hash || cp.Tenant != "acme" {
+		t.Fatalf("POST checkpoints = %d %s", r.Status, r.Body)
 	}
 	jwks, err := keys.JWKS()
 	if err != nil {
@@ -52,11 +52,11 @@ func TestCheckpoints(t *testing.T) {
 	}
 	r = e.do(http.MethodGet, "/tenants/acme/audit/checkpoints?limit=5", "")
 	var list struct{ Checkpoints []checkpoint.Signed }
-	if r.status != http.StatusOK || json.Unmarshal(r.body, &list) != nil || len(list.Checkpoints) != 1 || list.Checkpoints[0].JWS != cp.JWS {
-		t.Fatalf("GET checkpoints = %d %s", r.status, r.body)
+	if r.Status != http.StatusOK || json.Unmarshal(r.Body, &list) != nil || len(list.Checkpoints) != 1 || list.Checkpoints[0].JWS != cp.JWS {
+		t.Fatalf("GET checkpoints = %d %s", r.Status, r.Body)
 	}
 	e.callError(http.MethodGet, "/tenants/acme/audit/checkpoints?limit=0", "", 400, "invalid_query")
-	if r := e.do(http.MethodGet, "/tenants/globex/audit/checkpoints", ""); r.status != http.StatusOK || string(r.body) != "{\"checkpoints\":[]}\n" {
-		t.Fatalf("other tenant = %d %q", r.status, r.body)
+	if r := e.do(http.MethodGet, "/tenants/globex/audit/checkpoints", ""); r.Status != http.StatusOK || string(r.Body) != "{\"checkpoints\":[]}\n" {
+		t.Fatalf("other tenant = %d %q", r.Status, r.Body)
 	}
 }

@@ -21,24 +21,24 @@ func TestApproveCreatesTheNarrowedGrant(t *testing.T) {
 	onBoth(t, func(t *testing.T, st store.Store) {
 		e := newEnvOn(t, st, nil)
 		asked := e.ask("acme", bob, func(a *request.Ask) { a.Scopes = []string{"write", "pii"} })
-		e.clock.Add(time.Hour)
+		e.Clock.Add(time.Hour)
 		got := e.decide(asked.ID, "approve", `{"scopes":["write"],"duration":"1d",`+asAna+`}`)
 		if got.State != request.Approved || got.Granted == "" || len(got.Approvals) != 1 ||
-			got.DecidedBy == nil || got.DecidedBy.ID != "u_ana" || !got.DecidedAt.Equal(e.clock.Now()) {
+			got.DecidedBy == nil || got.DecidedBy.ID != "u_ana" || !got.DecidedAt.Equal(e.Clock.Now()) {
 			t.Fatalf("approved %+v", got)
 		}
 		if ap := got.Approvals[0]; !slices.Equal(ap.Scopes, []string{"read", "write"}) || ap.Duration != "1d" || ap.By.Email != "ana@acme.test" {
 			t.Fatalf("approval %+v", ap)
 		}
-		g, err := e.grants.Get(ctx(t), "acme", got.Granted)
+		g, err := e.Grants.Get(ctx(t), "acme", got.Granted)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(g.Scopes, []string{"read", "write"}) || g.ExpiresAt == nil || !g.ExpiresAt.Equal(e.clock.Now().Add(day)) ||
+		if !slices.Equal(g.Scopes, []string{"read", "write"}) || g.ExpiresAt == nil || !g.ExpiresAt.Equal(e.Clock.Now().Add(day)) ||
 			g.CreatedBy != (store.Actor{ID: "u_ana", Email: "ana@acme.test", Role: "owner"}) || !strings.Contains(g.Note, asked.ID) {
 			t.Fatalf("grant %+v", g)
 		}
-		if cur, err := e.grants.Current(ctx(t), "acme"); err != nil || cur.ID != g.ID {
+		if cur, err := e.Grants.Current(ctx(t), "acme"); err != nil || cur.ID != g.ID {
 			t.Fatalf("active grant %+v, %v", cur, err)
 		}
 		var read request.Request
@@ -47,10 +47,10 @@ func TestApproveCreatesTheNarrowedGrant(t *testing.T) {
 			t.Fatalf("read back %+v", read)
 		}
 		e.verify("acme", "request.created", "grant.created", "request.approved")
-		if n := e.notifications(); len(n) != 1 || n[0].event != "request.approved" || n[0].tenant != "acme" {
+		if n := e.Notes(); len(n) != 1 || n[0].Event != "request.approved" || n[0].Tenant != "acme" {
 			t.Fatalf("notifications %+v", n)
-		} else if p, ok := n[0].payload.(request.Request); !ok || p.Granted != g.ID {
-			t.Fatalf("payload %#v", n[0].payload)
+		} else if p, ok := n[0].Payload.(request.Request); !ok || p.Granted != g.ID {
+			t.Fatalf("payload %#v", n[0].Payload)
 		}
 
 		e.callError(http.MethodPost, "/requests/"+asked.ID+"/approve", `{`+asAna+`}`, 409, "request_approved")
@@ -68,12 +68,12 @@ func TestApproveKeepsWhatWasAsked(t *testing.T) {
 	} {
 		asked := e.ask("acme", bob, func(a *request.Ask) { a.Scopes = []string{"pii"}; a.Areas = []string{"planning"} })
 		got := e.decide(asked.ID, "approve", body)
-		g, err := e.grants.Get(ctx(t), "acme", got.Granted)
-		if err != nil || !slices.Equal(g.Scopes, []string{"read", "pii"}) || !g.ExpiresAt.Equal(e.clock.Now().Add(7*day)) ||
+		g, err := e.Grants.Get(ctx(t), "acme", got.Granted)
+		if err != nil || !slices.Equal(g.Scopes, []string{"read", "pii"}) || !g.ExpiresAt.Equal(e.Clock.Now().Add(7*day)) ||
 			!slices.Equal(g.Areas, []string{"planning"}) {
 			t.Fatalf("%s: grant %+v, %v", body, g, err)
 		}
-		e.clock.Add(time.Minute)
+		e.Clock.Add(time.Minute)
 	}
 }
 
@@ -81,7 +81,7 @@ func TestApproveRefused(t *testing.T) {
 	e := newEnv(t, withAreas)
 	asked := e.ask("acme", bob, func(a *request.Ask) { a.Scopes = nil; a.Areas = []string{"planning"} })
 	path := "/requests/" + asked.ID + "/approve"
-	before := e.head("acme")
+	before := e.Head("acme")
 	tests := []struct {
 		name   string
 		body   string
@@ -116,11 +116,11 @@ func TestApproveRefused(t *testing.T) {
 	if !strings.Contains(msg, `["read"]`) || !strings.Contains(msg, "read is always granted") {
 		t.Fatalf("empty scopes message %q", msg)
 	}
-	if e.head("acme") != before {
+	if e.Head("acme") != before {
 		t.Fatal("a refused approval wrote to the audit trail")
 	}
 	e.noGrant("acme")
-	if n := e.notifications(); len(n) != 0 {
+	if n := e.Notes(); len(n) != 0 {
 		t.Fatalf("refusals notified %+v", n)
 	}
 	if got := e.decide(asked.ID, "approve", `{"scopes":["read"],`+asAna+`}`); got.State != request.Approved {
@@ -134,7 +134,7 @@ func TestApproveRefused(t *testing.T) {
 func TestTwoApprovalsNeeded(t *testing.T) {
 	onBoth(t, func(t *testing.T, st store.Store) {
 		e := newEnvWith(t, st, nil, request.Config{Needed: 2})
-		e.register("acme", ana, vic, olga)
+		e.SetAdmins("acme", ana, vic, olga)
 		asked := e.ask("acme", bob, nil)
 		path := "/requests/" + asked.ID + "/approve"
 
@@ -153,8 +153,8 @@ func TestTwoApprovalsNeeded(t *testing.T) {
 		if second.State != request.Approved || len(second.Approvals) != 2 || second.Granted == "" || second.DecidedBy.ID != "u_olga" {
 			t.Fatalf("after two approvals: %+v", second)
 		}
-		g, err := e.grants.Get(ctx(t), "acme", second.Granted)
-		if err != nil || !g.ExpiresAt.Equal(e.clock.Now().Add(day)) || !slices.Equal(g.Scopes, []string{"read", "write"}) || g.CreatedBy.ID != "u_olga" {
+		g, err := e.Grants.Get(ctx(t), "acme", second.Granted)
+		if err != nil || !g.ExpiresAt.Equal(e.Clock.Now().Add(day)) || !slices.Equal(g.Scopes, []string{"read", "write"}) || g.CreatedBy.ID != "u_olga" {
 			t.Fatalf("grant %+v, %v: want the shorter 1d of the first approval", g, err)
 		}
 		e.verify("acme", "request.created", "request.approval", "grant.created", "request.approved")
@@ -170,13 +170,13 @@ func TestOwnRequestRefused(t *testing.T) {
 	onBoth(t, func(t *testing.T, st store.Store) {
 		e := newEnvOn(t, st, nil)
 		self := admins.Admin{ID: "u_bob", Email: "Bob@Support.TEST", Role: "owner"}
-		e.register("acme", ana, self)
+		e.SetAdmins("acme", ana, self)
 		asked := e.ask("acme", bob, nil)
-		before := e.head("acme")
+		before := e.Head("acme")
 		for _, verb := range []string{"approve", "deny"} {
 			e.callError(http.MethodPost, "/requests/"+asked.ID+"/"+verb, `{"admin":{"id":"u_bob"}}`, 403, "own_request")
 		}
-		if e.head("acme") != before {
+		if e.Head("acme") != before {
 			t.Fatal("a refused self-approval wrote to the audit trail")
 		}
 		e.noGrant("acme")
@@ -212,7 +212,7 @@ func TestOtherTenantsAdminRefused(t *testing.T) {
 				t.Fatalf("request %+v, %v", r, err)
 			}
 		}
-		if got := e.types("acme"); slices.Contains(got, "request.approval") || slices.Contains(got, "request.denied") {
+		if got := e.EventTypes("acme"); slices.Contains(got, "request.approval") || slices.Contains(got, "request.denied") {
 			t.Fatalf("audit %v", got)
 		}
 	})
@@ -252,7 +252,7 @@ func TestExtensionExtendsTheSameGrant(t *testing.T) {
 	onBoth(t, func(t *testing.T, st store.Store) {
 		e := newEnvOn(t, st, nil)
 		g := e.create(`{"scopes":["write"],"duration":"1d",` + asAna + `}`)
-		e.clock.Add(23 * time.Hour)
+		e.Clock.Add(23 * time.Hour)
 		asked := e.ask("acme", bob, func(a *request.Ask) { a.Extension = true })
 		if !asked.Extension || asked.Grant != g.ID {
 			t.Fatalf("asked %+v", asked)
@@ -265,7 +265,7 @@ func TestExtensionExtendsTheSameGrant(t *testing.T) {
 		if got.State != request.Approved || got.Granted != g.ID {
 			t.Fatalf("approved %+v, want grant %s", got, g.ID)
 		}
-		ext, err := e.grants.Get(ctx(t), "acme", g.ID)
+		ext, err := e.Grants.Get(ctx(t), "acme", g.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,11 +276,11 @@ func TestExtensionExtendsTheSameGrant(t *testing.T) {
 		if x := ext.Extensions[0]; x.Request != asked.ID || !x.From.Equal(*g.ExpiresAt) || !x.To.Equal(want) || x.By.ID != "u_ana" {
 			t.Fatalf("extension %+v", x)
 		}
-		if cur, err := e.grants.Current(ctx(t), "acme"); err != nil || cur.ID != g.ID {
+		if cur, err := e.Grants.Current(ctx(t), "acme"); err != nil || cur.ID != g.ID {
 			t.Fatalf("active %+v, %v", cur, err)
 		}
 		e.verify("acme", "grant.created", "request.created", "grant.extended", "request.approved")
-		if got := e.types("acme"); slices.Contains(got, "grant.replaced") {
+		if got := e.EventTypes("acme"); slices.Contains(got, "grant.replaced") {
 			t.Fatalf("audit %v: an extension replaced the grant", got)
 		}
 	})
@@ -292,11 +292,11 @@ func TestExpiredRequest(t *testing.T) {
 	onBoth(t, func(t *testing.T, st store.Store) {
 		e := newEnvWith(t, st, nil, request.Config{TTL: time.Hour})
 		asked := e.ask("acme", bob, nil)
-		e.clock.Add(59 * time.Minute)
+		e.Clock.Add(59 * time.Minute)
 		if got := ids(e.listRequests("acme", "?state=pending")); !slices.Equal(got, []string{asked.ID}) {
 			t.Fatalf("pending listing before the end %v", got)
 		}
-		e.clock.Add(time.Minute)
+		e.Clock.Add(time.Minute)
 		if got := ids(e.listRequests("acme", "?state=expired")); !slices.Equal(got, []string{asked.ID}) {
 			t.Fatalf("expired listing %v", got)
 		}
@@ -312,7 +312,7 @@ func TestExpiredRequest(t *testing.T) {
 		}
 		e.noGrant("acme")
 		e.verify("acme", "request.created", "request.expired")
-		if n := len(slices.DeleteFunc(e.types("acme"), func(s string) bool { return s != "request.expired" })); n != 1 {
+		if n := len(slices.DeleteFunc(e.EventTypes("acme"), func(s string) bool { return s != "request.expired" })); n != 1 {
 			t.Fatalf("%d request.expired events, want 1", n)
 		}
 	})

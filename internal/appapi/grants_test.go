@@ -10,24 +10,25 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/appapi"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 func TestCreateListRevoke(t *testing.T) {
 	e := newEnv(t, nil)
 	g1 := e.create(`{"scopes":["write"],"duration":"7d","note":"ticket 42",` + asAna + `}`)
-	if !slices.Equal(g1.Scopes, []string{"read", "write"}) || !g1.ExpiresAt.Equal(e.clock.Now().Add(7*24*time.Hour)) {
+	if !slices.Equal(g1.Scopes, []string{"read", "write"}) || !g1.ExpiresAt.Equal(e.Clock.Now().Add(7*24*time.Hour)) {
 		t.Fatalf("created %+v", g1)
 	}
 	if g1.CreatedBy != (store.Actor{ID: "u_ana", Email: "ana@acme.test", Role: "owner"}) {
 		t.Fatalf("created_by %+v", g1.CreatedBy)
 	}
-	e.clock.Add(time.Minute)
+	e.Clock.Add(time.Minute)
 	g2 := e.create(`{"standing":true,"admin":{"id":"u_ana"}}`)
 	if !g2.Standing() || g2.CreatedBy.Email != "ana@acme.test" {
 		t.Fatalf("standing grant %+v", g2)
 	}
 
-	var page grantsPage
+	var page apitest.GrantsPage
 	e.call(http.MethodGet, "/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active == nil || page.Active.ID != g2.ID || len(page.Grants) != 2 || page.Grants[1].EndReason != store.EndReplaced {
 		t.Fatalf("listing %+v", page)
@@ -43,15 +44,15 @@ func TestCreateListRevoke(t *testing.T) {
 		t.Fatalf("after revoking: %+v", page)
 	}
 	want := []string{"admins.updated", "grant.created", "grant.replaced", "grant.created", "grant.revoked"}
-	if got := e.types("acme"); !slices.Equal(got, want) {
+	if got := e.EventTypes("acme"); !slices.Equal(got, want) {
 		t.Fatalf("events %v, want %v", got, want)
 	}
-	notes := e.notifications()
-	if len(notes) != 3 || notes[0].event != "grant.created" || notes[2].event != "grant.revoked" || notes[2].tenant != "acme" {
+	notes := e.Notes()
+	if len(notes) != 3 || notes[0].Event != "grant.created" || notes[2].Event != "grant.revoked" || notes[2].Tenant != "acme" {
 		t.Fatalf("notifications %+v", notes)
 	}
-	if g, ok := notes[2].payload.(store.Grant); !ok || g.ID != g2.ID || !g.Ended() {
-		t.Fatalf("revocation payload %#v", notes[2].payload)
+	if g, ok := notes[2].Payload.(store.Grant); !ok || g.ID != g2.ID || !g.Ended() {
+		t.Fatalf("revocation payload %#v", notes[2].Payload)
 	}
 }
 
@@ -75,13 +76,13 @@ func TestMarkupIsStoredAsGiven(t *testing.T) {
 	note := `<script>alert("x")</script><img src=x onerror=alert(1)> & é`
 	body, _ := json.Marshal(map[string]any{"duration": "1d", "note": note, "admin": map[string]string{"id": "u_ana"}})
 	g := e.create(string(body))
-	stored, err := e.store.GetGrant(ctx(t), "acme", g.ID)
+	stored, err := e.Store.GetGrant(ctx(t), "acme", g.ID)
 	if err != nil || g.Note != note || stored.Note != note {
 		t.Fatalf("note answered %q, stored %q (%v)", g.Note, stored.Note, err)
 	}
 	r := e.do(http.MethodGet, "/tenants/acme/grants", "")
-	if strings.Contains(string(r.body), "<script>") || r.header.Get("Content-Type") != "application/json" {
-		t.Fatalf("the listing carries raw markup or is not JSON: %s", r.body)
+	if strings.Contains(string(r.Body), "<script>") || r.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("the listing carries raw markup or is not JSON: %s", r.Body)
 	}
 }
 
@@ -120,14 +121,14 @@ func TestCreateRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := e.head(tt.tenant)
+			before := e.Head(tt.tenant)
 			e.callError(http.MethodPost, "/tenants/"+tt.tenant+"/grants", tt.body, tt.status, tt.code)
-			if tt.tenant != "ACME" && e.head(tt.tenant) != before {
+			if tt.tenant != "ACME" && e.Head(tt.tenant) != before {
 				t.Fatal("a refused request wrote to the audit trail")
 			}
 		})
 	}
-	if n := e.notifications(); len(n) != 0 {
+	if n := e.Notes(); len(n) != 0 {
 		t.Fatalf("refusals notified %+v", n)
 	}
 }
@@ -149,7 +150,7 @@ func TestConfiguredChoices(t *testing.T) {
 	e.callError(http.MethodPost, "/tenants/acme/grants", `{"duration":"4h",`+asAna+`}`, 403, "role_not_allowed")
 	asVic := `"admin":{"id":"u_vic"}`
 	g := e.create(`{"duration":"4h",` + asVic + `}`)
-	if !g.ExpiresAt.Equal(e.clock.Now().Add(4 * time.Hour)) {
+	if !g.ExpiresAt.Equal(e.Clock.Now().Add(4 * time.Hour)) {
 		t.Fatalf("grant %+v", g)
 	}
 	e.create(`{"duration":"1d",` + asVic + `}`)
@@ -184,7 +185,7 @@ func TestRevokeRefused(t *testing.T) {
 			e.callError(http.MethodDelete, tt.path, tt.body, tt.status, tt.code)
 		})
 	}
-	if cur, err := e.store.ActiveGrant(ctx(t), "acme"); err != nil || cur.ID != g.ID || cur.Ended() {
+	if cur, err := e.Store.ActiveGrant(ctx(t), "acme"); err != nil || cur.ID != g.ID || cur.Ended() {
 		t.Fatalf("the grant did not survive: %+v, %v", cur, err)
 	}
 }
@@ -196,8 +197,8 @@ func TestListRefused(t *testing.T) {
 	e.callError(http.MethodGet, "/tenants/acme/grants?status=active", "", 400, "invalid_query")
 	e.callError(http.MethodGet, "/tenants/-x/grants", "", 400, "invalid_tenant")
 	_, r := e.callError(http.MethodPatch, "/tenants/acme/grants", "{}", 405, "method_not_allowed")
-	if r.header.Get("Allow") != "GET, HEAD, POST" {
-		t.Fatalf("Allow = %q", r.header.Get("Allow"))
+	if r.Header.Get("Allow") != "GET, HEAD, POST" {
+		t.Fatalf("Allow = %q", r.Header.Get("Allow"))
 	}
 }
 
@@ -206,8 +207,8 @@ func TestListRefused(t *testing.T) {
 func TestListShowsExpiry(t *testing.T) {
 	e := newEnv(t, nil)
 	e.create(`{"duration":"1d",` + asAna + `}`)
-	e.clock.Add(25 * time.Hour)
-	var page grantsPage
+	e.Clock.Add(25 * time.Hour)
+	var page apitest.GrantsPage
 	e.call(http.MethodGet, "/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active != nil || page.Grants[0].EndReason != store.EndExpired {
 		t.Fatalf("listing %+v", page)

@@ -24,9 +24,9 @@ func limitedEnv(t *testing.T) *env {
 	e := newEnv(t, nil)
 	core, logs := observer.New(zap.DebugLevel)
 	e.logs = logs
-	limits := ratelimit.New(ratelimit.Config{APIFailures: ratelimit.Rate{Events: 3, Per: time.Minute}, Now: e.clock.Now})
+	limits := ratelimit.New(ratelimit.Config{APIFailures: ratelimit.Rate{Events: 3, Per: time.Minute}, Now: e.Clock.Now})
 	h, err := appapi.New(appapi.Config{APIKeys: []string{keyOne, keyTwo}, PublicURL: publicURL}, appapi.Deps{
-		Grants: e.grants, Admins: e.admins, Links: e.links, Requests: e.requests, Logger: zap.New(core), Limits: limits,
+		Grants: e.Grants, Admins: e.Admins, Links: e.Links, Requests: e.requests, Logger: zap.New(core), Limits: limits,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +60,7 @@ func TestFailedKeysAreLimitedPerClient(t *testing.T) {
 	for _, h := range []http.Header{bearer("wrong-key-number-four-004"), bearer(keyOne), nil} {
 		r := e.send(http.MethodGet, "/tenants/acme/grants", "", h)
 		checkError(t, r, http.StatusTooManyRequests, "rate_limited")
-		if got := r.header.Get("Retry-After"); got != "20" {
+		if got := r.Header.Get("Retry-After"); got != "20" {
 			t.Fatalf("Retry-After = %q, want 20 (3 a minute)", got)
 		}
 	}
@@ -81,9 +81,9 @@ func TestFailedKeysAreLimitedPerClient(t *testing.T) {
 	}
 	wantNoKeyLogged(t, e, append(wrong, keyOne)...)
 
-	e.clock.Add(20 * time.Second)
-	if r := e.send(http.MethodGet, "/tenants/acme/grants", "", bearer(keyOne)); r.status != http.StatusOK {
-		t.Fatalf("after Retry-After the right key got %d %s", r.status, r.body)
+	e.Clock.Add(20 * time.Second)
+	if r := e.send(http.MethodGet, "/tenants/acme/grants", "", bearer(keyOne)); r.Status != http.StatusOK {
+		t.Fatalf("after Retry-After the right key got %d %s", r.Status, r.Body)
 	}
 	checkError(t, e.send(http.MethodGet, "/tenants/acme/grants", "", bearer(wrong[0])), http.StatusUnauthorized, "unauthorized")
 	checkError(t, e.send(http.MethodGet, "/tenants/acme/grants", "", bearer(keyOne)), http.StatusTooManyRequests, "rate_limited")
@@ -96,14 +96,14 @@ func TestRefusalLogIsLimitedPerClient(t *testing.T) {
 	e := limitedEnv(t)
 	for range 60 {
 		r := e.send(http.MethodGet, "/tenants/acme/grants?api_key="+keyTwo, "", nil)
-		if r.status != http.StatusUnauthorized && r.status != http.StatusTooManyRequests {
-			t.Fatalf("status %d", r.status)
+		if r.Status != http.StatusUnauthorized && r.Status != http.StatusTooManyRequests {
+			t.Fatalf("status %d", r.Status)
 		}
 	}
 	if n := e.logs.FilterLevelExact(zapcore.WarnLevel).Len(); n != ratelimit.LogLines.Events {
 		t.Fatalf("%d warn lines for 60 refusals, want %d", n, ratelimit.LogLines.Events)
 	}
-	e.clock.Add(time.Minute)
+	e.Clock.Add(time.Minute)
 	e.send(http.MethodGet, "/nowhere", "", bearer("still-not-the-right-key"))
 	all := e.logs.FilterLevelExact(zapcore.WarnLevel).All()
 	last := all[len(all)-1].ContextMap()

@@ -38,15 +38,15 @@ func token(t *testing.T, link string) string {
 func TestAdminLinkOpensTheAdminsSession(t *testing.T) {
 	e := newEnv(t, nil)
 	l := e.link("acme", "u_ana")
-	if !strings.HasPrefix(l.URL, publicURL+"/_lockbox/admin?token=") || !l.ExpiresAt.Equal(e.clock.Now().Add(appapi.DefaultLinkTTL)) {
+	if !strings.HasPrefix(l.URL, publicURL+"/_lockbox/admin?token=") || !l.ExpiresAt.Equal(e.Clock.Now().Add(appapi.DefaultLinkTTL)) {
 		t.Fatalf("link %+v", l)
 	}
-	c, err := e.links.Verify(ctx(t), token(t, l.URL))
+	c, err := e.Links.Verify(ctx(t), token(t, l.URL))
 	if err != nil || c.Tenant != "acme" || c.AdminID != "u_ana" || c.Role != "owner" || len(c.Areas) != 0 {
 		t.Fatalf("claims %+v, %v", c, err)
 	}
 
-	ss := adminlink.NewSessions(e.store, e.links, 0, e.clock.Now)
+	ss := adminlink.NewSessions(e.Store, e.Links, 0, e.Clock.Now)
 	page := strings.Replace(l.URL, publicURL, "https://app.example.com", 1)
 	_, s, err := ss.Open(ctx(t), httptest.NewRecorder(), continueRequest(page))
 	if err != nil || s.Tenant != "acme" || s.AdminID != "u_ana" {
@@ -57,7 +57,7 @@ func TestAdminLinkOpensTheAdminsSession(t *testing.T) {
 			t.Fatalf("a link of acme used for globex: %v", err)
 		}
 	}
-	if got := e.types("acme"); len(got) != 1 {
+	if got := e.EventTypes("acme"); len(got) != 1 {
 		t.Fatalf("making or opening a link wrote events %v", got)
 	}
 }
@@ -65,8 +65,8 @@ func TestAdminLinkOpensTheAdminsSession(t *testing.T) {
 func TestAdminLinkExpires(t *testing.T) {
 	e := newEnv(t, func(c *appapi.Config) { c.LinkTTL = time.Hour })
 	l := e.link("globex", "u_gus")
-	e.clock.Add(time.Hour)
-	if _, err := e.links.Verify(ctx(t), token(t, l.URL)); !errors.Is(err, adminlink.ErrExpired) {
+	e.Clock.Add(time.Hour)
+	if _, err := e.Links.Verify(ctx(t), token(t, l.URL)); !errors.Is(err, adminlink.ErrExpired) {
 		t.Fatalf("Verify after an hour = %v", err)
 	}
 }

@@ -19,7 +19,7 @@ func TestOpenAPIDocumentsAreas(t *testing.T) {
 			} `json:"schemas"`
 		} `json:"components"`
 	}
-	if err := json.Unmarshal(r.body, &doc); err != nil {
+	if err := json.Unmarshal(r.Body, &doc); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"CreateGrant", "Grant", "AdminLinkRequest"} {

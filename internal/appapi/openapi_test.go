@@ -11,22 +11,22 @@ import (
 func TestOpenAPIIsPublic(t *testing.T) {
 	e := newEnv(t, nil)
 	r := e.send(http.MethodGet, "/openapi.json", "", nil)
-	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/json" {
-		t.Fatalf("status %d %v", r.status, r.header)
+	if r.Status != http.StatusOK || r.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("status %d %v", r.Status, r.Header)
 	}
 	var doc struct {
 		OpenAPI  string `json:"openapi"`
 		Servers  []struct{ URL string }
 		Security []map[string][]string
 	}
-	if err := json.Unmarshal(r.body, &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.1.") {
-		t.Fatalf("document %s: %v", r.body[:80], err)
+	if err := json.Unmarshal(r.Body, &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.1.") {
+		t.Fatalf("document %s: %v", r.Body[:80], err)
 	}
 	if len(doc.Servers) != 1 || doc.Servers[0].URL != publicURL+base || len(doc.Security) != 1 || doc.Security[0]["bearerAuth"] == nil {
 		t.Fatalf("servers %v, security %v", doc.Servers, doc.Security)
 	}
-	if r := e.do(http.MethodGet, "/openapi.json", ""); r.status != http.StatusOK {
-		t.Fatalf("with a key: %d", r.status)
+	if r := e.do(http.MethodGet, "/openapi.json", ""); r.Status != http.StatusOK {
+		t.Fatalf("with a key: %d", r.Status)
 	}
 }
 
@@ -39,7 +39,7 @@ func TestUnknownPath(t *testing.T) {
 
 func TestStoreDown(t *testing.T) {
 	e := newEnv(t, nil)
-	_ = e.store.Close()
+	_ = e.Store.Close()
 	for _, tt := range []struct{ method, path, body string }{
 		{"GET", "/tenants/acme/grants", ""},
 		{"POST", "/tenants/acme/grants", `{"duration":"1d",` + asAna + `}`},

@@ -82,7 +82,7 @@ func ids(rs []request.Request) []string {
 // noGrant fails the test if the tenant has an active grant.
 func (e *env) noGrant(tenant string) {
 	e.t.Helper()
-	if g, err := e.grants.CurrentOrNil(ctx(e.t), tenant); err != nil || g != nil {
+	if g, err := e.Grants.CurrentOrNil(ctx(e.t), tenant); err != nil || g != nil {
 		e.t.Fatalf("tenant %s has grant %+v (%v), want none", tenant, g, err)
 	}
 }
@@ -91,10 +91,10 @@ func (e *env) noGrant(tenant string) {
 // that order, among its events.
 func (e *env) verify(tenant string, want ...string) {
 	e.t.Helper()
-	if v, err := store.Verify(ctx(e.t), e.store, tenant); err != nil || !v.OK {
+	if v, err := store.Verify(ctx(e.t), e.Store, tenant); err != nil || !v.OK {
 		e.t.Fatalf("audit chain of %s: %+v, %v", tenant, v, err)
 	}
-	got := e.types(tenant)
+	got := e.EventTypes(tenant)
 	rest := got
 	for _, w := range want {
 		i := slices.Index(rest, w)
@@ -108,8 +108,8 @@ func (e *env) verify(tenant string, want ...string) {
 // noteEvents lists the events the notifier heard, in order.
 func (e *env) noteEvents() []string {
 	var out []string
-	for _, n := range e.notifications() {
-		out = append(out, n.event)
+	for _, n := range e.Notes() {
+		out = append(out, n.Event)
 	}
 	return out
 }

@@ -18,9 +18,9 @@ func TestListRequests(t *testing.T) {
 	onBoth(t, func(t *testing.T, st store.Store) {
 		e := newEnvOn(t, st, nil)
 		waiting := e.ask("acme", bob, nil)
-		e.clock.Add(time.Minute)
+		e.Clock.Add(time.Minute)
 		approved := e.ask("acme", carl, nil)
-		e.clock.Add(time.Minute)
+		e.Clock.Add(time.Minute)
 		denied := e.ask("acme", dan, nil)
 		other := e.ask("globex", bob, nil)
 		e.decide(approved.ID, "approve", `{`+asAna+`}`)
@@ -54,7 +54,7 @@ func TestListRequests(t *testing.T) {
 			t.Fatalf("globex lists %v", got)
 		}
 		r := e.call(http.MethodGet, "/tenants/initech/requests", "", http.StatusOK, nil)
-		if got := strings.TrimSpace(string(r.body)); got != `{"requests":[]}` {
+		if got := strings.TrimSpace(string(r.Body)); got != `{"requests":[]}` {
 			t.Fatalf("a tenant without requests: %s", got)
 		}
 	})
@@ -81,8 +81,8 @@ func TestListRequestsRefused(t *testing.T) {
 		})
 	}
 	_, r := e.callError(http.MethodPost, "/tenants/acme/requests", "{}", 405, "method_not_allowed")
-	if r.header.Get("Allow") != "GET, HEAD" {
-		t.Fatalf("Allow = %q", r.header.Get("Allow"))
+	if r.Header.Get("Allow") != "GET, HEAD" {
+		t.Fatalf("Allow = %q", r.Header.Get("Allow"))
 	}
 }
 
@@ -108,7 +108,7 @@ func TestGetRequest(t *testing.T) {
 func TestHostileRequestIDs(t *testing.T) {
 	e := newEnv(t, nil)
 	real := e.ask("acme", bob, nil)
-	before := e.head("acme")
+	before := e.Head("acme")
 	tests := []struct {
 		name string
 		id   string // as it goes into the path
@@ -139,13 +139,13 @@ func TestHostileRequestIDs(t *testing.T) {
 				{http.MethodPost, "/deny", `{` + asAna + `}`},
 			} {
 				msg, r := e.callError(c.method, "/requests/"+tt.id+c.suffix, c.body, 404, tt.code)
-				if len(msg) > 300 || strings.IndexFunc(msg, unicode.IsControl) >= 0 || r.header.Get("X-Injected") != "" {
+				if len(msg) > 300 || strings.IndexFunc(msg, unicode.IsControl) >= 0 || r.Header.Get("X-Injected") != "" {
 					t.Fatalf("%s %s: message %q", c.method, c.suffix, msg)
 				}
 			}
 		})
 	}
-	if e.head("acme") != before {
+	if e.Head("acme") != before {
 		t.Fatal("a hostile id wrote to the audit trail")
 	}
 	if got, err := e.requests.Get(ctx(t), real.ID); err != nil || got.State != request.Pending {

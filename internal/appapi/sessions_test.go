@@ -10,12 +10,8 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
-
-type sessionsPage struct {
-	Sessions   []store.Session `json:"sessions"`
-	NextCursor string          `json:"next_cursor"`
-}
 
 type sessionDetail struct {
 	Session   store.Session `json:"session"`
@@ -26,12 +22,8 @@ type sessionDetail struct {
 // putSession stores a session of tenant started at start.
 func (e *env) putSession(tenant, id string, start time.Time) store.Session {
 	e.t.Helper()
-	s := store.Session{
-		ID: id, Tenant: tenant, Grant: "g_1",
-		Agent:  store.Agent{Subject: "bob", Issuer: "https://idp.test", Email: "bob@support.test"},
-		Scopes: []string{"read"}, StartedAt: start, EndsAt: start.Add(8 * time.Hour), LastSeen: start,
-	}
-	if err := e.store.PutSession(ctx(e.t), s); err != nil {
+	s := apitest.Session(tenant, id, start)
+	if err := e.Store.PutSession(ctx(e.t), s); err != nil {
 		e.t.Fatal(err)
 	}
 	return s
@@ -45,7 +37,7 @@ func event(typ, sid string, t time.Time, path string) store.Event {
 
 func (e *env) appendEvents(tenant string, events ...store.Event) {
 	e.t.Helper()
-	if _, err := e.store.AppendEvents(ctx(e.t), tenant, events...); err != nil {
+	if _, err := e.Store.AppendEvents(ctx(e.t), tenant, events...); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -62,12 +54,12 @@ func paths(es []store.Event) []string {
 
 func TestSessionsNewestFirst(t *testing.T) {
 	e := newEnv(t, nil)
-	now := e.clock.Now()
+	now := e.Clock.Now()
 	for i := range 3 {
 		e.putSession("acme", fmt.Sprint("s_", i), now.Add(time.Duration(i)*time.Minute))
 	}
 	e.putSession("globex", "s_g", now)
-	var first, second sessionsPage
+	var first, second apitest.SessionsPage
 	e.call(http.MethodGet, "/tenants/acme/sessions?limit=2", "", http.StatusOK, &first)
 	if len(first.Sessions) != 2 || first.Sessions[0].ID != "s_2" || first.NextCursor == "" {
 		t.Fatalf("first page %+v", first)
@@ -77,7 +69,7 @@ func TestSessionsNewestFirst(t *testing.T) {
 		t.Fatalf("second page %+v", second)
 	}
 	r := e.call(http.MethodGet, "/tenants/initech/sessions", "", http.StatusOK, nil)
-	if got := strings.TrimSpace(string(r.body)); got != `{"sessions":[]}` {
+	if got := strings.TrimSpace(string(r.Body)); got != `{"sessions":[]}` {
 		t.Fatalf("no sessions: %s", got)
 	}
 	e.callError(http.MethodGet, "/tenants/acme/sessions?cursor=bogus", "", 400, "invalid_cursor")
@@ -86,7 +78,7 @@ func TestSessionsNewestFirst(t *testing.T) {
 
 func TestSessionWithItsEvents(t *testing.T) {
 	e := newEnv(t, nil)
-	t0 := e.clock.Now().Add(time.Hour).Add(123 * time.Nanosecond)
+	t0 := e.Clock.Now().Add(time.Hour).Add(123 * time.Nanosecond)
 	a := e.putSession("acme", "s_a", t0)
 	e.putSession("acme", "s_b", t0)
 	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
@@ -102,7 +94,7 @@ func TestSessionWithItsEvents(t *testing.T) {
 		event("session.ended", "s_a", at(7), ""),
 	)
 	e.appendEvents("globex", event("http.request", "s_a", at(3), "/elsewhere"))
-	if _, err := e.store.EndSession(ctx(t), "acme", "s_a", at(7), store.SessionExit); err != nil {
+	if _, err := e.Store.EndSession(ctx(t), "acme", "s_a", at(7), store.SessionExit); err != nil {
 		t.Fatal(err)
 	}
 	e.appendEvents("acme", event("http.request", "s_a", at(8), "/late"), event("http.request", "s_b", at(200), "/b3"))
@@ -142,7 +134,7 @@ func TestSessionWithItsEvents(t *testing.T) {
 // events is answered in steps, each with where to go on.
 func TestSessionScanIsBounded(t *testing.T) {
 	e := newEnv(t, nil)
-	t0 := e.clock.Now()
+	t0 := e.Clock.Now()
 	e.putSession("acme", "s_a", t0)
 	other := make([]store.Event, 10*store.MaxPageSize+5)
 	for i := range other {
@@ -165,7 +157,7 @@ func TestSessionScanIsBounded(t *testing.T) {
 
 func TestSessionRefused(t *testing.T) {
 	e := newEnv(t, nil)
-	e.putSession("globex", "s_g", e.clock.Now())
+	e.putSession("globex", "s_g", e.Clock.Now())
 	e.callError(http.MethodGet, "/tenants/acme/sessions/s_none", "", 404, "session_not_found")
 	e.callError(http.MethodGet, "/tenants/acme/sessions/s_g", "", 404, "session_not_found")
 	e.callError(http.MethodGet, "/tenants/acme/sessions/"+strings.Repeat("s", 600), "", 404, "session_not_found")

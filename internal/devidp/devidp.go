@@ -129,7 +129,9 @@ func (p *Provider) routes(openID *op.Provider, st *storage) http.Handler {
 		issuer:      p.issuer,
 	}
 	mux := http.NewServeMux()
-	mux.Handle(loginPath, login)
+	mux.HandleFunc("GET "+loginPath, login.show)
+	mux.HandleFunc("POST "+loginPath, login.submit)
+	mux.HandleFunc(loginPath, loginMethodNotAllowed) // else "/" would take it
 	mux.HandleFunc(loggedOutPath, login.serveLoggedOut)
 	mux.Handle("/", openID)
 	prefix := issuerPath(p.issuer)

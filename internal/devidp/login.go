@@ -56,17 +56,10 @@ type userChoice struct {
 	Label    string
 }
 
-// ServeHTTP shows the page on GET and handles sign-ins on POST.
-func (h *loginHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet, http.MethodHead:
-		h.show(w, r)
-	case http.MethodPost:
-		h.submit(w, r)
-	default:
-		w.Header().Set("Allow", "GET, HEAD, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-	}
+// loginMethodNotAllowed answers a method the login page does not take.
+func loginMethodNotAllowed(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Allow", "GET, HEAD, POST")
+	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 }
 
 // show renders the user list for the auth request named in the query.

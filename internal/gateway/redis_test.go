@@ -1,25 +1,17 @@
 package gateway_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
-// quiet drops go-redis's own log lines: a stopped Redis is what the
-// tests here want, and its dial errors would bury their output.
-type quiet struct{}
-
-func (quiet) Printf(context.Context, string, ...any) {}
-
-func init() { redis.SetLogger(quiet{}) }
+// The tests here take Redis down on purpose.
+func init() { testkit.QuietRedisLogs() }
 
 // pollUntil sends requests with b until ok accepts a page or the deadline
 // passes, and returns the last page and how many pages came before it.

@@ -17,6 +17,7 @@ const readyFor = time.Second
 // nothing more, so it is safe to expose on a public site.
 type Readiness struct {
 	check func(ctx context.Context) bool
+	mux   *http.ServeMux // GET and HEAD, on whatever path it is mounted
 
 	mu    sync.Mutex
 	at    time.Time
@@ -25,7 +26,13 @@ type Readiness struct {
 
 // NewReadiness returns a readiness check over c.
 func NewReadiness(c *Checker) *Readiness {
-	return &Readiness{check: func(ctx context.Context) bool { return c.Check(ctx).Ready }}
+	rd := &Readiness{check: func(ctx context.Context) bool { return c.Check(ctx).Ready }, mux: http.NewServeMux()}
+	rd.mux.HandleFunc("GET /", rd.serve)
+	rd.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD")
+		w.WriteHeader(http.StatusMethodNotAllowed)
+	})
+	return rd
 }
 
 // Ready reports whether agents would be served, probing at most once
@@ -46,11 +53,12 @@ func (rd *Readiness) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		h.Set("Allow", "GET, HEAD")
-		w.WriteHeader(http.StatusMethodNotAllowed)
-		return
-	}
+	rd.mux.ServeHTTP(w, r)
+}
+
+// serve answers a GET or HEAD.
+func (rd *Readiness) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
 	status, body := http.StatusOK, "ready\n"
 	if !rd.Ready(r.Context()) {
 		status, body = http.StatusServiceUnavailable, "not ready\n"

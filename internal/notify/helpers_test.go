@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -25,13 +24,8 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
-// quietLogger drops go-redis's reconnect chatter, which the tests that
-// take Redis down provoke on purpose.
-type quietLogger struct{}
-
-func (quietLogger) Printf(context.Context, string, ...any) {}
-
-func init() { redis.SetLogger(quietLogger{}) }
+// The tests here take Redis down on purpose.
+func init() { testkit.QuietRedisLogs() }
 
 // secret signs every test endpoint; tests check it never reaches a log.
 var secret = notify.NewSecret()

@@ -10,6 +10,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/opsapi"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 // serve replaces the env's API with one made with opts, over the same
@@ -54,7 +55,7 @@ func (e *env) putAdmins(tenant string, list ...string) []admins.Admin {
 func TestAdminsRoundTrip(t *testing.T) {
 	e := adminsEnv(t)
 	r := e.call(http.MethodGet, "/lockbox/tenants/acme/admins", "", http.StatusOK, nil)
-	if got := strings.TrimSpace(string(r.body)); got != `{"admins":[]}` {
+	if got := strings.TrimSpace(string(r.Body)); got != `{"admins":[]}` {
 		t.Fatalf("admins of a new tenant: %s", got)
 	}
 	if got := e.putAdmins("acme", anaJSON, bobJSON); !slices.Equal(got, []admins.Admin{ana, bob}) {
@@ -73,7 +74,7 @@ func TestAdminsRoundTrip(t *testing.T) {
 	if got := e.putAdmins("acme"); got == nil || len(got) != 0 {
 		t.Fatalf("clearing answered %#v", got)
 	}
-	var p auditPage
+	var p apitest.AuditPage
 	e.call(http.MethodGet, "/lockbox/tenants/acme/audit", "", http.StatusOK, &p)
 	if len(p.Events) != 2 || p.Events[0].Type != admins.EventUpdated || p.Events[0].Actor.ID != "ops:dana" {
 		t.Fatalf("audit trail %+v; want two admins.updated by ops:dana", p.Events)
@@ -104,7 +105,7 @@ func TestAdminsRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, r := e.callError(tt.method, tt.path, tt.body, tt.status, tt.code)
-			if got := r.header.Get("Allow"); got != tt.allow {
+			if got := r.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)
 			}
 		})

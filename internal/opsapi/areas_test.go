@@ -9,6 +9,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/opsapi"
 	"github.com/lockbox-gw/lockbox/internal/policy"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 // grantAreas are the areas the configured sites define in these tests.
@@ -28,7 +29,7 @@ func TestCreateAreaLimitedGrant(t *testing.T) {
 	if want := []string{"calendar", "planning"}; !slices.Equal(g.Areas, want) {
 		t.Fatalf("areas %v, want %v", g.Areas, want)
 	}
-	var page grantsPage
+	var page apitest.GrantsPage
 	e.call(http.MethodGet, "/lockbox/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active == nil || !slices.Equal(page.Active.Areas, g.Areas) {
 		t.Fatalf("active grant %+v, want areas %v", page.Active, g.Areas)
@@ -36,7 +37,7 @@ func TestCreateAreaLimitedGrant(t *testing.T) {
 	var ev struct {
 		Areas []string `json:"areas"`
 	}
-	var audit auditPage
+	var audit apitest.AuditPage
 	e.call(http.MethodGet, "/lockbox/tenants/acme/audit", "", http.StatusOK, &audit)
 	if err := json.Unmarshal(audit.Events[0].Data, &ev); err != nil || !slices.Equal(ev.Areas, g.Areas) {
 		t.Fatalf("created event data %s: %v", audit.Events[0].Data, err)
@@ -90,7 +91,7 @@ func TestCreateUnknownAreaReplacesNothing(t *testing.T) {
 			t.Fatalf("areas %s: a refused create wrote to the store", areas)
 		}
 	}
-	var page grantsPage
+	var page apitest.GrantsPage
 	e.call(http.MethodGet, "/lockbox/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active == nil || page.Active.ID != active.ID {
 		t.Fatalf("active grant %+v, want %s unchanged", page.Active, active.ID)

@@ -13,6 +13,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 // auditFixture creates five grants an hour apart on acme, leaving nine
@@ -55,13 +57,13 @@ func TestAuditPaging(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var p auditPage
+			var p apitest.AuditPage
 			r := e.call(http.MethodGet, "/lockbox/tenants/acme/audit?"+tt.query.Encode(), "", http.StatusOK, &p)
 			if got := eventSeqs(p.Events); !slices.Equal(got, tt.seqs) || p.NextAfter != tt.nextAfter {
 				t.Fatalf("seqs %v next_after %d, want %v %d", got, p.NextAfter, tt.seqs, tt.nextAfter)
 			}
-			if tt.nextAfter == 0 && strings.Contains(string(r.body), "next_after") {
-				t.Fatalf("next_after present on a short page: %s", r.body)
+			if tt.nextAfter == 0 && strings.Contains(string(r.Body), "next_after") {
+				t.Fatalf("next_after present on a short page: %s", r.Body)
 			}
 		})
 	}
@@ -70,7 +72,7 @@ func TestAuditPaging(t *testing.T) {
 func TestAuditEventsAreStoreEvents(t *testing.T) {
 	e, _ := newBoltEnv(t)
 	g := e.create("acme", `{"duration":"7d","note":"ticket 42","by":"dana"}`)
-	var p auditPage
+	var p apitest.AuditPage
 	e.call(http.MethodGet, "/lockbox/tenants/acme/audit", "", http.StatusOK, &p)
 	stored, err := e.store.Events(ctx(t), "acme", store.EventQuery{})
 	if err != nil {
@@ -82,7 +84,7 @@ func TestAuditEventsAreStoreEvents(t *testing.T) {
 		t.Fatalf("events %s, stored %s", got, want)
 	}
 	r := e.call(http.MethodGet, "/lockbox/tenants/nobody/audit", "", http.StatusOK, nil)
-	if got := strings.TrimSpace(string(r.body)); got != `{"events":[]}` {
+	if got := strings.TrimSpace(string(r.Body)); got != `{"events":[]}` {
 		t.Fatalf("audit of a tenant without events: %s", got)
 	}
 }
@@ -102,11 +104,11 @@ func TestVerifyFindsTampering(t *testing.T) {
 
 	r := e.call(http.MethodGet, "/lockbox/tenants/acme/audit/verify", "", http.StatusOK, nil)
 	var shape map[string]any
-	if err := json.Unmarshal(r.body, &shape); err != nil || len(shape) != 5 {
-		t.Fatalf("verification body %s: want tenant, events, ok, broken_at and problem", r.body)
+	if err := json.Unmarshal(r.Body, &shape); err != nil || len(shape) != 5 {
+		t.Fatalf("verification body %s: want tenant, events, ok, broken_at and problem", r.Body)
 	}
 	v = store.Verification{}
-	strictDecode(t, r.body, &v)
+	testkit.DecodeStrict(t, r.Body, &v)
 	if v.OK || v.Tenant != "acme" || v.BrokenAt != 4 || v.Events != 3 || !strings.Contains(v.Problem, "changed") {
 		t.Fatalf("verify after tampering: %+v", v)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 func TestLifecycle(t *testing.T) {
@@ -24,7 +25,7 @@ func TestLifecycle(t *testing.T) {
 // the audit trail they leave.
 func lifecycle(t *testing.T, e *env) {
 	r := e.call(http.MethodGet, "/lockbox/grants", "", http.StatusOK, nil)
-	if got := strings.TrimSpace(string(r.body)); got != `{"grants":[]}` {
+	if got := strings.TrimSpace(string(r.Body)); got != `{"grants":[]}` {
 		t.Fatalf("no grants yet: %s", got)
 	}
 
@@ -47,11 +48,11 @@ func lifecycle(t *testing.T, e *env) {
 		t.Fatalf("active grants %v, want %v", ids, []string{g2.ID, g3.ID})
 	}
 
-	var page grantsPage
+	var page apitest.GrantsPage
 	r = e.call(http.MethodGet, "/lockbox/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active == nil || page.Active.ID != g2.ID || !slices.Equal(grantIDs(page.Grants), []string{g2.ID, g1.ID}) ||
-		page.Grants[1].EndReason != store.EndReplaced || strings.Contains(string(r.body), "next_cursor") {
-		t.Fatalf("acme grants: %s", r.body)
+		page.Grants[1].EndReason != store.EndReplaced || strings.Contains(string(r.Body), "next_cursor") {
+		t.Fatalf("acme grants: %s", r.Body)
 	}
 	listInPages(t, e, g2.ID, g1.ID)
 
@@ -63,10 +64,10 @@ func lifecycle(t *testing.T, e *env) {
 	}
 	e.callError(http.MethodDelete, "/lockbox/tenants/acme/grants/"+g2.ID, `{"by":"dana"}`, http.StatusConflict, "grant_ended")
 
-	page = grantsPage{}
+	page = apitest.GrantsPage{}
 	r = e.call(http.MethodGet, "/lockbox/tenants/acme/grants", "", http.StatusOK, &page)
-	if !strings.Contains(string(r.body), `"active":null`) || page.Grants[0].EndReason != store.EndRevoked {
-		t.Fatalf("acme grants after revoke: %s", r.body)
+	if !strings.Contains(string(r.Body), `"active":null`) || page.Grants[0].EndReason != store.EndRevoked {
+		t.Fatalf("acme grants after revoke: %s", r.Body)
 	}
 
 	// "current" revokes whatever is active; without a body the actor is
@@ -85,7 +86,7 @@ func lifecycle(t *testing.T, e *env) {
 	e.clock.Add(time.Minute) // history orders grants created in the same instant by id
 	g4 := e.create("acme", `{"duration":"1h","by":"dana"}`)
 	e.clock.Add(time.Hour)
-	page = grantsPage{}
+	page = apitest.GrantsPage{}
 	e.call(http.MethodGet, "/lockbox/tenants/acme/grants", "", http.StatusOK, &page)
 	if page.Active != nil || page.Grants[0].ID != g4.ID || page.Grants[0].EndReason != store.EndExpired {
 		t.Fatalf("acme grants after expiry: %+v", page)
@@ -115,7 +116,7 @@ func listInPages(t *testing.T, e *env, want ...string) {
 	var got []string
 	path := "/lockbox/tenants/acme/grants?limit=1"
 	for range len(want) + 1 {
-		var page grantsPage
+		var page apitest.GrantsPage
 		e.call(http.MethodGet, path, "", http.StatusOK, &page)
 		got = append(got, grantIDs(page.Grants)...)
 		if page.NextCursor == "" {
@@ -131,8 +132,8 @@ func listInPages(t *testing.T, e *env, want ...string) {
 func TestHeadAnswersLikeGet(t *testing.T) {
 	e, _ := newBoltEnv(t)
 	r := e.do(http.MethodHead, "/lockbox/grants", "")
-	if r.status != http.StatusOK || len(r.body) != 0 || r.header.Get("Content-Type") != "application/json" {
-		t.Fatalf("HEAD: %d %v %q", r.status, r.header, r.body)
+	if r.Status != http.StatusOK || len(r.Body) != 0 || r.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("HEAD: %d %v %q", r.Status, r.Header, r.Body)
 	}
 }
 

@@ -1,16 +1,13 @@
 package opsapi_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
-	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
@@ -20,6 +17,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
 
 // env is the API served over a real HTTP server on a store the test owns.
@@ -73,33 +71,16 @@ func (e *env) stop() {
 }
 
 // response is an answer read in full.
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
+type response = testkit.Response
 
 // do sends one request; path is the full path, escaped as it is to be sent.
 func (e *env) do(method, path, body string) response {
 	e.t.Helper()
 	var rd io.Reader
 	if body != "" {
-		rd = bytes.NewBufferString(body)
+		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx(e.t), method, e.srv.URL+path, rd)
-	if err != nil {
-		e.t.Fatalf("request %s %s: %v", method, path, err)
-	}
-	res, err := e.srv.Client().Do(req)
-	if err != nil {
-		e.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		e.t.Fatalf("%s %s: reading body: %v", method, path, err)
-	}
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return testkit.Send(e.t, e.srv.Client(), method, e.srv.URL+path, rd, nil)
 }
 
 // call sends a request, expects status and decodes the JSON answer into v
@@ -107,33 +88,16 @@ func (e *env) do(method, path, body string) response {
 func (e *env) call(method, path, body string, status int, v any) response {
 	e.t.Helper()
 	r := e.do(method, path, body)
-	if r.status != status {
-		e.t.Fatalf("%s %s: status %d, want %d; body %s", method, path, r.status, status, r.body)
+	if r.Status != status {
+		e.t.Fatalf("%s %s: status %d, want %d; body %s", method, path, r.Status, status, r.Body)
 	}
-	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 		e.t.Fatalf("%s %s: Content-Type %q", method, path, ct)
 	}
 	if v != nil {
-		strictDecode(e.t, r.body, v)
+		testkit.DecodeStrict(e.t, r.Body, v)
 	}
 	return r
-}
-
-func strictDecode(t *testing.T, b []byte, v any) {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		t.Fatalf("decoding %s: %v", b, err)
-	}
-}
-
-// apiError is the only shape an error answer may have.
-type apiError struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
 }
 
 // callError sends a request and checks that it fails with status and code
@@ -141,32 +105,7 @@ type apiError struct {
 func (e *env) callError(method, path, body string, status int, code string) (string, response) {
 	e.t.Helper()
 	r := e.do(method, path, body)
-	if r.status != status {
-		e.t.Fatalf("%s %s: status %d, want %d; body %s", method, path, r.status, status, r.body)
-	}
-	var shape map[string]map[string]any
-	if err := json.Unmarshal(r.body, &shape); err != nil || len(shape) != 1 || len(shape["error"]) != 2 {
-		e.t.Fatalf("%s %s: body is not the error shape: %s", method, path, r.body)
-	}
-	var ae apiError
-	strictDecode(e.t, r.body, &ae)
-	if ae.Error.Code != code || ae.Error.Message == "" {
-		e.t.Fatalf("%s %s: error %+v, want code %s", method, path, ae.Error, code)
-	}
-	return ae.Error.Message, r
-}
-
-// grantsPage is the answer of the tenant grant listing.
-type grantsPage struct {
-	Active     *store.Grant  `json:"active"`
-	Grants     []store.Grant `json:"grants"`
-	NextCursor string        `json:"next_cursor"`
-}
-
-// auditPage is the answer of the audit listing.
-type auditPage struct {
-	Events    []store.Event `json:"events"`
-	NextAfter int64         `json:"next_after"`
+	return testkit.APIError(e.t, r, status, code), r
 }
 
 // create makes a grant through the API.
@@ -211,7 +150,7 @@ func (s snapshot) equal(o snapshot) bool { return reflect.DeepEqual(s, o) }
 // types lists the types of the tenant's audit events, in order.
 func (e *env) types(tenant string) []string {
 	e.t.Helper()
-	var p auditPage
+	var p apitest.AuditPage
 	e.call(http.MethodGet, "/lockbox/tenants/"+tenant+"/audit?limit=1000", "", http.StatusOK, &p)
 	var out []string
 	for _, ev := range p.Events {
@@ -220,8 +159,5 @@ func (e *env) types(tenant string) []string {
 	return out
 }
 
-func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return c
-}
+// ctx is a context for one call of the test.
+var ctx = testkit.Context

@@ -122,7 +122,7 @@ func TestLinkRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, r := e.callError(tt.method, tt.path, tt.body, tt.status, tt.code)
-			if got := r.header.Get("Allow"); got != tt.allow {
+			if got := r.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)
 			}
 		})

@@ -174,7 +174,7 @@ func TestListRequestsRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.snapshot("acme")
 			_, r := e.callError(tt.method, tt.path, tt.body, tt.status, tt.code)
-			if got := r.header.Get("Allow"); got != tt.allow {
+			if got := r.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)
 			}
 			if after := e.snapshot("acme"); !before.equal(after) {

@@ -9,13 +9,8 @@ import (
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit/apitest"
 )
-
-// sessionsPage is the answer of the session listing.
-type sessionsPage struct {
-	Sessions   []store.Session `json:"sessions"`
-	NextCursor string          `json:"next_cursor"`
-}
 
 // putSessions stores n sessions of tenant a minute apart, the last one
 // ended, and returns their ids oldest first.
@@ -24,11 +19,7 @@ func putSessions(t *testing.T, e *env, tenant string, n int) []string {
 	var ids []string
 	for i := range n {
 		start := e.clock.Now().Add(time.Duration(i) * time.Minute)
-		s := store.Session{
-			ID: fmt.Sprintf("s_%s_%d", tenant, i), Tenant: tenant, Grant: "g_1",
-			Agent:  store.Agent{Subject: "bob", Issuer: "https://idp.test", Email: "bob@support.test"},
-			Scopes: []string{"read"}, StartedAt: start, EndsAt: start.Add(8 * time.Hour), LastSeen: start,
-		}
+		s := apitest.Session(tenant, fmt.Sprintf("s_%s_%d", tenant, i), start)
 		if err := e.store.PutSession(ctx(t), s); err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +45,7 @@ func TestSessionsNewestFirstInPages(t *testing.T) {
 	ids := putSessions(t, e, "acme", 3)
 	putSessions(t, e, "globex", 1)
 
-	var first sessionsPage
+	var first apitest.SessionsPage
 	e.call(http.MethodGet, "/lockbox/tenants/acme/sessions?limit=2", "", http.StatusOK, &first)
 	if got := sessionIDs(first.Sessions); !slices.Equal(got, []string{ids[2], ids[1]}) || first.NextCursor == "" {
 		t.Fatalf("first page %v, cursor %q", got, first.NextCursor)
@@ -63,20 +54,20 @@ func TestSessionsNewestFirstInPages(t *testing.T) {
 		t.Fatalf("newest session = %+v", s)
 	}
 
-	var second sessionsPage
+	var second apitest.SessionsPage
 	r := e.call(http.MethodGet, "/lockbox/tenants/acme/sessions?limit=2&cursor="+first.NextCursor, "", http.StatusOK, &second)
 	if got := sessionIDs(second.Sessions); !slices.Equal(got, []string{ids[0]}) || second.NextCursor != "" {
 		t.Fatalf("second page %v, cursor %q", got, second.NextCursor)
 	}
-	if strings.Contains(string(r.body), "next_cursor") {
-		t.Fatalf("next_cursor on the last page: %s", r.body)
+	if strings.Contains(string(r.Body), "next_cursor") {
+		t.Fatalf("next_cursor on the last page: %s", r.Body)
 	}
 }
 
 func TestSessionsOfTenantWithoutAny(t *testing.T) {
 	e, _ := newBoltEnv(t)
 	r := e.call(http.MethodGet, "/lockbox/tenants/initech/sessions", "", http.StatusOK, nil)
-	if got := strings.TrimSpace(string(r.body)); got != `{"sessions":[]}` {
+	if got := strings.TrimSpace(string(r.Body)); got != `{"sessions":[]}` {
 		t.Fatalf("body %s, want an empty list", got)
 	}
 }
@@ -94,7 +85,7 @@ func TestSessionsRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, r := e.callError(tt.method, tt.path, tt.body, tt.status, tt.code)
-			if got := r.header.Get("Allow"); got != tt.allow {
+			if got := r.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)
 			}
 		})

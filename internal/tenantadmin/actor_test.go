@@ -1,9 +1,7 @@
 package tenantadmin_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/problem"
@@ -12,11 +10,8 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
-func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return c
-}
+// ctx is a context for one call of the test.
+var ctx = testkit.Context
 
 func TestActor(t *testing.T) {
 	st := testkit.Bolt(t)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +12,8 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/httpjson"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
 	"github.com/lockbox-gw/lockbox/internal/tenantapi"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // change is one call of Caller.Changed.
@@ -26,11 +25,7 @@ type change struct {
 // that name actor as the actor of every change and record the changes.
 func serve(t *testing.T, h *tenantapi.Handlers, actor string, changes *[]change) *httptest.Server {
 	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "lockbox.db"))
-	if err != nil {
-		t.Fatalf("open bolt store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testkit.Bolt(t)
 	now := time.Now().UTC()
 	h.Grants = grant.New(st, func() time.Time { return now })
 	by := store.Actor{ID: actor}
@@ -57,28 +52,17 @@ func serve(t *testing.T, h *tenantapi.Handlers, actor string, changes *[]change)
 		rt(http.MethodGet, "/tenants/{tenant}/admins", h.GetAdmins),
 		rt(http.MethodPut, "/tenants/{tenant}/admins", h.PutAdmins),
 	}, httpjson.NotFound("test API"))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv
+	return testkit.Serve(t, mux)
 }
 
 func call(t *testing.T, srv *httptest.Server, method, path string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(`{}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
+	r := testkit.Send(t, srv.Client(), method, srv.URL+path, strings.NewReader(`{}`), http.Header{"Content-Type": {"application/json"}})
 	var body json.RawMessage
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+	if err := json.Unmarshal(r.Body, &body); err != nil {
 		t.Fatalf("%s %s: decode: %v", method, path, err)
 	}
-	return resp.StatusCode, string(body)
+	return r.Status, string(body)
 }
 
 // The caller's hooks name the actor and hear of each stored change.

@@ -1,12 +1,14 @@
 package testkit
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
 	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/redis/go-redis/v9"
 )
 
 // Bolt opens a bolt store on a fresh file in the test's directory,
@@ -46,3 +48,13 @@ func NewRedis(t testing.TB) (*redistest.Server, *redisstore.Store) {
 	srv := redistest.Start(t)
 	return srv, Redis(t, srv.URL())
 }
+
+// quietRedis drops go-redis's own log lines.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
+
+// QuietRedisLogs silences go-redis's reconnect chatter for the whole test
+// binary: tests that take Redis down on purpose would otherwise bury
+// their output under dial errors. Call it from an init function.
+func QuietRedisLogs() { redis.SetLogger(quietRedis{}) }

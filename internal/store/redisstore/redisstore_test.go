@@ -6,21 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/storetest"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
-// quietLogger drops go-redis's reconnect chatter, which the tests that
-// take Redis down provoke on purpose.
-type quietLogger struct{}
-
-func (quietLogger) Printf(context.Context, string, ...any) {}
-
-func init() { redis.SetLogger(quietLogger{}) }
+// The tests here take Redis down on purpose.
+func init() { testkit.QuietRedisLogs() }
 
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
