@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	kflate "github.com/klauspost/compress/flate"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -146,12 +147,14 @@ func (s *Store) readBucket(ctx context.Context, k tenantKeys, first int64) ([][]
 	return lines, nil
 }
 
-// Buckets are deflated at BestSpeed: on event JSON it costs a sixth of
-// BestCompression's CPU for about a tenth more bytes. Writers and
-// buffers are pooled, as a flate writer allocates about a megabyte.
+// Buckets are deflated at BestSpeed by klauspost/compress, whose deflate
+// the standard library inflates: on event JSON it costs a fifteenth of
+// the standard library's BestCompression for about a tenth more bytes,
+// and compaction runs for every 64 events of agent traffic. Writers and
+// buffers are pooled, as a deflate writer allocates hundreds of KB.
 var (
 	writerPool = sync.Pool{New: func() any {
-		w, _ := flate.NewWriter(nil, flate.BestSpeed) // a valid level never fails
+		w, _ := kflate.NewWriter(nil, kflate.BestSpeed) // a valid level never fails
 		return w
 	}}
 	bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -159,7 +162,7 @@ var (
 
 // deflate writes raw, deflated, to dst.
 func deflate(dst *bytes.Buffer, raw []byte) error {
-	zw := writerPool.Get().(*flate.Writer)
+	zw := writerPool.Get().(*kflate.Writer)
 	defer writerPool.Put(zw)
 	zw.Reset(dst)
 	if _, err := zw.Write(raw); err != nil {
