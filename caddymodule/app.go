@@ -23,6 +23,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/request"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/sweep"
 	"github.com/lockbox-gw/lockbox/internal/token"
@@ -326,12 +327,12 @@ func (a *App) useTokenTTL(d time.Duration) { a.tokenTTL.note(d) }
 const rotationMargin = time.Minute
 
 // keyRetention is how long a key retired by a rotation stays published:
-// the longest token lifetime in use (token.DefaultTTL when no site says)
+// the longest token lifetime in use (siteconfig.DefaultTokenTTL when no site says)
 // plus a margin.
 func (a *App) keyRetention() time.Duration {
 	ttl := a.tokenTTL.get()
 	if ttl <= 0 {
-		ttl = token.DefaultTTL
+		ttl = siteconfig.DefaultTokenTTL
 	}
 	return ttl + rotationMargin
 }

@@ -8,9 +8,9 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/admins"
-	"github.com/lockbox-gw/lockbox/internal/gateway"
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/policy"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
@@ -116,7 +116,7 @@ func (f *firstSite) get() (origin, prefix string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.prefix == "" {
-		return f.origin, gateway.DefaultPrefix
+		return f.origin, siteconfig.DefaultPrefix
 	}
 	return f.origin, f.prefix
 }

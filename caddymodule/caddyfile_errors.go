@@ -1,12 +1,14 @@
 package caddymodule
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 
 	"github.com/lockbox-gw/lockbox/internal/appapi"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 )
 
 // lineErr is an adapt-time error that leads with where and what:
@@ -23,4 +25,31 @@ func checkAPIKey(k string) error {
 		return fmt.Errorf("the key must be %d to 512 printable characters without spaces (generate one with: openssl rand -base64 32)", appapi.MinKeyLen)
 	}
 	return nil
+}
+
+// wordLines are where the words of a block are, so an error found once
+// the whole block is read names the line of the word at fault.
+type wordLines map[[2]string]caddyfile.Token
+
+// note records tok as where word (key: which one of a repeated word) is
+// given first.
+func (w wordLines) note(tok caddyfile.Token, word, key string) {
+	k := [2]string{word, key}
+	if _, ok := w[k]; !ok {
+		w[k] = tok
+	}
+}
+
+// place returns err at the line of the word it names (a
+// siteconfig.WordError), or else at d's current line.
+func (w wordLines) place(err error, d *caddyfile.Dispenser) error {
+	var we *siteconfig.WordError
+	if errors.As(err, &we) {
+		if tok, ok := w[[2]string{we.Word, we.Key}]; ok {
+			at := caddyfile.NewDispenser([]caddyfile.Token{tok})
+			at.Next()
+			return at.Err(err.Error())
+		}
+	}
+	return d.Err(err.Error())
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
-	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/metrics"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 )
 
 // lockboxMetrics are the process's counters and histograms: they outlive
@@ -55,7 +55,7 @@ func (a *App) longestSession() time.Duration {
 	if d := a.sessionMax.get(); d > 0 {
 		return d
 	}
-	return login.DefaultSessionMax
+	return siteconfig.DefaultSessionMax
 }
 
 // siteName is the site's label in metrics and decision logs: the host of
