@@ -6,10 +6,10 @@ import (
 
 	"github.com/caddyserver/caddy/v2"
 
-	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/notify/email"
 	"github.com/lockbox-gw/lockbox/internal/request"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
@@ -30,19 +30,11 @@ type accessSettings struct {
 // notification settings and checks them. Errors never carry a secret.
 func (a *App) resolveAccess(repl *caddy.Replacer) (accessSettings, error) {
 	var s accessSettings
-	var err error
-	if s.apiKeys, err = apiKeys(a.APIKeys, repl); err != nil {
+	words, err := a.accessWords().Resolve(func(v string) string { return repl.ReplaceKnown(v, "") })
+	if err != nil {
 		return s, err
 	}
-	if s.publicURL, err = adminlink.ParseBaseURL(repl.ReplaceKnown(a.PublicBaseURL, "")); err != nil {
-		return s, err
-	}
-	if s.linkTTL, err = adminlink.CheckTTL(time.Duration(a.AdminLinkTTL)); err != nil {
-		return s, err
-	}
-	if s.rules, err = tenantadmin.ParseRules(a.TenantAdminRoles, a.GrantDurations); err != nil {
-		return s, err
-	}
+	s.apiKeys, s.publicURL, s.linkTTL, s.rules = words.APIKeys, words.PublicURL, words.LinkTTL, words.Rules
 	if s.endpoints, err = a.endpoints(repl); err != nil {
 		return s, err
 	}
@@ -61,21 +53,12 @@ func (a *App) resolveAccess(repl *caddy.Replacer) (accessSettings, error) {
 	return s, nil
 }
 
-// apiKeys replaces placeholders in the keys; a key that resolves to
-// nothing is an error, not a silently smaller set.
-func apiKeys(keys []string, repl *caddy.Replacer) ([]string, error) {
-	out := make([]string, 0, len(keys))
-	for i, k := range keys {
-		v := repl.ReplaceKnown(k, "")
-		if v == "" {
-			return nil, fmt.Errorf("api_key %d is empty once placeholders are replaced (is its environment variable set?)", i+1)
-		}
-		if err := checkAPIKey(v); err != nil {
-			return nil, fmt.Errorf("api_key %d: %v", i+1, err)
-		}
-		out = append(out, v)
+// accessWords are the tenant admin words as siteconfig checks them.
+func (a *App) accessWords() siteconfig.Access {
+	return siteconfig.Access{
+		APIKeys: a.APIKeys, PublicURL: a.PublicBaseURL, LinkTTL: time.Duration(a.AdminLinkTTL),
+		AdminRoles: a.TenantAdminRoles, GrantDurations: a.GrantDurations,
 	}
-	return out, nil
 }
 
 // endpoints are the webhooks, placeholders replaced and checked.

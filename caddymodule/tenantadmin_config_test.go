@@ -266,3 +266,21 @@ func TestNotificationsFollowTheRunningConfig(t *testing.T) {
 		t.Errorf("breakglass.used went to %v; want the new config's webhook only", targets)
 	}
 }
+
+// TestAccessErrorsNameTheirLine: the access words are checked once the
+// block is read, and the error leads with the line of the word at fault,
+// in a second lockbox block too.
+func TestAccessErrorsNameTheirLine(t *testing.T) {
+	adapter := caddyconfig.GetAdapter("caddyfile")
+	tests := []struct{ cfg, want string }{
+		{cfg: "{\n\tlockbox {\n\t\tapi_key abcdefghijklmnopqrstuvwxyz\n\t\tlink_ttl 60d\n\t}\n}\n", want: "Caddyfile:4: link_ttl 60d is out of range"},
+		{cfg: "{\n\tlockbox {\n\t\tapi_key abcdefghijklmnopqrstuvwxyz\n\t}\n\tlockbox {\n\t\tapi_key hunter2\n\t}\n}\n", want: "Caddyfile:6: api_key: the key must be"},
+		{cfg: "{\n\tlockbox {\n\t\tadmin_roles owner\n\t\tgrant_durations 10s\n\t}\n}\n", want: "Caddyfile:4: grant_durations: grant duration 10s is out of range"},
+	}
+	for _, tt := range tests {
+		_, _, err := adapter.Adapt([]byte(tt.cfg), nil)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("error %v; want %q", err, tt.want)
+		}
+	}
+}
