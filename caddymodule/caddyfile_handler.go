@@ -73,7 +73,9 @@ func parseLockbox(h httpcaddyfile.Helper) ([]httpcaddyfile.ConfigValue, error) {
 // role, deny and area may be repeated; each area has its own name. Without issuer, the token issuer is
 // derived from the site's address: https://app.example.com/_lockbox for
 // the site app.example.com. Placeholders such as {env.OIDC_CLIENT_SECRET}
-// are kept and replaced when the config is loaded.
+// are kept and replaced when the config is loaded. Only the syntax is
+// read here: the values are checked by Validate (siteconfig), which the
+// directive runs once the block is read.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	_, err := h.unmarshal(d)
 	return err
