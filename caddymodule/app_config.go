@@ -7,6 +7,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 
 	"github.com/lockbox-gw/lockbox/internal/instance"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 )
 
 // config maps the JSON fields to the app's config, placeholders
@@ -67,6 +68,15 @@ func (a *App) files(repl *caddy.Replacer, c *instance.Config) error {
 		c.APIKeys = append(c.APIKeys, v)
 	}
 	return nil
+}
+
+// accessWords are the words every site's app API and Support Access
+// page share, as written, for siteconfig to check.
+func (a *App) accessWords() siteconfig.Access {
+	return siteconfig.Access{
+		APIKeys: a.APIKeys, PublicURL: a.PublicBaseURL, LinkTTL: time.Duration(a.AdminLinkTTL),
+		AdminRoles: a.TenantAdminRoles, GrantDurations: a.GrantDurations,
+	}
 }
 
 // replaced is v with its placeholders replaced; a v that they leave

@@ -76,12 +76,14 @@ func (a *App) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		// Not echoed: it may be a URL with a password.
 		return d.Err("lockbox takes no arguments on its line, only a block")
 	}
+	lines := wordLines{}
 	for d.NextBlock(0) {
+		a.noteWord(lines, d)
 		if err := a.unmarshalOption(d); err != nil {
 			return err
 		}
 	}
-	return nil
+	return a.checkAccessWords(lines)
 }
 
 // existingApp returns the app parsed from earlier lockbox blocks, or a new

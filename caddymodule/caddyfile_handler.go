@@ -1,11 +1,10 @@
 package caddymodule
 
 import (
-	"fmt"
-
-	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
+
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 )
 
 func init() {
@@ -30,16 +29,19 @@ func parseLockbox(h httpcaddyfile.Helper) ([]httpcaddyfile.ConfigValue, error) {
 		return nil, h.Err("lockbox takes no matcher: it must see every request of the site, to remove client-sent identity headers")
 	}
 	handler := new(Handler)
-	if err := handler.UnmarshalCaddyfile(h.Dispenser); err != nil {
+	lines, err := handler.unmarshal(h.Dispenser)
+	if err != nil {
 		return nil, err
 	}
 	if handler.Issuer == "" {
-		if handler.Issuer, err = siteIssuer(h, handler.prefix()); err != nil {
+		if handler.Issuer, err = siteIssuer(h, handler.SitePrefix()); err != nil {
 			return nil, h.Err(err.Error())
 		}
 	}
-	if err := handler.Validate(); err != nil {
-		return nil, h.Err(err.Error())
+	// The values are checked once the block is read, by the one check
+	// JSON configs get too; the error names the line of the word at fault.
+	if err := handler.Normalize(); err != nil {
+		return nil, lines.place(err, h.Dispenser)
 	}
 	return h.NewRoute(nil, handler), nil
 }
@@ -71,26 +73,43 @@ func parseLockbox(h httpcaddyfile.Helper) ([]httpcaddyfile.ConfigValue, error) {
 // role, deny and area may be repeated; each area has its own name. Without issuer, the token issuer is
 // derived from the site's address: https://app.example.com/_lockbox for
 // the site app.example.com. Placeholders such as {env.OIDC_CLIENT_SECRET}
-// are kept and replaced when the config is loaded.
+// are kept and replaced when the config is loaded. Only the syntax is
+// read here: the values are checked by Validate (siteconfig), which the
+// directive runs once the block is read.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
+	_, err := h.unmarshal(d)
+	return err
+}
+
+// unmarshal parses the block and returns where each word is.
+func (h *Handler) unmarshal(d *caddyfile.Dispenser) (wordLines, error) {
 	d.Next() // consume directive name
 	if d.NextArg() {
-		return d.Err("lockbox takes no arguments on its line, only a block")
+		return nil, d.Err("lockbox takes no arguments on its line, only a block")
 	}
-	p := &handlerParser{d: d, h: h, seen: map[string]bool{}}
+	p := &handlerParser{d: d, h: h, seen: map[string]bool{}, lines: wordLines{}}
 	for d.NextBlock(0) {
+		p.word = d.Token()
 		if err := p.line(); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return p.lines, nil
 }
 
 // handlerParser parses the lines of a lockbox block into h.
 type handlerParser struct {
-	d    *caddyfile.Dispenser
-	h    *Handler
-	seen map[string]bool // words given once at most
+	d     *caddyfile.Dispenser
+	h     *Handler
+	seen  map[string]bool // words given once at most
+	lines wordLines       // where each word is
+	word  caddyfile.Token // the first word of the line being parsed
+}
+
+// note records that the line being parsed gives word (key tells
+// repeated words apart).
+func (p *handlerParser) note(word, key string) {
+	p.lines.note(p.word, word, key)
 }
 
 // line parses one line of the block, the cursor on its first word.
@@ -137,6 +156,7 @@ func (p *handlerParser) single(word string, set func(string) error) error {
 	if err := p.once(word); err != nil {
 		return err
 	}
+	p.note(word, "")
 	if !p.d.NextArg() {
 		return p.d.Errf("%s needs a value", word)
 	}
@@ -170,14 +190,11 @@ func stringInto(dst *string) func(string) error {
 }
 
 // durationInto parses a positive duration such as 30m, 8h or 1d.
-func durationInto(dst *caddy.Duration) func(string) error {
+func durationInto(dst *siteconfig.Duration) func(string) error {
 	return func(v string) error {
-		d, err := caddy.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("invalid duration %q: use a positive duration such as 30m, 8h or 1d", clip(v))
-		}
-		*dst = caddy.Duration(d)
-		return nil
+		d, err := siteconfig.ParsePositive(v)
+		*dst = d
+		return err
 	}
 }
 

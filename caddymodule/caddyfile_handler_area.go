@@ -1,7 +1,5 @@
 package caddymodule
 
-import "github.com/lockbox-gw/lockbox/internal/policy"
-
 // area parses "area <name> <pattern...>", a part of the app grants may be
 // limited to.
 func (p *handlerParser) area() error {
@@ -11,11 +9,9 @@ func (p *handlerParser) area() error {
 	}
 	name, patterns := args[0], args[1:]
 	if _, dup := p.h.Areas[name]; dup {
-		return p.d.Errf("area %s is already defined; give each area once, with all its patterns", name)
+		return p.d.Errf("area %s is already defined; give each area once, with all its patterns", clip(name))
 	}
-	if err := policy.ParseArea(name, patterns); err != nil {
-		return p.d.Errf("area: %v", err)
-	}
+	p.note("area", name)
 	if p.h.Areas == nil {
 		p.h.Areas = map[string][]string{}
 	}

@@ -1,5 +1,7 @@
 package caddymodule
 
+import "github.com/lockbox-gw/lockbox/internal/siteconfig"
+
 // oidc parses
 //
 //	oidc <issuer> {
@@ -16,7 +18,8 @@ func (p *handlerParser) oidc() error {
 	if !p.d.NextArg() {
 		return p.d.Err("oidc needs the identity provider's issuer URL: oidc <issuer> { client_id <id> ... }")
 	}
-	o := &OIDC{Issuer: p.d.Val()}
+	p.note("oidc", "")
+	o := &siteconfig.OIDC{Issuer: p.d.Val()}
 	if p.d.NextArg() {
 		return p.d.Err("oidc takes exactly one issuer URL before its block")
 	}
@@ -31,7 +34,7 @@ func (p *handlerParser) oidc() error {
 }
 
 // oidcLine parses one line of the oidc block into o.
-func (p *handlerParser) oidcLine(o *OIDC, seen map[string]bool) error {
+func (p *handlerParser) oidcLine(o *siteconfig.OIDC, seen map[string]bool) error {
 	word := p.d.Val()
 	if seen[word] {
 		return p.d.Errf("oidc %s is already set; give it once", word)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 )
 
 func TestOIDCTrustedAudiences(t *testing.T) {
@@ -16,7 +18,7 @@ func TestOIDCTrustedAudiences(t *testing.T) {
 		t.Fatal(err)
 	}
 	var h struct {
-		OIDC OIDC `json:"oidc"`
+		OIDC siteconfig.OIDC `json:"oidc"`
 	}
 	for _, m := range handlers(t, out) {
 		if m["handler"] == "lockbox" {

@@ -2,9 +2,9 @@ package caddymodule
 
 import (
 	"slices"
+	"strconv"
 
-	"github.com/lockbox-gw/lockbox/internal/policy"
-	"github.com/lockbox-gw/lockbox/internal/scope"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 )
 
 // Keywords of a role line; the values of each run up to the next one.
@@ -23,9 +23,10 @@ func (p *handlerParser) role() error {
 		return p.d.Err("role needs a name: role <name> groups <group...> scopes <scope...> [break_glass <duration>]")
 	}
 	name := args[0]
-	if slices.ContainsFunc(p.h.Roles, func(r Role) bool { return r.Name == name }) {
+	if slices.ContainsFunc(p.h.Roles, func(r siteconfig.Role) bool { return r.Name == name }) {
 		return p.d.Errf("role %q is defined twice", clip(name))
 	}
+	p.note("role", name)
 	parts, err := p.roleParts(name, args[1:])
 	if err != nil {
 		return err
@@ -59,29 +60,25 @@ func (p *handlerParser) roleParts(name string, args []string) (map[string][]stri
 	return parts, nil
 }
 
-// roleOf checks a role's parts and builds it.
-func (p *handlerParser) roleOf(name string, parts map[string][]string) (Role, error) {
-	r := Role{Name: name, Groups: parts[roleGroups], Scopes: parts[roleScopes]}
+// roleOf builds a role from its parts, each of which must have values;
+// the values are checked with the rest of the config.
+func (p *handlerParser) roleOf(name string, parts map[string][]string) (siteconfig.Role, error) {
+	r := siteconfig.Role{Name: name, Groups: parts[roleGroups], Scopes: parts[roleScopes]}
 	if len(r.Groups) == 0 {
-		return Role{}, p.d.Errf("role %q needs groups: the values of the roles claim that give it", clip(name))
+		return siteconfig.Role{}, p.d.Errf("role %q needs groups: the values of the roles claim that give it", clip(name))
 	}
 	if len(r.Scopes) == 0 {
-		return Role{}, p.d.Errf("role %q needs scopes: read, write and/or pii", clip(name))
+		return siteconfig.Role{}, p.d.Errf("role %q needs scopes: read, write and/or pii", clip(name))
 	}
-	scopes, err := scope.Parse(r.Scopes...)
-	if err != nil {
-		return Role{}, p.d.Errf("role %q: %v", clip(name), err)
-	}
-	r.Scopes = scopes
 	bg, ok := parts[roleBreakGlass]
 	if !ok {
 		return r, nil
 	}
 	if len(bg) != 1 {
-		return Role{}, p.d.Errf("role %q: break_glass takes one duration, such as 1h", clip(name))
+		return siteconfig.Role{}, p.d.Errf("role %q: break_glass takes one duration, such as 1h", clip(name))
 	}
 	if err := durationInto(&r.BreakGlass)(bg[0]); err != nil {
-		return Role{}, p.d.Errf("role %q: break_glass: %v", clip(name), err)
+		return siteconfig.Role{}, p.d.Errf("role %q: break_glass: %v", clip(name), err)
 	}
 	return r, nil
 }
@@ -94,10 +91,7 @@ func (p *handlerParser) deny() error {
 	if len(args) != 2 {
 		return p.d.Err("deny takes a method (or *) and a path pattern: deny DELETE /api/account*")
 	}
-	rule, err := policy.ParseRule(args[0], args[1])
-	if err != nil {
-		return p.d.Errf("deny: %v", err)
-	}
-	p.h.Deny = append(p.h.Deny, DenyRule{Method: rule.Method, Path: rule.Pattern})
+	p.note("deny", strconv.Itoa(len(p.h.Deny)))
+	p.h.Deny = append(p.h.Deny, siteconfig.DenyRule{Method: args[0], Path: args[1]})
 	return noBlock(p.d, "deny")
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 )
 
 func TestTenantFromCaddyfile(t *testing.T) {
@@ -13,8 +15,8 @@ func TestTenantFromCaddyfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var h struct {
-		Issuer     string     `json:"issuer"`
-		TenantFrom TenantFrom `json:"tenant_from"`
+		Issuer     string                `json:"issuer"`
+		TenantFrom siteconfig.TenantFrom `json:"tenant_from"`
 	}
 	var lb map[string]any
 	for _, m := range handlers(t, out) {
@@ -26,7 +28,7 @@ func TestTenantFromCaddyfile(t *testing.T) {
 	if err := json.Unmarshal(raw, &h); err != nil {
 		t.Fatal(err)
 	}
-	want := TenantFrom{Host: "{tenant}.app.example.com", Shared: []string{"/static/*", "/favicon.ico", "/fonts/*"}}
+	want := siteconfig.TenantFrom{Host: "{tenant}.app.example.com", Shared: []string{"/static/*", "/favicon.ico", "/fonts/*"}}
 	if h.Issuer != "https://app.example.com/_lockbox" || h.TenantFrom.Host != want.Host || !slices.Equal(h.TenantFrom.Shared, want.Shared) {
 		t.Fatalf("adapted to issuer %q, tenant_from %+v", h.Issuer, h.TenantFrom)
 	}

@@ -289,3 +289,23 @@ func TestDenyMethodErrorNamesTheLine(t *testing.T) {
 		}
 	}
 }
+
+// TestValueErrorsNameTheirLine: values are checked once the block is
+// read, and the error still names the line of the word at fault.
+func TestValueErrorsNameTheirLine(t *testing.T) {
+	tests := []struct{ extra, want string }{
+		{extra: "token_ttl 2h", want: "token_ttl 2h0m0s is out of range: use 1s to 1h, at Caddyfile:7"},
+		{extra: "role ops groups ops scopes admin", want: `role "ops": unknown scope "admin": use read, write or pii, at Caddyfile:7`},
+		{extra: "area planning /planning*\n\t\tarea Billing /billing*", want: "starting with a letter or digit, at Caddyfile:8"},
+		{extra: "header_prefix X:", want: "Caddyfile:7"},
+		{extra: "tenant_from path /t/{tenant}", want: "Caddyfile:7"},
+		{extra: "landing //evil.example.com\n\t\tprefix /support", want: "must be a path on this site, such as /, at Caddyfile:7"},
+		{extra: "prefix /support\n\t\tissuer https://app.example.com/_lockbox", want: "must end with the prefix /support, where Lockbox serves its keys and login callback, at Caddyfile:8"},
+	}
+	for _, tt := range tests {
+		_, err := adapt(t, site("app.example.com", block(tt.extra)))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v; want %q", tt.extra, err, tt.want)
+		}
+	}
+}

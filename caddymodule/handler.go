@@ -11,6 +11,7 @@ import (
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
 	"github.com/lockbox-gw/lockbox/internal/login"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -23,61 +24,10 @@ func init() {
 // (agent console, login, JWKS), and lets support agents into a tenant only
 // under that tenant's grant, adding identity headers and a scoped JWT to
 // what reaches the app. Shared state (store, keys, audit) comes from the
-// lockbox app.
+// lockbox app. Its fields, their defaults and their checks are those of
+// siteconfig.Config.
 type Handler struct {
-	// Prefix is where Lockbox's own pages and endpoints live. Default:
-	// /_lockbox.
-	Prefix string `json:"prefix,omitempty"`
-
-	// HeaderPrefix starts the name of every identity header sent to the
-	// app; client-sent headers with it are always removed. Default:
-	// X-Lockbox-.
-	HeaderPrefix string `json:"header_prefix,omitempty"`
-
-	// OIDC is the vendor's identity provider that agents sign in with.
-	// Required.
-	OIDC *OIDC `json:"oidc,omitempty"`
-
-	// Roles map the agents' groups to the scopes they may ever use. At
-	// least one is required.
-	Roles []Role `json:"roles,omitempty"`
-
-	// SessionMax caps an agent login and an impersonation session.
-	// Default: 8h.
-	SessionMax caddy.Duration `json:"session_max,omitempty"`
-
-	// IdleTimeout ends an impersonation session with no requests for this
-	// long. Default: 30m.
-	IdleTimeout caddy.Duration `json:"idle_timeout,omitempty"`
-
-	// TokenTTL is the lifetime of an impersonation JWT, never past the
-	// session's end. Default: 5m.
-	TokenTTL caddy.Duration `json:"token_ttl,omitempty"`
-
-	// Audience is the aud claim of the JWT, which the app checks. Default:
-	// the host of Issuer.
-	Audience string `json:"audience,omitempty"`
-
-	// Issuer is the iss claim of the JWT and the base URL of the JWKS and
-	// discovery document, such as https://app.example.com/_lockbox; its
-	// path must be Prefix. The Caddyfile derives it from the site address;
-	// JSON configs must set it, so it never depends on a request's Host.
-	Issuer string `json:"issuer,omitempty"`
-
-	// Deny lists requests refused to agents whatever the grant allows.
-	Deny []DenyRule `json:"deny,omitempty"`
-
-	// Areas name parts of the app a grant may be limited to: each name
-	// (lowercase letters, digits, _ or -) maps to path patterns matched
-	// like Deny paths. A grant limited to areas refuses every other path.
-	Areas map[string][]string `json:"areas,omitempty"`
-
-	// Landing is where an agent goes after entering a tenant. Default: /.
-	Landing string `json:"landing,omitempty"`
-
-	// TenantFrom says where the app names a request's tenant (host or
-	// path); agents are then kept to their session's tenant.
-	TenantFrom *TenantFrom `json:"tenant_from,omitempty"`
+	siteconfig.Config
 
 	gw *gateway.Gateway
 }
@@ -90,12 +40,17 @@ func (Handler) CaddyModule() caddy.ModuleInfo {
 	}
 }
 
+// Validate checks the settings that need no placeholders replaced.
+func (h *Handler) Validate() error { return h.Config.Validate() }
+
 // Provision builds the site's gateway over the lockbox app's shared parts
 // and starts following the store's changes until the config is unloaded.
 // It makes no network calls: the identity provider is discovered on the
 // first login.
 func (h *Handler) Provision(ctx caddy.Context) error {
-	if err := h.Validate(); err != nil {
+	repl := caddy.NewReplacer()
+	s, err := h.Resolve(func(v string) string { return repl.ReplaceKnown(v, "") })
+	if err != nil {
 		return err
 	}
 	appModule, err := ctx.App("lockbox")
@@ -106,16 +61,12 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if !ok {
 		return fmt.Errorf("the lockbox app is a %T, not this plugin's", appModule)
 	}
-	s, err := h.resolve(caddy.NewReplacer())
-	if err != nil {
-		return err
-	}
 	gw, err := h.build(app, s, ctx.Logger())
 	if err != nil {
 		return err
 	}
-	app.NoteTokenTTL(s.minter.TTL)
-	app.NoteSessionMax(s.gateway.SessionMax)
+	app.NoteTokenTTL(s.Minter.TTL)
+	app.NoteSessionMax(s.Gateway.SessionMax)
 	h.gw = gw
 	go gw.Run(ctx)
 	return nil
@@ -123,16 +74,16 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 
 // build wires the login service, the token minter, the site's access
 // requests, the app API, the Support Access page and the gateway.
-func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gateway, error) {
-	lg, err := login.New(s.login, app.Store())
+func (h *Handler) build(app *App, s siteconfig.Settings, logger *zap.Logger) (*gateway.Gateway, error) {
+	lg, err := login.New(s.Login, app.Store())
 	if err != nil {
 		return nil, err
 	}
-	minter, err := token.NewMinter(app.Keys(), s.minter, nil)
+	minter, err := token.NewMinter(app.Keys(), s.Minter, nil)
 	if err != nil {
 		return nil, err
 	}
-	requests, err := app.Requests(s.gateway.Areas)
+	requests, err := app.Requests(s.Gateway.Areas)
 	if err != nil {
 		return nil, fmt.Errorf("lockbox: %v", err)
 	}
@@ -140,7 +91,7 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 	if err != nil {
 		return nil, err
 	}
-	cfg := s.gateway
+	cfg := s.Gateway
 	cfg.AuditBuffered = app.AuditBuffered()
 	gw, err := gateway.New(cfg, gateway.Deps{
 		Core: gateway.Core{
@@ -148,7 +99,7 @@ func (h *Handler) build(app *App, s settings, logger *zap.Logger) (*gateway.Gate
 		},
 		Pages:    gateway.Pages{API: api, AdminPage: page},
 		Requests: requests, Logger: logger, Limits: app.Limits(),
-		Ops: ops(app, s.gateway.Issuer, logger), Feed: app.Feed(),
+		Ops: ops(app, s.Gateway.Issuer, logger), Feed: app.Feed(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lockbox: %v", err)

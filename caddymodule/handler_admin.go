@@ -10,6 +10,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/adminpage"
 	"github.com/lockbox-gw/lockbox/internal/appapi"
 	"github.com/lockbox-gw/lockbox/internal/request"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 )
 
 // tenantAdmin builds the site's app API and hosted Support Access page
@@ -17,13 +18,13 @@ import (
 // API hands out start with public_url, or else the site's origin. Neither
 // is given a Notify hook: the app's store publishes every grant event
 // appended to it, whoever appends it.
-func tenantAdmin(app *App, s settings, requests *request.Service, logger *zap.Logger) (api, page http.Handler, err error) {
-	prefix := s.gateway.Prefix
-	origin, err := issuerOrigin(s.minter.Issuer)
+func tenantAdmin(app *App, s siteconfig.Settings, requests *request.Service, logger *zap.Logger) (api, page http.Handler, err error) {
+	prefix := s.Gateway.Prefix
+	origin, err := issuerOrigin(s.Minter.Issuer)
 	if err != nil {
 		return nil, nil, err
 	}
-	app.NoteSite(origin, prefix, s.gateway.Areas)
+	app.NoteSite(origin, prefix, s.Gateway.Areas)
 	base := app.ConfiguredPublicURL()
 	if base == "" {
 		base = origin
@@ -31,7 +32,7 @@ func tenantAdmin(app *App, s settings, requests *request.Service, logger *zap.Lo
 	rules := app.Rules()
 	apiHandler, err := appapi.New(appapi.Config{
 		APIKeys: app.AppAPIKeys(), AdminRoles: rules.Roles, Durations: rules.Durations, NoStanding: rules.NoStanding,
-		LinkTTL: app.LinkTTL(), PublicURL: base, Prefix: prefix, Areas: s.gateway.Areas,
+		LinkTTL: app.LinkTTL(), PublicURL: base, Prefix: prefix, Areas: s.Gateway.Areas,
 	}, appapi.Deps{Grants: app.Grants(), Requests: requests, Admins: app.Admins(), Links: app.Links(), Logger: logger, Limits: app.Limits(), Checkpoints: app.Checkpoints()})
 	if err != nil {
 		return nil, nil, fmt.Errorf("lockbox: %v", err)
@@ -42,7 +43,7 @@ func tenantAdmin(app *App, s settings, requests *request.Service, logger *zap.Lo
 	if cps := app.Checkpoints(); cps != nil {
 		pageDeps.Checkpoints = cps.Latest
 	}
-	pageHandler, err := adminpage.New(adminpage.Config{Prefix: prefix, Rules: rules, Areas: s.gateway.Areas}, pageDeps)
+	pageHandler, err := adminpage.New(adminpage.Config{Prefix: prefix, Rules: rules, Areas: s.Gateway.Areas}, pageDeps)
 	if err != nil {
 		return nil, nil, fmt.Errorf("lockbox: %v", err)
 	}

@@ -7,8 +7,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lockbox-gw/lockbox/internal/health"
-	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/metrics"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 )
 
 // processMetrics are the process's counters and histograms: they outlive
@@ -45,7 +45,7 @@ func (i *Instance) longestSession() time.Duration {
 	if d := i.sessionMax.get(); d > 0 {
 		return d
 	}
-	return login.DefaultSessionMax
+	return siteconfig.DefaultSessionMax
 }
 
 // setUpHealth sets up the health checks over the instance's parts.

@@ -12,6 +12,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/request"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 	"github.com/lockbox-gw/lockbox/internal/token"
@@ -85,12 +86,12 @@ const rotationMargin = time.Minute
 func (i *Instance) NoteTokenTTL(d time.Duration) { i.tokenTTL.note(d) }
 
 // KeyRetention is how long a key retired by a rotation stays published:
-// the longest token lifetime in use (token.DefaultTTL when no site says)
+// the longest token lifetime in use (siteconfig.DefaultTokenTTL when no site says)
 // plus a margin.
 func (i *Instance) KeyRetention() time.Duration {
 	ttl := i.tokenTTL.get()
 	if ttl <= 0 {
-		ttl = token.DefaultTTL
+		ttl = siteconfig.DefaultTokenTTL
 	}
 	return ttl + rotationMargin
 }

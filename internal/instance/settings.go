@@ -4,16 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/lockbox-gw/lockbox/internal/adminlink"
-	"github.com/lockbox-gw/lockbox/internal/appapi"
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/notify/email"
 	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/retention"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 	"github.com/lockbox-gw/lockbox/internal/tenantadmin"
 )
 
@@ -48,18 +46,15 @@ func (c Config) settings() (settings, error) {
 	if s.buffered, err = c.Audit.check(s.storage); err != nil {
 		return s, err
 	}
-	if s.apiKeys, err = checkAPIKeys(c.APIKeys); err != nil {
-		return s, err
+	// The words every site's app API and Support Access page share are
+	// checked where the Caddyfile checks them, with their lines.
+	acc, err := siteconfig.Access{
+		APIKeys: c.APIKeys, PublicURL: c.PublicURL, LinkTTL: c.LinkTTL, AdminRoles: c.AdminRoles, GrantDurations: c.GrantDurations,
+	}.Resolve(func(v string) string { return v })
+	if err != nil {
+		return s, siteconfig.Named(err)
 	}
-	if s.publicURL, err = adminlink.ParseBaseURL(c.PublicURL); err != nil {
-		return s, err
-	}
-	if s.linkTTL, err = adminlink.CheckTTL(c.LinkTTL); err != nil {
-		return s, err
-	}
-	if s.rules, err = tenantadmin.ParseRules(c.AdminRoles, c.GrantDurations); err != nil {
-		return s, err
-	}
+	s.apiKeys, s.publicURL, s.linkTTL, s.rules = acc.APIKeys, acc.PublicURL, acc.LinkTTL, acc.Rules
 	if err := c.notifications(&s); err != nil {
 		return s, err
 	}
@@ -133,24 +128,4 @@ func (c Config) retentionWindow() (time.Duration, error) {
 		return retention.DefaultWindow, nil
 	}
 	return c.Retention, nil
-}
-
-// checkAPIKeys checks each key against the app API's rule; the key is
-// never echoed.
-func checkAPIKeys(keys []string) ([]string, error) {
-	for i, k := range keys {
-		if err := CheckAPIKey(k); err != nil {
-			return nil, fmt.Errorf("api_key %d: %v", i+1, err)
-		}
-	}
-	return keys, nil
-}
-
-// CheckAPIKey is the app API's rule for keys, stated for the
-// configuration. The key is never echoed.
-func CheckAPIKey(k string) error {
-	if len(k) < appapi.MinKeyLen || len(k) > 512 || strings.IndexFunc(k, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
-		return fmt.Errorf("the key must be %d to 512 printable characters without spaces (generate one with: openssl rand -base64 32)", appapi.MinKeyLen)
-	}
-	return nil
 }

@@ -6,9 +6,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lockbox-gw/lockbox/internal/gateway"
 	"github.com/lockbox-gw/lockbox/internal/policy"
 	"github.com/lockbox-gw/lockbox/internal/request"
+	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 )
 
 // NoteSite notes a site's origin, prefix and areas; the first one noted
@@ -109,7 +109,7 @@ func (f *firstSite) get() (origin, prefix string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.prefix == "" {
-		return f.origin, gateway.DefaultPrefix
+		return f.origin, siteconfig.DefaultPrefix
 	}
 	return f.origin, f.prefix
 }
