@@ -2,38 +2,15 @@ package caddymodule
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
-
-// writeSigningKey writes a fresh P-256 key as a PKCS#8 PEM file.
-func writeSigningKey(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "signing.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 func boltStorage(t *testing.T) (*Storage, string) {
 	path := filepath.Join(t.TempDir(), "lockbox.db")
@@ -41,7 +18,7 @@ func boltStorage(t *testing.T) (*Storage, string) {
 }
 
 func TestSigningKeyFromFile(t *testing.T) {
-	t.Setenv("LOCKBOX_TEST_KEY", writeSigningKey(t))
+	t.Setenv("LOCKBOX_TEST_KEY", testkit.SigningKeyFile(t))
 	s, _ := boltStorage(t)
 	app := &App{Storage: s, SigningKeyFile: "{env.LOCKBOX_TEST_KEY}"}
 	if err := app.Provision(testContext(t)); err != nil {
@@ -81,7 +58,7 @@ func TestPlaceholdersLeftEmpty(t *testing.T) {
 			if app.Instance != nil {
 				t.Error("a failed Provision kept the store")
 			}
-			assertBoltFree(t, path)
+			testkit.BoltAt(t, path)
 		})
 	}
 }

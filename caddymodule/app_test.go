@@ -20,7 +20,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/instance"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
-	"github.com/lockbox-gw/lockbox/internal/store/boltstore"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // testContext returns a Caddy context for provisioning an App directly.
@@ -56,18 +56,6 @@ func createGrant(t *testing.T, app *App, tenantID string) store.Grant {
 		t.Fatalf("create grant: %v", err)
 	}
 	return g
-}
-
-// assertBoltFree fails unless the bolt file at path can be opened, that is
-// no store holds its lock any more.
-func assertBoltFree(t *testing.T, path string) *boltstore.Store {
-	t.Helper()
-	st, err := boltstore.Open(path)
-	if err != nil {
-		t.Fatalf("bolt file still held: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
 }
 
 func TestProvisionDefaultsToBoltInDataDir(t *testing.T) {
@@ -346,7 +334,7 @@ func TestAdminAPIBolt(t *testing.T) {
 	if instance.Uses(st, instance.Audit{}) != 0 {
 		t.Fatal("store still pooled after the config left")
 	}
-	bolt := assertBoltFree(t, path)
+	bolt := testkit.BoltAt(t, path)
 	for _, id := range []string{revoked.ID, after.ID} {
 		if _, err := bolt.GetGrant(context.Background(), "acme", id); err != nil {
 			t.Errorf("grant %s not in the bolt file: %v", id, err)

@@ -8,6 +8,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/retention"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // testSecret is a well-formed webhook secret; tests check it is never
@@ -68,7 +69,7 @@ func TestConfigErrors(t *testing.T) {
 func TestConfigRefusedBeforeOpening(t *testing.T) {
 	s, path := bolt(t)
 	refused(t, Config{Storage: s, APIKeys: []string{"hunter2"}}, "api_key 1", "hunter2")
-	boltFree(t, path)
+	testkit.BoltAt(t, path)
 }
 
 func TestDefaults(t *testing.T) {

@@ -2,12 +2,7 @@ package instance
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
@@ -83,18 +78,6 @@ func createGrant(t *testing.T, i *Instance, tenant string) store.Grant {
 	return g
 }
 
-// boltFree fails unless the bolt file at path can be opened, that is no
-// store holds its lock any more.
-func boltFree(t *testing.T, path string) *boltstore.Store {
-	t.Helper()
-	st, err := boltstore.Open(path)
-	if err != nil {
-		t.Fatalf("bolt file still held: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
-}
-
 func TestDefaultStoreInDataDir(t *testing.T) {
 	dir := t.TempDir()
 	i := open(t, Config{DataDir: dir})
@@ -129,7 +112,7 @@ func TestSharesStore(t *testing.T) {
 	if n := Uses(*s, Audit{}); n != 0 {
 		t.Fatalf("store still held %d times after the last config closed", n)
 	}
-	if _, err := boltFree(t, path).GetGrant(context.Background(), "acme", g.ID); err != nil {
+	if _, err := testkit.BoltAt(t, path).GetGrant(context.Background(), "acme", g.ID); err != nil {
 		t.Fatalf("grant written through the shared store: %v", err)
 	}
 }
@@ -167,26 +150,8 @@ func TestBoltHeldByAnotherProcess(t *testing.T) {
 	refused(t, Config{Storage: s}, "in use by another process")
 }
 
-// writeSigningKey writes a fresh P-256 key as a PKCS#8 PEM file.
-func writeSigningKey(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "signing.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func TestSigningKeyFromFile(t *testing.T) {
-	i := open(t, Config{SigningKeyFile: writeSigningKey(t)})
+	i := open(t, Config{SigningKeyFile: testkit.SigningKeyFile(t)})
 	key, err := i.Keys().Signer()
 	if err != nil || key.ID == "" {
 		t.Fatalf("signer = %+v, %v", key, err)
@@ -246,7 +211,7 @@ func TestKeyFileErrors(t *testing.T) {
 			s, path := bolt(t)
 			tt.cfg.Storage = s
 			refused(t, tt.cfg, tt.want, "horse")
-			boltFree(t, path)
+			testkit.BoltAt(t, path)
 		})
 	}
 }
@@ -282,7 +247,7 @@ func TestAuditWriterSharedAcrossReloads(t *testing.T) {
 	if err := newCfg.Close(); err != nil {
 		t.Fatal(err)
 	}
-	events, err := boltFree(t, path).Events(context.Background(), "acme", store.EventQuery{})
+	events, err := testkit.BoltAt(t, path).Events(context.Background(), "acme", store.EventQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,22 +1,16 @@
 package opsapi_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/grant"
 	"github.com/lockbox-gw/lockbox/internal/opsapi"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
 
@@ -83,7 +77,7 @@ func TestRotateKeys(t *testing.T) {
 func TestRotateKeysRefused(t *testing.T) {
 	fixed := func(s store.Store) *token.Keys {
 		k := token.NewKeys(s, nil)
-		if err := k.LoadPEM(writeP256(t)); err != nil {
+		if err := k.LoadPEM(testkit.SigningKeyFile(t)); err != nil {
 			t.Fatal(err)
 		}
 		return k
@@ -101,22 +95,4 @@ func TestRotateKeysRefused(t *testing.T) {
 func TestRotateKeysWithoutKeys(t *testing.T) {
 	e, _ := newBoltEnv(t)
 	e.callError(http.MethodPost, "/lockbox/keys/rotate", "", http.StatusServiceUnavailable, "keys_unavailable")
-}
-
-// writeP256 writes a fresh P-256 key as PEM and returns its path.
-func writeP256(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "signing.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
