@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"Records", testRecords},
 		{"RecordExpiry", testRecordExpiry},
 		{"RecordTakeOnce", testTakeOnce},
+		{"RecordBadNames", testBadRecordNames},
 		{"PublishAndSessionChanges", testPublish},
 	}
 	cases = append(cases, outboxCases...)
