@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/store/storetest"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -69,7 +70,7 @@ func TestExpiredRecordsAreSwept(t *testing.T) {
 func TestReopenKeepsSessionsAndRecords(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lockbox.db")
 	s := openAt(t, path)
-	sess := session("acme", "s1", t0)
+	sess := storetest.Session("acme", "s1", t0)
 	if err := s.PutSession(ctx(t), sess); err != nil {
 		t.Fatal(err)
 	}

@@ -45,6 +45,8 @@ func Run(t *testing.T, open Opener) {
 		{"SessionLifecycle", testSessionLifecycle},
 		{"AreasRoundTrip", testAreasRoundTrip},
 		{"SessionList", testSessionList},
+		{"SessionDuplicateID", testDuplicateSessionID},
+		{"SessionCursorOfOtherTenant", testSessionCursorOfOtherTenant},
 		{"SessionConcurrentTouchAndEnd", testSessionConcurrentTouchAndEnd},
 		{"Records", testRecords},
 		{"RecordExpiry", testRecordExpiry},
