@@ -111,10 +111,7 @@ func testTakeOnce(t *testing.T, a, b store.Store) {
 		var wins atomic.Int64
 		var wg sync.WaitGroup
 		for w := range 6 {
-			c := a
-			if w%2 == 1 {
-				c = b
-			}
+			c := alternate(w, a, b)
 			wg.Go(func() {
 				if _, err := c.TakeRecord(ctx(t), "state", id); err == nil {
 					wins.Add(1)

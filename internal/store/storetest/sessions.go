@@ -128,10 +128,7 @@ func testSessionConcurrentTouchAndEnd(t *testing.T, a, b store.Store) {
 	var wg sync.WaitGroup
 	var wins atomic.Int64
 	for w := range 8 {
-		c := a
-		if w%2 == 1 {
-			c = b
-		}
+		c := alternate(w, a, b)
 		wg.Go(func() {
 			for i := range 10 {
 				if err := c.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: s.ID, LastSeen: t0.Add(time.Duration(w*10+i) * time.Second), Requests: 1}); err != nil {
