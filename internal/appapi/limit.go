@@ -48,13 +48,9 @@ func (h *Handler) warnRefused(r *http.Request, msg, reason string) {
 	if h.d.Logger == nil {
 		return
 	}
-	remote, held := ratelimit.RemoteHost(r), 0
-	if l := h.d.Limits; l != nil {
-		var ok bool
-		if ok, held = l.Log.Pass(l.ClientKey(r)); !ok {
-			return
-		}
-		remote = l.Client(r)
+	remote, held, ok := h.d.Limits.LogPass(r)
+	if !ok {
+		return
 	}
 	h.d.Logger.Warn(msg,
 		zap.String("remote", remote),

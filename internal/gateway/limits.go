@@ -65,10 +65,9 @@ func (g *Gateway) tooMany(w http.ResponseWriter, wait time.Duration, msg string,
 // warnLimited logs a refusal at warn, at most ratelimit.LogLines a
 // client, with how many lines were held back before it.
 func (g *Gateway) warnLimited(r *http.Request, msg string, fields ...zap.Field) {
-	l := g.d.Limits
-	ok, held := l.Log.Pass(l.ClientKey(r))
+	remote, held, ok := g.d.Limits.LogPass(r)
 	if !ok {
 		return
 	}
-	g.d.Logger.Warn(msg, append(fields, zap.String("remote", l.Client(r)), zap.Int("held_back", held))...)
+	g.d.Logger.Warn(msg, append(fields, zap.String("remote", remote), zap.Int("held_back", held))...)
 }

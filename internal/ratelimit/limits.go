@@ -65,6 +65,20 @@ func New(c Config) *Limits {
 // Client returns the address of r's client, for logs.
 func (l *Limits) Client(r *http.Request) string { return l.client(r) }
 
+// LogPass spends one of the warning lines r's client may cause
+// (LogLines) and reports whether a line may be written now, the client's
+// address to name in it, and how many lines were held back before it.
+// Without limits (l nil) every line passes, naming the host of RemoteAddr.
+func (l *Limits) LogPass(r *http.Request) (client string, held int, ok bool) {
+	if l == nil {
+		return RemoteHost(r), 0, true
+	}
+	if ok, held = l.Log.Pass(l.ClientKey(r)); !ok {
+		return "", held, false
+	}
+	return l.Client(r), held, true
+}
+
 // ClientKey returns the key r's client is limited by: its IP address, or
 // for IPv6 its /64 network, which one host can usually fill at will.
 func (l *Limits) ClientKey(r *http.Request) string { return ClientKey(l.client(r)) }

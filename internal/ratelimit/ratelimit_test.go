@@ -206,3 +206,26 @@ func TestLimitsDefaultsAndClient(t *testing.T) {
 		t.Fatalf("ClientKey = %q", got)
 	}
 }
+
+func TestLogPass(t *testing.T) {
+	r, _ := http.NewRequest(http.MethodGet, "/", nil)
+	r.RemoteAddr = "203.0.113.7:4431"
+	var none *ratelimit.Limits
+	if client, held, ok := none.LogPass(r); !ok || held != 0 || client != "203.0.113.7" {
+		t.Fatalf("LogPass without limits = %q, %d, %v; want the remote host, 0, true", client, held, ok)
+	}
+	c := newClock()
+	l := ratelimit.New(ratelimit.Config{Now: c.Now, Client: func(*http.Request) string { return "198.51.100.1" }})
+	for i := range ratelimit.LogLines.Events {
+		if client, _, ok := l.LogPass(r); !ok || client != "198.51.100.1" {
+			t.Fatalf("line %d: %q, %v; want the configured client, true", i+1, client, ok)
+		}
+	}
+	if _, _, ok := l.LogPass(r); ok {
+		t.Fatal("a line past LogLines passed")
+	}
+	c.Add(ratelimit.LogLines.Per)
+	if _, held, ok := l.LogPass(r); !ok || held != 1 {
+		t.Fatalf("LogPass after a period = %d, %v; want 1 held back, true", held, ok)
+	}
+}

@@ -149,24 +149,34 @@ func firstSeq(times *bolt.Bucket, q store.EventQuery) (seq int64, ok bool) {
 
 // AuditHead returns the last link of the tenant's chain, zero if empty.
 func (s *Store) AuditHead(ctx context.Context, tenant string) (store.Head, error) {
+	return s.viewHead(ctx, tenant, keyAuditHead, "audit head")
+}
+
+// readHead returns the stored head, zero if the chain is empty.
+func readHead(tb *bolt.Bucket) (store.Head, error) { return headAt(tb, keyAuditHead) }
+
+// viewHead reads the head JSON at key of the tenant's bucket (the chain's
+// head or its anchor), zero if there is none; what names it in errors.
+func (s *Store) viewHead(ctx context.Context, tenant string, key []byte, what string) (store.Head, error) {
 	var h store.Head
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		var err error
-		h, err = readHead(tenantBucket(tx, tenant))
+		h, err = headAt(tenantBucket(tx, tenant), key)
 		return err
 	})
 	if err != nil {
-		return store.Head{}, fmt.Errorf("audit head of tenant %s: %w", tenant, err)
+		return store.Head{}, fmt.Errorf("%s of tenant %s: %w", what, tenant, err)
 	}
 	return h, nil
 }
 
-// readHead returns the stored head, zero if the chain is empty.
-func readHead(tb *bolt.Bucket) (store.Head, error) {
+// headAt returns the head JSON at key of tb, zero if there is none; tb
+// may be nil.
+func headAt(tb *bolt.Bucket, key []byte) (store.Head, error) {
 	var h store.Head
-	if tb == nil || tb.Get(keyAuditHead) == nil {
+	if tb == nil || tb.Get(key) == nil {
 		return h, nil
 	}
-	err := getJSON(tb, keyAuditHead, &h)
+	err := getJSON(tb, key, &h)
 	return h, err
 }

@@ -6,19 +6,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
-)
-
-// Record limits, the same as the Redis backend's so a name that works on
-// one works on the other.
-const (
-	maxRecordKind = 64
-	maxRecordID   = 512
 )
 
 // sweepEvery is how many record writes pass between sweeps of the written
@@ -52,11 +44,8 @@ func (s *Store) SwapRecord(ctx context.Context, kind, id string, old, value []by
 // is deleted even when cond refuses the write.
 func (s *Store) writeRecord(ctx context.Context, op, kind, id string, value []byte, ttl time.Duration,
 	cond func(cur []byte, live bool) bool) (bool, error) {
-	if err := checkRecord(kind, id); err != nil {
+	if err := store.CheckRecordWrite(kind, id, ttl); err != nil {
 		return false, fmt.Errorf("%s record: %w", op, err)
-	}
-	if ttl < 0 {
-		return false, fmt.Errorf("%s record %s/%s: negative ttl %s", op, kind, id, ttl)
 	}
 	sweep := s.recordWrites.Add(1)%sweepEvery == 0
 	wrote := false
@@ -90,7 +79,7 @@ func (s *Store) writeRecord(ctx context.Context, op, kind, id string, value []by
 // GetRecord returns a live record. An expired one is left for a later
 // write to delete, since reading takes no write lock.
 func (s *Store) GetRecord(ctx context.Context, kind, id string) ([]byte, error) {
-	if err := checkRecord(kind, id); err != nil {
+	if err := store.CheckRecord(kind, id); err != nil {
 		return nil, fmt.Errorf("get record: %w", err)
 	}
 	var out []byte
@@ -111,7 +100,7 @@ func (s *Store) GetRecord(ctx context.Context, kind, id string) ([]byte, error) 
 // TakeRecord returns a live record and deletes it in one transaction, so
 // of several callers only one gets it.
 func (s *Store) TakeRecord(ctx context.Context, kind, id string) ([]byte, error) {
-	if err := checkRecord(kind, id); err != nil {
+	if err := store.CheckRecord(kind, id); err != nil {
 		return nil, fmt.Errorf("take record: %w", err)
 	}
 	var out []byte
@@ -139,7 +128,7 @@ func (s *Store) TakeRecord(ctx context.Context, kind, id string) ([]byte, error)
 
 // DeleteRecord deletes a record; a missing one is no error.
 func (s *Store) DeleteRecord(ctx context.Context, kind, id string) error {
-	if err := checkRecord(kind, id); err != nil {
+	if err := store.CheckRecord(kind, id); err != nil {
 		return fmt.Errorf("delete record: %w", err)
 	}
 	err := s.update(ctx, func(tx *bolt.Tx) error {
@@ -162,22 +151,6 @@ func createKind(tx *bolt.Tx, kind string) (*bolt.Bucket, error) {
 		return nil, errors.New("lockbox store is not initialized")
 	}
 	return top.CreateBucketIfNotExists([]byte(kind))
-}
-
-// checkRecord rejects names the Redis backend could not store either, so
-// both backends accept the same ones.
-func checkRecord(kind, id string) error {
-	switch {
-	case kind == "" || id == "":
-		return errors.New("record kind and id are required")
-	case len(kind) > maxRecordKind:
-		return fmt.Errorf("record kind longer than %d bytes", maxRecordKind)
-	case strings.ContainsAny(kind, "{}:"):
-		return fmt.Errorf("record kind %q contains a brace or colon", kind)
-	case len(id) > maxRecordID:
-		return fmt.Errorf("record id longer than %d bytes", maxRecordID)
-	}
-	return nil
 }
 
 // liveRecord returns the data of the record at id if it has not expired

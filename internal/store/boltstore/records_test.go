@@ -1,15 +1,12 @@
 package boltstore
 
 import (
-	"errors"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/store/storetest"
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
 // putRaw stores a record behind the store's back with the given expiry.
@@ -73,7 +70,7 @@ func TestExpiredRecordsAreSwept(t *testing.T) {
 func TestReopenKeepsSessionsAndRecords(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lockbox.db")
 	s := openAt(t, path)
-	sess := session("acme", "s1", t0)
+	sess := storetest.Session("acme", "s1", t0)
 	if err := s.PutSession(ctx(t), sess); err != nil {
 		t.Fatal(err)
 	}
@@ -89,30 +86,5 @@ func TestReopenKeepsSessionsAndRecords(t *testing.T) {
 	}
 	if v, err := s.GetRecord(ctx(t), "keys", "signing"); err != nil || string(v) != "k" {
 		t.Fatalf("GetRecord after reopen = %q, %v", v, err)
-	}
-}
-
-func TestBadRecordNames(t *testing.T) {
-	s := openAt(t, filepath.Join(t.TempDir(), "lockbox.db"))
-	cases := []struct{ name, kind, id string }{
-		{"empty kind", "", "x"},
-		{"empty id", "login", ""},
-		{"colon in kind", "log:in", "x"},
-		{"brace in kind", "{login}", "x"},
-		{"long kind", strings.Repeat("k", 65), "x"},
-		{"long id", "login", strings.Repeat("i", 513)},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if err := s.PutRecord(ctx(t), c.kind, c.id, []byte("v"), time.Minute); err == nil {
-				t.Error("PutRecord accepted it")
-			}
-			if _, err := s.GetRecord(ctx(t), c.kind, c.id); err == nil || errors.Is(err, store.ErrNotFound) {
-				t.Errorf("GetRecord: err = %v, want a validation error", err)
-			}
-		})
-	}
-	if err := s.PutRecord(ctx(t), "login", "x", []byte("v"), -time.Second); err == nil {
-		t.Error("PutRecord accepted a negative ttl")
 	}
 }

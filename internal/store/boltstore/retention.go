@@ -68,26 +68,11 @@ func (s *Store) LeaseRetention(ctx context.Context, tenant, holder string, now t
 
 // AuditAnchor returns the last event moved out of the tenant's chain.
 func (s *Store) AuditAnchor(ctx context.Context, tenant string) (store.Head, error) {
-	var h store.Head
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		var err error
-		h, err = readAnchor(tenantBucket(tx, tenant))
-		return err
-	})
-	if err != nil {
-		return store.Head{}, fmt.Errorf("audit anchor of tenant %s: %w", tenant, err)
-	}
-	return h, nil
+	return s.viewHead(ctx, tenant, keyAuditAnchor, "audit anchor")
 }
 
-func readAnchor(tb *bolt.Bucket) (store.Head, error) {
-	var h store.Head
-	if tb == nil || tb.Get(keyAuditAnchor) == nil {
-		return h, nil
-	}
-	err := getJSON(tb, keyAuditAnchor, &h)
-	return h, err
-}
+// readAnchor returns the stored anchor, zero if nothing was moved out.
+func readAnchor(tb *bolt.Bucket) (store.Head, error) { return headAt(tb, keyAuditAnchor) }
 
 // TrimEvents removes events up to to and moves the anchor in one
 // transaction, after checking the lease, the anchor and to's hash.

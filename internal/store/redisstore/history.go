@@ -3,10 +3,7 @@ package redisstore
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
@@ -19,17 +16,8 @@ func (s *Store) GrantHistory(ctx context.Context, tenant string, p store.Page) (
 	if err := checkTenant(tenant); err != nil {
 		return nil, "", fmt.Errorf("redis: grant history: %w", err)
 	}
-	after, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", fmt.Errorf("redis: grant history of %s: %w", tenant, err)
-	}
 	k := keysOf(tenant)
-	size := p.Size()
-	// One more than the page, to learn whether another page follows.
-	rows, err := historyScript.Run(ctx, s.c, []string{k.grants()}, after, size+1, k.grantPrefix()).Slice()
-	if errors.Is(err, redis.Nil) {
-		err = store.ErrInvalidCursor
-	}
+	rows, size, err := s.pageRows(ctx, historyScript, k.grants(), k.grantPrefix(), p)
 	if err != nil {
 		return nil, "", fmt.Errorf("redis: grant history of %s: %w", tenant, err)
 	}

@@ -56,7 +56,7 @@ func (k tenantKeys) session(id string) string { return k.sessionPrefix() + id }
 func (k tenantKeys) sessions() string         { return k.base + "sessions" }
 
 // recordKey is the key of a record; kind and id must have passed
-// checkRecord, so the kind cannot run into the id.
+// store.CheckRecord, so the kind cannot run into the id.
 func recordKey(kind, id string) string { return recordPrefix + kind + ":" + id }
 
 // checkTenant rejects tenant names that would break the hash tag: an empty
@@ -67,30 +67,6 @@ func checkTenant(tenant string) error {
 		return errors.New("tenant is empty")
 	case strings.ContainsAny(tenant, "{}"):
 		return fmt.Errorf("tenant %q contains a brace", tenant)
-	}
-	return nil
-}
-
-// Record name limits: ample for the ids the product makes, small enough
-// that a caller cannot build huge keys.
-const (
-	maxRecordKind = 64
-	maxRecordID   = 512
-)
-
-// checkRecord rejects record names that are empty, too long, or whose kind
-// holds a brace (a hash tag) or a colon (which could make two kind, id
-// pairs one key).
-func checkRecord(kind, id string) error {
-	switch {
-	case kind == "" || id == "":
-		return errors.New("record kind and id are required")
-	case len(kind) > maxRecordKind:
-		return fmt.Errorf("record kind longer than %d bytes", maxRecordKind)
-	case strings.ContainsAny(kind, "{}:"):
-		return fmt.Errorf("record kind %q contains a brace or colon", kind)
-	case len(id) > maxRecordID:
-		return fmt.Errorf("record id longer than %d bytes", maxRecordID)
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 
 // PutRecord stores value under kind and id, expiring after ttl (0: never).
 func (s *Store) PutRecord(ctx context.Context, kind, id string, value []byte, ttl time.Duration) error {
-	if err := checkRecordWrite(kind, id, ttl); err != nil {
+	if err := store.CheckRecordWrite(kind, id, ttl); err != nil {
 		return fmt.Errorf("redis: put record: %w", err)
 	}
 	if err := s.c.Set(ctx, recordKey(kind, id), encodeRecord(value), ttl).Err(); err != nil {
@@ -27,7 +27,7 @@ func (s *Store) PutRecord(ctx context.Context, kind, id string, value []byte, tt
 // the reply is lost and go-redis retries, the retry reports false for a
 // write that happened; the record's TTL still ends it.
 func (s *Store) CreateRecord(ctx context.Context, kind, id string, value []byte, ttl time.Duration) (bool, error) {
-	if err := checkRecordWrite(kind, id, ttl); err != nil {
+	if err := store.CheckRecordWrite(kind, id, ttl); err != nil {
 		return false, fmt.Errorf("redis: create record: %w", err)
 	}
 	ok, err := s.c.SetNX(ctx, recordKey(kind, id), encodeRecord(value), ttl).Result()
@@ -39,7 +39,7 @@ func (s *Store) CreateRecord(ctx context.Context, kind, id string, value []byte,
 
 // SwapRecord replaces the record only if it still holds old.
 func (s *Store) SwapRecord(ctx context.Context, kind, id string, old, value []byte, ttl time.Duration) (bool, error) {
-	if err := checkRecordWrite(kind, id, ttl); err != nil {
+	if err := store.CheckRecordWrite(kind, id, ttl); err != nil {
 		return false, fmt.Errorf("redis: swap record: %w", err)
 	}
 	key, expected, next := recordKey(kind, id), encodeRecord(old), encodeRecord(value)
@@ -63,7 +63,7 @@ func (s *Store) SwapRecord(ctx context.Context, kind, id string, old, value []by
 
 // GetRecord returns a live record; Redis drops expired ones itself.
 func (s *Store) GetRecord(ctx context.Context, kind, id string) ([]byte, error) {
-	if err := checkRecord(kind, id); err != nil {
+	if err := store.CheckRecord(kind, id); err != nil {
 		return nil, fmt.Errorf("redis: get record: %w", err)
 	}
 	v, err := recordValue(s.c.Get(ctx, recordKey(kind, id)))
@@ -77,7 +77,7 @@ func (s *Store) GetRecord(ctx context.Context, kind, id string) ([]byte, error) 
 // several clients only one gets it. If the reply is lost the record is
 // gone unread, which fails closed for single-use values.
 func (s *Store) TakeRecord(ctx context.Context, kind, id string) ([]byte, error) {
-	if err := checkRecord(kind, id); err != nil {
+	if err := store.CheckRecord(kind, id); err != nil {
 		return nil, fmt.Errorf("redis: take record: %w", err)
 	}
 	v, err := recordValue(s.c.GetDel(ctx, recordKey(kind, id)))
@@ -89,7 +89,7 @@ func (s *Store) TakeRecord(ctx context.Context, kind, id string) ([]byte, error)
 
 // DeleteRecord deletes a record; a missing one is no error.
 func (s *Store) DeleteRecord(ctx context.Context, kind, id string) error {
-	if err := checkRecord(kind, id); err != nil {
+	if err := store.CheckRecord(kind, id); err != nil {
 		return fmt.Errorf("redis: delete record: %w", err)
 	}
 	if err := s.c.Del(ctx, recordKey(kind, id)).Err(); err != nil {
@@ -109,17 +109,6 @@ func recordValue(cmd *redis.StringCmd) ([]byte, error) {
 		return nil, err
 	}
 	return decodeRecord(v)
-}
-
-// checkRecordWrite checks a record's name and TTL before a write.
-func checkRecordWrite(kind, id string, ttl time.Duration) error {
-	if err := checkRecord(kind, id); err != nil {
-		return err
-	}
-	if ttl < 0 {
-		return fmt.Errorf("record %s/%s: negative ttl %s", kind, id, ttl)
-	}
-	return nil
 }
 
 // ttlMillis is ttl in whole milliseconds, rounded up so a short TTL does

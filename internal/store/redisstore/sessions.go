@@ -209,17 +209,8 @@ func (s *Store) Sessions(ctx context.Context, tenant string, p store.Page) ([]st
 	if err := checkTenant(tenant); err != nil {
 		return nil, "", fmt.Errorf("redis: sessions: %w", err)
 	}
-	after, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
-	}
 	k := keysOf(tenant)
-	size := p.Size()
-	// One more than the page, to learn whether another page follows.
-	rows, err := sessionsScript.Run(ctx, s.c, []string{k.sessions()}, after, size+1, k.sessionPrefix()).Slice()
-	if errors.Is(err, redis.Nil) {
-		err = store.ErrInvalidCursor
-	}
+	rows, size, err := s.pageRows(ctx, sessionsScript, k.sessions(), k.sessionPrefix(), p)
 	if err != nil {
 		return nil, "", fmt.Errorf("redis: sessions of %s: %w", tenant, err)
 	}

@@ -10,24 +10,16 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
+	"github.com/lockbox-gw/lockbox/internal/store/storetest"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
-
-func session(tenant, id string, started time.Time) store.Session {
-	return store.Session{
-		ID: id, Tenant: tenant, Grant: "g1",
-		Agent:     store.Agent{Subject: "bob", Issuer: "https://idp.test"},
-		Scopes:    []string{"read"},
-		StartedAt: started, EndsAt: started.Add(time.Hour), LastSeen: started,
-	}
-}
 
 func TestSessionKeysCarryTheTenantHashTag(t *testing.T) {
 	srv := redistest.Start(t)
 	s := testkit.Redis(t, srv.URL())
 	now := time.Now().UTC()
 	for _, tenant := range []string{"acme", "globex"} {
-		if err := s.PutSession(ctx(t), session(tenant, "s1", now)); err != nil {
+		if err := s.PutSession(ctx(t), storetest.Session(tenant, "s1", now)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.TouchSessions(ctx(t), store.Touch{Tenant: tenant, ID: "s1", LastSeen: now, Requests: 1}); err != nil {
@@ -59,7 +51,7 @@ func TestTouchSurvivesScriptFlush(t *testing.T) {
 	srv := redistest.Start(t)
 	s := testkit.Redis(t, srv.URL())
 	now := time.Now().UTC().Truncate(time.Second)
-	if err := s.PutSession(ctx(t), session("acme", "s1", now)); err != nil {
+	if err := s.PutSession(ctx(t), storetest.Session("acme", "s1", now)); err != nil {
 		t.Fatal(err)
 	}
 	touch := func(n int) {
@@ -87,43 +79,6 @@ func TestTouchSurvivesScriptFlush(t *testing.T) {
 	}
 }
 
-func TestDuplicateSessionID(t *testing.T) {
-	srv := redistest.Start(t)
-	s := testkit.Redis(t, srv.URL())
-	now := time.Now().UTC()
-	if err := s.PutSession(ctx(t), session("acme", "s1", now)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: "s1", LastSeen: now, Requests: 4}); err != nil {
-		t.Fatal(err)
-	}
-	err := s.PutSession(ctx(t), session("acme", "s1", now.Add(time.Second)))
-	if err == nil || !strings.Contains(err.Error(), "already exists") {
-		t.Fatalf("PutSession of a taken id: err = %v", err)
-	}
-	if got, err := s.GetSession(ctx(t), "acme", "s1"); err != nil || got.Requests != 4 {
-		t.Fatalf("GetSession after the refused put = %+v, %v", got, err)
-	}
-}
-
-func TestSessionCursorOfOtherTenant(t *testing.T) {
-	srv := redistest.Start(t)
-	s := testkit.Redis(t, srv.URL())
-	now := time.Now().UTC()
-	for i, id := range []string{"s1", "s2"} {
-		if err := s.PutSession(ctx(t), session("acme", id, now.Add(time.Duration(i)*time.Second))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, next, err := s.Sessions(ctx(t), "acme", store.Page{Limit: 1})
-	if err != nil || next == "" {
-		t.Fatalf("first page: %q, %v", next, err)
-	}
-	if _, _, err := s.Sessions(ctx(t), "globex", store.Page{Cursor: next}); !errors.Is(err, store.ErrInvalidCursor) {
-		t.Fatalf("acme's cursor on globex: err = %v, want ErrInvalidCursor", err)
-	}
-}
-
 func TestNewCallsFailFastWhenUnreachable(t *testing.T) {
 	s, err := redisstore.Open("redis://" + closedPort(t) + "/0")
 	if err != nil {
@@ -132,7 +87,7 @@ func TestNewCallsFailFastWhenUnreachable(t *testing.T) {
 	defer s.Close()
 	now := time.Now()
 	calls := map[string]func(context.Context) error{
-		"PutSession": func(c context.Context) error { return s.PutSession(c, session("acme", "s1", now)) },
+		"PutSession": func(c context.Context) error { return s.PutSession(c, storetest.Session("acme", "s1", now)) },
 		"GetSession": func(c context.Context) error { _, err := s.GetSession(c, "acme", "s1"); return err },
 		"EndSession": func(c context.Context) error {
 			_, err := s.EndSession(c, "acme", "s1", now, store.SessionExit)

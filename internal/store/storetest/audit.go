@@ -123,10 +123,7 @@ func testAuditConcurrent(t *testing.T, a, b store.Store) {
 	const workers, each = 8, 25
 	var wg sync.WaitGroup
 	for w := range workers {
-		s := a
-		if w%2 == 1 {
-			s = b
-		}
+		s := alternate(w, a, b)
 		wg.Go(func() {
 			for i := range each {
 				data, _ := json.Marshal(map[string]int{"worker": w, "i": i})

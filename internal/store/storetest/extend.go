@@ -78,10 +78,7 @@ func testGrantConcurrentExtend(t *testing.T, a, b store.Store) {
 	const n = 6
 	var wg sync.WaitGroup
 	for w := range n {
-		s := a
-		if w%2 == 1 {
-			s = b
-		}
+		s := alternate(w, a, b)
 		wg.Go(func() {
 			// Each asks for a distinct end, so lost updates would show.
 			ext := store.Extension{At: t0, By: extender, To: g.ExpiresAt.Add(time.Duration(w+1) * time.Hour)}
@@ -134,10 +131,7 @@ func raceExtensions(t *testing.T, a, b store.Store, g store.Grant, reason string
 	var landed atomic.Int64
 	var wg sync.WaitGroup
 	for w := range 6 {
-		s := a
-		if w%2 == 1 {
-			s = b
-		}
+		s := alternate(w, a, b)
 		wg.Go(func() {
 			ext := store.Extension{At: g.CreatedAt, By: extender, To: g.ExpiresAt.Add(time.Duration(w+1) * time.Minute)}
 			_, err := s.ExtendGrant(ctx(t), g.Tenant, g.ID, ext)

@@ -110,3 +110,12 @@ func verifyOK(t *testing.T, s store.Store, tenant string, want int64) {
 		t.Fatalf("Verify = %+v, want OK with %d events", v, want)
 	}
 }
+
+// alternate returns a for even workers and b for odd ones, so a race
+// runs through both clients.
+func alternate(w int, a, b store.Store) store.Store {
+	if w%2 == 1 {
+		return b
+	}
+	return a
+}

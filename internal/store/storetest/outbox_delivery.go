@@ -206,10 +206,7 @@ func testOutboxConcurrentClaims(t *testing.T, a, b store.Store) {
 	seen := map[string]int{}
 	var wg sync.WaitGroup
 	for w := range 8 {
-		s := a
-		if w%2 == 1 {
-			s = b
-		}
+		s := alternate(w, a, b)
 		wg.Go(func() {
 			for range total { // bounded, so a broken lease fails instead of spinning
 				got, err := s.ClaimNotifications(ctx(t), t0.Add(time.Second), lease, 7)

@@ -18,10 +18,7 @@ func testConcurrentPutEnd(t *testing.T, a, b store.Store) {
 	var n atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
-		s := a
-		if w%2 == 1 {
-			s = b
-		}
+		s := alternate(w, a, b)
 		wg.Go(func() {
 			for range rounds {
 				i := int(n.Add(1))
@@ -73,10 +70,7 @@ func testConcurrentEndOneWinner(t *testing.T, a, b store.Store) {
 	var wins, lost atomic.Int64
 	var wg sync.WaitGroup
 	for w := range 8 {
-		s := a
-		if w%2 == 1 {
-			s = b
-		}
+		s := alternate(w, a, b)
 		wg.Go(func() {
 			_, err := s.EndGrant(ctx(t), "acme", g.ID, store.Ending{At: t0, Reason: store.EndExpired})
 			switch {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -74,6 +75,32 @@ func testRecordExpiry(t *testing.T, a, _ store.Store) {
 	}
 }
 
+// testBadRecordNames checks every backend refuses the same record names
+// and a negative ttl, with a validation error rather than ErrNotFound.
+func testBadRecordNames(t *testing.T, s, _ store.Store) {
+	cases := []struct{ name, kind, id string }{
+		{"empty kind", "", "x"},
+		{"empty id", "login", ""},
+		{"colon in kind", "log:in", "x"},
+		{"brace in kind", "{login}", "x"},
+		{"long kind", strings.Repeat("k", 65), "x"},
+		{"long id", "login", strings.Repeat("i", 513)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if err := s.PutRecord(ctx(t), c.kind, c.id, []byte("v"), time.Minute); err == nil {
+				t.Error("PutRecord accepted it")
+			}
+			if _, err := s.GetRecord(ctx(t), c.kind, c.id); err == nil || errors.Is(err, store.ErrNotFound) {
+				t.Errorf("GetRecord: err = %v, want a validation error", err)
+			}
+		})
+	}
+	if err := s.PutRecord(ctx(t), "login", "x", []byte("v"), -time.Second); err == nil {
+		t.Error("PutRecord accepted a negative ttl")
+	}
+}
+
 // testTakeOnce races TakeRecord from two clients: exactly one gets it.
 func testTakeOnce(t *testing.T, a, b store.Store) {
 	for i := range 20 {
@@ -84,10 +111,7 @@ func testTakeOnce(t *testing.T, a, b store.Store) {
 		var wins atomic.Int64
 		var wg sync.WaitGroup
 		for w := range 6 {
-			c := a
-			if w%2 == 1 {
-				c = b
-			}
+			c := alternate(w, a, b)
 			wg.Go(func() {
 				if _, err := c.TakeRecord(ctx(t), "state", id); err == nil {
 					wins.Add(1)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,9 +13,11 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
 
-func newSession(tenant string, n int, started time.Time) store.Session {
+// Session returns a session of tenant named id, started at started and
+// ending 8 hours later, for backends' own tests.
+func Session(tenant, id string, started time.Time) store.Session {
 	return store.Session{
-		ID:        fmt.Sprintf("s_%s_%04d", tenant, n),
+		ID:        id,
 		Tenant:    tenant,
 		Grant:     "g_1",
 		Agent:     store.Agent{Subject: "bob", Issuer: "https://idp.test", Email: "bob@support.test", Name: "Bob"},
@@ -24,6 +27,11 @@ func newSession(tenant string, n int, started time.Time) store.Session {
 		EndsAt:    started.Add(8 * time.Hour),
 		LastSeen:  started,
 	}
+}
+
+// newSession returns the n-th session of tenant.
+func newSession(tenant string, n int, started time.Time) store.Session {
+	return Session(tenant, fmt.Sprintf("s_%s_%04d", tenant, n), started)
 }
 
 func testSessionLifecycle(t *testing.T, a, b store.Store) {
@@ -120,10 +128,7 @@ func testSessionConcurrentTouchAndEnd(t *testing.T, a, b store.Store) {
 	var wg sync.WaitGroup
 	var wins atomic.Int64
 	for w := range 8 {
-		c := a
-		if w%2 == 1 {
-			c = b
-		}
+		c := alternate(w, a, b)
 		wg.Go(func() {
 			for i := range 10 {
 				if err := c.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: s.ID, LastSeen: t0.Add(time.Duration(w*10+i) * time.Second), Requests: 1}); err != nil {
@@ -141,5 +146,42 @@ func testSessionConcurrentTouchAndEnd(t *testing.T, a, b store.Store) {
 	got, err := a.GetSession(ctx(t), "acme", s.ID)
 	if err != nil || got.Requests != 80 || !got.LastSeen.Equal(t0.Add(79*time.Second)) || wins.Load() != 1 {
 		t.Fatalf("after races: requests %d, last seen %v, %d winners; %v", got.Requests, got.LastSeen, wins.Load(), err)
+	}
+}
+
+// testDuplicateSessionID: a second PutSession of an id is refused and
+// leaves the first session as it was.
+func testDuplicateSessionID(t *testing.T, a, b store.Store) {
+	t0 := now()
+	if err := a.PutSession(ctx(t), Session("acme", "s1", t0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.TouchSessions(ctx(t), store.Touch{Tenant: "acme", ID: "s1", LastSeen: t0, Requests: 4}); err != nil {
+		t.Fatal(err)
+	}
+	err := b.PutSession(ctx(t), Session("acme", "s1", t0.Add(time.Second)))
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("PutSession of a taken id: err = %v", err)
+	}
+	if got, err := b.GetSession(ctx(t), "acme", "s1"); err != nil || got.Requests != 4 {
+		t.Fatalf("GetSession after the refused put = %+v, %v", got, err)
+	}
+}
+
+// testSessionCursorOfOtherTenant: a cursor is only valid for the tenant
+// that handed it out.
+func testSessionCursorOfOtherTenant(t *testing.T, a, b store.Store) {
+	t0 := now()
+	for i, id := range []string{"s1", "s2"} {
+		if err := a.PutSession(ctx(t), Session("acme", id, t0.Add(time.Duration(i)*time.Second))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, next, err := b.Sessions(ctx(t), "acme", store.Page{Limit: 1})
+	if err != nil || next == "" {
+		t.Fatalf("first page: %q, %v", next, err)
+	}
+	if _, _, err := b.Sessions(ctx(t), "globex", store.Page{Cursor: next}); !errors.Is(err, store.ErrInvalidCursor) {
+		t.Fatalf("acme's cursor on globex: err = %v, want ErrInvalidCursor", err)
 	}
 }

@@ -45,10 +45,13 @@ func Run(t *testing.T, open Opener) {
 		{"SessionLifecycle", testSessionLifecycle},
 		{"AreasRoundTrip", testAreasRoundTrip},
 		{"SessionList", testSessionList},
+		{"SessionDuplicateID", testDuplicateSessionID},
+		{"SessionCursorOfOtherTenant", testSessionCursorOfOtherTenant},
 		{"SessionConcurrentTouchAndEnd", testSessionConcurrentTouchAndEnd},
 		{"Records", testRecords},
 		{"RecordExpiry", testRecordExpiry},
 		{"RecordTakeOnce", testTakeOnce},
+		{"RecordBadNames", testBadRecordNames},
 		{"PublishAndSessionChanges", testPublish},
 	}
 	cases = append(cases, outboxCases...)
