@@ -11,9 +11,8 @@ import (
 	"testing"
 	"text/template"
 
-	"github.com/golang-jwt/jwt/v5"
-
 	"github.com/lockbox-gw/lockbox/internal/redistest"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // linkCaddyfile is one site on a bolt store with the Support Access page,
@@ -103,8 +102,8 @@ func TestAdminLinkOpensOnceThroughCaddy(t *testing.T) {
 	wantAdminPage(t, "the admin's Continue", page)
 	wantAdminPage(t, "the link again in the same browser", ana.do(call{url: link, follow: true}))
 
-	csrf := consoleCSRF.FindStringSubmatch(page.body)
-	out := ana.do(call{method: http.MethodPost, url: "/_lockbox/admin/signout", form: url.Values{"csrf": {html.UnescapeString(csrf[1])}, "tenant": {"acme"}}})
+	csrf := testkit.FormCSRF(t, page.body)
+	out := ana.do(call{method: http.MethodPost, url: "/_lockbox/admin/signout", form: url.Values{"csrf": {csrf}, "tenant": {"acme"}}})
 	wantRefusal(t, "signing out", out, http.StatusOK, "signed out")
 
 	for name, b := range map[string]*agentBrowser{"the same browser": ana, "another browser": newAgentBrowser(t, g.site)} {
@@ -116,21 +115,6 @@ func TestAdminLinkOpensOnceThroughCaddy(t *testing.T) {
 		wantRefusal(t, name+" on the page", b.get("/_lockbox/admin"), http.StatusForbidden, "Your Support Access link has expired")
 	}
 	wantAdminPage(t, "a new link", newAgentBrowser(t, g.site).openAdminLink(cliLink(g)))
-}
-
-// linkKid is the kid in the header of a link's token.
-func linkKid(t *testing.T, link string) string {
-	t.Helper()
-	u, err := url.Parse(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, _, err := jwt.NewParser().ParseUnverified(u.Query().Get("token"), jwt.MapClaims{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	kid, _ := tok.Header["kid"].(string)
-	return kid
 }
 
 // TestRotateLinkKeyThroughCaddy: after `lockbox keys rotate --links` new
@@ -146,8 +130,8 @@ func TestRotateLinkKeyThroughCaddy(t *testing.T) {
 	}
 	g.okJSON(&rot, "keys", "rotate", "--links", "--json")
 	after := cliLink(g)
-	if linkKid(t, after) != rot.KID || linkKid(t, before) == rot.KID || linkKid(t, before) == "" {
-		t.Fatalf("kids: before %q, after %q, rotated to %q", linkKid(t, before), linkKid(t, after), rot.KID)
+	if testkit.LinkKID(t, after) != rot.KID || testkit.LinkKID(t, before) == rot.KID || testkit.LinkKID(t, before) == "" {
+		t.Fatalf("kids: before %q, after %q, rotated to %q", testkit.LinkKID(t, before), testkit.LinkKID(t, after), rot.KID)
 	}
 	wantAdminPage(t, "a link made before two rotations", newAgentBrowser(t, g.site).openAdminLink(before))
 	wantAdminPage(t, "a link of the new key", newAgentBrowser(t, g.site).openAdminLink(after))

@@ -45,21 +45,8 @@ func TestAgentLoginEntersTenantWithContractHeaders(t *testing.T) {
 	got := bob.get("/orders?id=7").echo(t)
 	ids := lockboxHeaders(got.Header)
 	sid := ids["x-lockbox-session"]
-	want := map[string]string{
-		"x-lockbox-tenant":    "acme",
-		"x-lockbox-agent":     "bob@support.example",
-		"x-lockbox-agent-sub": "bob",
-		"x-lockbox-scopes":    "read write pii",
-		"x-lockbox-session":   sid,
-		"x-lockbox-grant":     g.ID,
-		"x-lockbox-pii":       "visible",
-		"x-lockbox-token":     ids["x-lockbox-token"],
-		// One per request, checked against the audit in audit_e2e_test.go.
-		"x-lockbox-request-id": ids["x-lockbox-request-id"],
-	}
-	if !strings.HasPrefix(sid, "s_") || ids["x-lockbox-token"] == "" || len(ids["x-lockbox-request-id"]) < 20 || !maps.Equal(ids, want) {
-		t.Fatalf("the app got identity headers\n%v\nwant\n%v", ids, want)
-	}
+	testkit.WantIdentityHeaders(t, ids, testkit.Identity{Tenant: "acme", Agent: "bob@support.example", AgentSub: "bob",
+		Scopes: "read write pii", Grant: g.ID, PII: "visible"})
 	if names := cookieNames(got.Header); !slices.Equal(names, []string{"app_session"}) {
 		t.Fatalf("the app got cookies %v, want only its own", names)
 	}

@@ -88,13 +88,13 @@ func TestClusterGrantThenEnterEverywhere(t *testing.T) {
 // browser would at once, without reading the console again.
 func enterForm(b *agentBrowser, tenant, csrf string) reply {
 	form := url.Values{"csrf": {csrf}, "tenant": {tenant}}
-	req, err := http.NewRequest(http.MethodPost, b.base+"/_lockbox/sessions", strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, b.Base+"/_lockbox/sessions", strings.NewReader(form.Encode()))
 	if err != nil {
 		return reply{}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", b.base)
-	resp, err := b.stay.Do(req)
+	req.Header.Set("Origin", b.Base)
+	resp, err := b.Stay.Do(req)
 	if err != nil {
 		return reply{}
 	}

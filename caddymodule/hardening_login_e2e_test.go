@@ -2,14 +2,11 @@ package caddymodule_test
 
 import (
 	"fmt"
-	"html"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
-	"text/template"
 	"time"
 
 	"github.com/lockbox-gw/lockbox/internal/devidp"
@@ -20,21 +17,10 @@ import (
 // twoSitesCaddyfile serves two sites of one Lockbox, on one store: A,
 // where the support group has a role, and B, where only customer-ops
 // does.
-var twoSitesCaddyfile = template.Must(template.New("Caddyfile").Parse(`{
-	admin {{.Admin}}
-	default_bind 127.0.0.1
-	http_port {{.Port}}
-	lockbox {
-		storage {{.Storage}}
-	}
-}
-
+var twoSitesCaddyfile = e2eCaddyfile(`{{template "global" .}}
 http://127.0.0.1:{{.Port}} {
 	lockbox {
-		oidc {{.IdP}} {
-			client_id ` + e2eClientID + `
-			client_secret {env.OIDC_CLIENT_SECRET}
-		}
+		{{template "oidc" .}}
 		role support groups support scopes read
 	}
 	reverse_proxy {{.Upstream}}
@@ -42,15 +28,12 @@ http://127.0.0.1:{{.Port}} {
 
 http://127.0.0.1:{{.PortB}} {
 	lockbox {
-		oidc {{.IdP}} {
-			client_id ` + e2eClientID + `
-			client_secret {env.OIDC_CLIENT_SECRET}
-		}
+		{{template "oidc" .}}
 		role operations groups customer-ops scopes read write
 	}
 	reverse_proxy {{.Upstream}}
 }
-`))
+`)
 
 // twoSites fills twoSitesCaddyfile.
 type twoSites struct {
@@ -80,8 +63,7 @@ func TestLoginAndSessionsBelongToTheirSiteThroughCaddy(t *testing.T) {
 	alice := newAgentBrowser(t, gw.site)
 	alice.loginConsole("alice")
 	onB := newAgentBrowser(t, siteB)
-	onB.jar = alice.jar
-	onB.follow.Jar, onB.stay.Jar = alice.jar, alice.jar
+	onB.ShareJar(alice.AgentBrowser)
 	if !alice.hasSessionCookie() {
 		t.Fatal("no session cookie after the login on A")
 	}
@@ -110,23 +92,15 @@ func TestLoginAndSessionsBelongToTheirSiteThroughCaddy(t *testing.T) {
 // unopened.
 func (b *agentBrowser) signInStopAtCallback(user string) string {
 	b.t.Helper()
-	p := b.do(call{url: "/_lockbox/login", follow: true})
-	m := idpRequestID.FindStringSubmatch(p.body)
-	if p.status != http.StatusOK || m == nil {
-		b.t.Fatalf("expected the identity provider's login page: %s", p.summary())
-	}
-	action := p.url.ResolveReference(&url.URL{Path: "login"})
 	// The provider answers the form with redirects to its callback and
 	// then to ours; follow its own only.
-	next := b.do(call{method: http.MethodPost, url: action.String(), form: url.Values{
-		"id": {html.UnescapeString(m[1])}, "username": {user}, "password": {user},
-	}})
+	next := replyOf(b.Do(b.SignInForm(user)))
 	for i := 0; i < 5 && next.status/100 == 3; i++ {
 		loc, err := next.url.Parse(next.header.Get("Location"))
 		if err != nil {
 			b.t.Fatal(err)
 		}
-		if strings.HasPrefix(loc.String(), b.base+"/_lockbox/callback") {
+		if strings.HasPrefix(loc.String(), b.Base+"/_lockbox/callback") {
 			return loc.String()
 		}
 		next = b.do(call{url: loc.String()})

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"text/template"
 	"time"
 
 	"github.com/coder/websocket"
@@ -23,21 +22,10 @@ import (
 )
 
 // liveCaddyfile is agentCaddyfile with an idle timeout of choice.
-var liveCaddyfile = template.Must(template.New("Caddyfile").Parse(`{
-	admin {{.Admin}}
-	default_bind 127.0.0.1
-	http_port {{.Port}}
-	lockbox {
-		storage {{.Storage}}
-	}
-}
-
+var liveCaddyfile = e2eCaddyfile(`{{template "global" .}}
 http://127.0.0.1:{{.Port}} {
 	lockbox {
-		oidc {{.IdP}} {
-			client_id ` + e2eClientID + `
-			client_secret {env.OIDC_CLIENT_SECRET}
-		}
+		{{template "oidc" .}}
 		role operations groups customer-ops scopes read write pii
 		issuer {{.Issuer}}
 		audience {{.Audience}}
@@ -47,7 +35,7 @@ http://127.0.0.1:{{.Port}} {
 	}
 	reverse_proxy {{.Upstream}}
 }
-`))
+`)
 
 // liveSiteConfig fills liveCaddyfile.
 type liveSiteConfig struct {

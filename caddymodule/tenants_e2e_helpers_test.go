@@ -90,7 +90,7 @@ func (e *tenantEnv) tenantURL(t, path string) string {
 func (e *tenantEnv) tenantBrowser(t *testing.T) *agentBrowser {
 	b := newAgentBrowser(t, e.gw().site)
 	port := fmt.Sprint(e.gw().port)
-	b.stay.Transport.(*http.Transport).DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+	b.Stay.Transport.(*http.Transport).DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if host, p, _ := net.SplitHostPort(addr); p == port && (host == "localhost" || strings.HasSuffix(host, ".localhost")) {
 			addr = "127.0.0.1:" + port
 		}
@@ -114,7 +114,7 @@ func (b *agentBrowser) enterTenant(tenant string) string {
 // cookieOn is the browser's Lockbox cookie on u's host.
 func (b *agentBrowser) cookieOn(u string) string {
 	pu, _ := url.Parse(u)
-	for _, c := range b.jar.Cookies(pu) {
+	for _, c := range b.Jar.Cookies(pu) {
 		if c.Name == "lockbox" {
 			return c.Value
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/lockbox-gw/lockbox/internal/gateway"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 func TestConsoleListsGrantedTenantsWithEffectiveScopes(t *testing.T) {
@@ -68,24 +69,8 @@ func TestEnterSendsContractHeadersAndAVerifiableToken(t *testing.T) {
 	got := p.echo(t)
 	ids := lockboxHeaders(got.Header)
 	sid := ids["x-lockbox-session"]
-	if !strings.HasPrefix(sid, "s_") {
-		t.Fatalf("session header %q", sid)
-	}
-	want := map[string]string{
-		"x-lockbox-tenant":    "acme",
-		"x-lockbox-agent":     "bob@support.example",
-		"x-lockbox-agent-sub": "bob",
-		"x-lockbox-scopes":    "read write pii",
-		"x-lockbox-session":   sid,
-		"x-lockbox-grant":     g.ID,
-		"x-lockbox-pii":       "visible",
-		"x-lockbox-token":     ids["x-lockbox-token"],
-		// One per request; the audit test joins it to the events.
-		"x-lockbox-request-id": ids["x-lockbox-request-id"],
-	}
-	if len(ids["x-lockbox-request-id"]) < 20 || !maps.Equal(ids, want) {
-		t.Fatalf("upstream got identity headers\n%v\nwant\n%v", ids, want)
-	}
+	testkit.WantIdentityHeaders(t, ids, testkit.Identity{Tenant: "acme", Agent: "bob@support.example", AgentSub: "bob",
+		Scopes: "read write pii", Grant: g.ID, PII: "visible"})
 	if names := cookieNames(got.Header); !slices.Equal(names, []string{"app_session"}) {
 		t.Fatalf("upstream got cookies %v, want only the app's", names)
 	}

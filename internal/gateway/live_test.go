@@ -60,16 +60,6 @@ func dialWS(t *testing.T, base string, b *browser) <-chan time.Time {
 	return closed
 }
 
-// cookieHeader is the Cookie line the browser sends its gateway.
-func (b *browser) cookieHeader() string {
-	u, _ := url.Parse(b.base)
-	var parts []string
-	for _, c := range b.jar.Cookies(u) {
-		parts = append(parts, c.Name+"="+c.Value)
-	}
-	return strings.Join(parts, "; ")
-}
-
 // TestLeavingOnOneInstanceClosesWebSocketsOnAnother opens the agent's
 // WebSocket on the second instance and ends the session on the first, by
 // exit and then by logout: the WebSocket closes, and the end is recorded

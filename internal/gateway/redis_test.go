@@ -86,8 +86,7 @@ func TestInstancesShareSessionsAndRevocations(t *testing.T) {
 
 	// The cookie jar sends the cookie to B too (cookies ignore ports).
 	b := newBrowser(t, e.insts[1].srv.URL)
-	b.jar = a.jar
-	b.follow.Jar, b.stay.Jar = a.jar, a.jar
+	b.ShareJar(a.AgentBrowser)
 	for range 3 { // warm B's caches
 		onB := lockboxHeaders(b.get("/").echo(t).Header)
 		if onB["x-lockbox-session"] != onA["x-lockbox-session"] || onB["x-lockbox-tenant"] != "acme" {

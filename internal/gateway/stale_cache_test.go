@@ -80,8 +80,7 @@ func TestStaleNoGrantNeitherRefusesNorEnds(t *testing.T) {
 	other.loginConsole("bob")
 	other.enter("acme")
 	viaSecond := newBrowser(t, second)
-	viaSecond.jar = other.jar
-	viaSecond.follow.Jar, viaSecond.stay.Jar = other.jar, other.jar
+	viaSecond.ShareJar(other.AgentBrowser)
 	sid := lockboxHeaders(other.get("/").echo(t).Header)["x-lockbox-session"]
 	p, _ := pollUntil(t, viaSecond, "/", time.Second, func(p page) bool {
 		return p.status != http.StatusOK || lockboxHeaders(p.echo(t).Header)["x-lockbox-session"] == sid

@@ -32,7 +32,7 @@ func pathTenants(string) *gateway.TenantFrom {
 func tenantBrowser(t *testing.T, e *env) *browser {
 	b := newBrowser(t, e.url())
 	addr := strings.TrimPrefix(e.url(), "http://")
-	tr := b.stay.Transport.(*http.Transport)
+	tr := b.Stay.Transport.(*http.Transport)
 	tr.DialContext = func(ctx context.Context, network, to string) (net.Conn, error) {
 		if host, _, _ := net.SplitHostPort(to); strings.HasSuffix(host, ".localhost") {
 			to = addr
@@ -63,7 +63,7 @@ func (b *browser) enterTenant(t string) string {
 // passCookie returns the browser's session cookie on host u.
 func (b *browser) cookieOn(u string) string {
 	pu, _ := url.Parse(u)
-	for _, c := range b.jar.Cookies(pu) {
+	for _, c := range b.Jar.Cookies(pu) {
 		if c.Name == login.SessionCookiePlain {
 			return c.Value
 		}
@@ -146,7 +146,7 @@ func TestTenantHostsOneLoginTicketsAndWrongTenant(t *testing.T) {
 	// acme's cookie carried to globex's host by hand is refused.
 	hits := e.upstream.hits.Load()
 	p = b.do(req{url: e.tenantURL("globex", "/"), header: http.Header{"Cookie": {login.SessionCookiePlain + "=" + pass}}})
-	b.jar.SetCookies(mustURL(e.tenantURL("globex", "/")), []*http.Cookie{{Name: login.SessionCookiePlain, MaxAge: -1}})
+	b.Jar.SetCookies(mustURL(e.tenantURL("globex", "/")), []*http.Cookie{{Name: login.SessionCookiePlain, MaxAge: -1}})
 	expectRefused(t, e, p, http.StatusForbidden, hits, "acme's cookie on globex's host")
 	waitReason(t, e, "acme", gateway.CodeWrongTenant)
 

@@ -3,39 +3,22 @@ package opsapi_test
 import (
 	"encoding/base64"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
-
 	"github.com/lockbox-gw/lockbox/internal/adminlink"
 	"github.com/lockbox-gw/lockbox/internal/admins"
 	"github.com/lockbox-gw/lockbox/internal/opsapi"
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // linkRotationAnswer is the answer of POST /lockbox/keys/links/rotate.
 type linkRotationAnswer struct {
 	KID                   string    `json:"kid"`
 	PreviousAcceptedUntil time.Time `json:"previous_accepted_until"`
-}
-
-// linkKid is the kid in the header of link's token.
-func linkKid(t *testing.T, link string) string {
-	t.Helper()
-	u, err := url.Parse(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, _, err := jwt.NewParser().ParseUnverified(u.Query().Get("token"), jwt.MapClaims{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	kid, _ := tok.Header["kid"].(string)
-	return kid
 }
 
 func TestRotateLinkKey(t *testing.T) {
@@ -45,13 +28,13 @@ func TestRotateLinkKey(t *testing.T) {
 
 	var rot linkRotationAnswer
 	e.call(http.MethodPost, "/lockbox/keys/links/rotate", "", http.StatusOK, &rot)
-	if rot.KID == "" || rot.KID == linkKid(t, before.URL) || !rot.PreviousAcceptedUntil.Equal(e.clock.Now().Add(adminlink.RetiredKeyKept)) {
-		t.Fatalf("rotation %+v; the old key was %q", rot, linkKid(t, before.URL))
+	if rot.KID == "" || rot.KID == testkit.LinkKID(t, before.URL) || !rot.PreviousAcceptedUntil.Equal(e.clock.Now().Add(adminlink.RetiredKeyKept)) {
+		t.Fatalf("rotation %+v; the old key was %q", rot, testkit.LinkKID(t, before.URL))
 	}
 	var after linkAnswer
 	e.call(http.MethodPost, "/lockbox/tenants/acme/admin-links", `{"admin_id":"a1"}`, http.StatusCreated, &after)
-	if linkKid(t, after.URL) != rot.KID {
-		t.Fatalf("a new link is signed with %q, want %q", linkKid(t, after.URL), rot.KID)
+	if testkit.LinkKID(t, after.URL) != rot.KID {
+		t.Fatalf("a new link is signed with %q, want %q", testkit.LinkKID(t, after.URL), rot.KID)
 	}
 	e.verifyLink(before.URL) // the old key's link still opens
 	e.verifyLink(after.URL)

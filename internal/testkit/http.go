@@ -27,14 +27,18 @@ func Serve(t testing.TB, h http.Handler) *httptest.Server {
 }
 
 // Browser returns an HTTP client that keeps cookies, as a browser does,
-// but does not follow redirects, so tests see each one.
+// but does not follow redirects, so tests see each one. Its transport is
+// its own, so a test may change how it dials, and its idle connections
+// close when t ends.
 func Browser(t testing.TB) *http.Client {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &http.Client{Jar: jar, Timeout: Deadline,
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(transport.CloseIdleConnections)
+	return &http.Client{Jar: jar, Transport: transport, Timeout: Deadline,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
