@@ -33,8 +33,8 @@ type bench struct {
 	agentSent int64
 	// redis is the redis-server process, for its CPU time.
 	redis *process
-	// profileDir, when set, receives a CPU profile of the Lockbox
-	// gateway for each of its scenarios, taken in the first round.
+	// profileDir, when set, receives a CPU profile of each scenario's
+	// gateway, taken in the first round.
 	profileDir string
 	closers    []func()
 }
@@ -201,14 +201,14 @@ func (b *bench) server(sc scenario) *gateway {
 }
 
 // runMeasured runs sc once and adds the CPU its gateway and redis-server
-// used per request; with profiling on, the first round of a Lockbox
-// scenario also saves the gateway's CPU profile.
+// used per request; with profiling on, the first round also saves the
+// gateway's CPU profile.
 func (b *bench) runMeasured(ctx context.Context, sc scenario, l load, first bool) (wrkResult, error) {
 	g := b.server(sc)
 	profile := make(chan error, 1)
-	if b.profileDir != "" && first && g == b.lockbox {
-		name := strings.ReplaceAll(strings.ReplaceAll(sc.name, ",", ""), " ", "-")
-		go func() { profile <- b.profileCPU(ctx, b.profileDir, name, l.duration) }()
+	if b.profileDir != "" && first {
+		name := strings.NewReplacer(",", "", "+ ", "", " ", "-").Replace(sc.name)
+		go func() { profile <- profileCPU(ctx, g, b.profileDir, name, l.duration) }()
 	} else {
 		profile <- nil
 	}

@@ -68,12 +68,12 @@ func perRequest(a, z cpuSample, n int64) (gateway, redis time.Duration) {
 	return (z.gateway - a.gateway) / time.Duration(n), (z.redis - a.redis) / time.Duration(n)
 }
 
-// profileCPU saves a CPU profile of the Lockbox gateway, taken over d
-// from Caddy's admin endpoint, as dir/<name>.pprof; it runs alongside a
-// measured run, so its cost is in that run.
-func (b *bench) profileCPU(ctx context.Context, dir, name string, d time.Duration) error {
+// profileCPU saves a CPU profile of gateway g, taken over d from Caddy's
+// admin endpoint, as dir/<name>.pprof; it runs alongside a measured run,
+// so its cost is in that run.
+func profileCPU(ctx context.Context, g *gateway, dir, name string, d time.Duration) error {
 	secs := max(1, int(d/time.Second)-1)
-	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", b.lockbox.admin, secs)
+	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", g.admin, secs)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err

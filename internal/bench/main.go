@@ -29,8 +29,8 @@ type options struct {
 	rounds int
 	// audit is the lockbox gateway's audit mode: strict or buffered.
 	audit string
-	// profile is a directory for CPU profiles of the Lockbox gateway;
-	// "" for none.
+	// profile is a directory for CPU profiles of each scenario's
+	// gateway; "" for none.
 	profile string
 }
 
@@ -63,7 +63,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.IntVar(&o.threads, "threads", 2, "wrk threads")
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds of all scenarios, interleaved; the report shows medians")
 	fs.StringVar(&o.audit, "audit", "strict", "the lockbox gateway's audit mode: strict or buffered")
-	fs.StringVar(&o.profile, "profile", "", "save a CPU profile of the Lockbox gateway per scenario, from the first round, in this directory")
+	fs.StringVar(&o.profile, "profile", "", "save a CPU profile of the gateway of each scenario, from the first round, in this directory")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
