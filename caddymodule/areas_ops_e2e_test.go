@@ -3,6 +3,9 @@ package caddymodule_test
 import (
 	"net/http"
 	"testing"
+	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
 // TestOpsGrantWithUnknownAreaChangesNothing: through a real lockbox
@@ -20,7 +23,14 @@ func TestOpsGrantWithUnknownAreaChangesNothing(t *testing.T) {
 	if got := alice.get("/orders").echo(t); got.Header.Get("X-Lockbox-Grant") != active.ID {
 		t.Fatalf("before: the app saw grant %q, want %s", got.Header.Get("X-Lockbox-Grant"), active.ID)
 	}
-	before := len(g.audit("acme"))
+	// The request's outcome is appended after its response: count once
+	// it is in.
+	var before int
+	testkit.EventuallyWithin(t, 5*time.Second, func() bool {
+		evs := g.audit("acme")
+		before = len(evs)
+		return before > 0 && evs[before-1].Type == "http.request"
+	}, "the request's http.request event in the audit")
 
 	for _, areas := range []string{"billing", "planning,billing"} {
 		r := g.lockbox("grant", "create", "--tenant", "acme", "--for", "7d", "--areas", areas, "--by", e2eOperator)
