@@ -26,7 +26,7 @@ func TestRun(t *testing.T) {
 		"wrk --threads 1 --connections 4 --duration 1s --latency",
 		"bare reverse_proxy", "bare + identity headers", "lockbox, ordinary", "lockbox, agent", "vs bare", "(audit strict)",
 		"ordinary traffic within 2% of bare", "agent traffic within 7% of bare + identity headers",
-		"(lockbox audit --tenant acme --json)", "none lost",
+		"(lockbox audit --tenant acme --json)", "none lost", "gateway CPU/req", "redis CPU/req",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, &out)

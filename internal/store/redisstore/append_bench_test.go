@@ -66,25 +66,3 @@ func BenchmarkAppendBatch(b *testing.B) {
 	b.ReportMetric(float64(redisCPU(b, c)-before)/float64(time.Microsecond)/float64(i), "redis-µs/event")
 	b.ReportMetric(float64(b.Elapsed())/float64(time.Microsecond)/float64(i), "µs/event")
 }
-
-func TestTmpStats(t *testing.T) {
-	srv := redistest.Start(t)
-	c := srv.Client(t)
-	s, _ := redisstore.Open(srv.URL())
-	ctx := context.Background()
-	t0 := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
-	i := 0
-	for range 2000 {
-		evs := make([]store.Event, 16)
-		for j := range evs {
-			evs[j] = realisticRequest(i, t0.Add(time.Duration(i)*time.Millisecond))
-			i++
-		}
-		if _, err := s.AppendEvents(ctx, "acme", evs...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s.Close()
-	out, _ := c.Info(ctx, "commandstats").Result()
-	t.Log(out)
-}
