@@ -84,14 +84,7 @@ var trailingSegments = []string{
 func TestEdgeAgentSegmentsEndingInDotOrSpaceRefused(t *testing.T) {
 	t.Parallel()
 	e := newEdgeEnv(t, nil, nil)
-	hits := e.app.hits()
-	for _, target := range trailingSegments {
-		p := rawExchange(t, e.gw.site, "GET", "GET "+target+" HTTP/1.1", []string{e.cookie, "Connection: close"}, "")
-		wantRefusal(t, target, p, http.StatusBadRequest, "ends in a dot or a space")
-	}
-	if e.app.hits() != hits {
-		t.Fatalf("a refused path reached the app: %+v", e.app.last(t))
-	}
+	wantAllRefused(t, e, trailingSegments, "ends in a dot or a space")
 	for _, target := range []string{"/files/report.v2/x", "/a.b", "/v1.2/items"} {
 		if got := rawExchange(t, e.gw.site, "GET", "GET "+target+" HTTP/1.1", []string{e.cookie, "Connection: close"}, "").echo(t); got.URI != target {
 			t.Errorf("%s reached the app as %s", target, got.URI)
@@ -102,6 +95,20 @@ func TestEdgeAgentSegmentsEndingInDotOrSpaceRefused(t *testing.T) {
 		events = e.gw.audit("acme")
 		return countEvents(events, "access.denied", "ambiguous_path") == len(trailingSegments)
 	}, "%d access.denied (ambiguous_path) events: %+v", len(trailingSegments), events)
+}
+
+// wantAllRefused sends each target as the agent's GET and wants it
+// refused with 400 and text, none reaching the app.
+func wantAllRefused(t *testing.T, e *edgeEnv, targets []string, text string) {
+	t.Helper()
+	hits := e.app.hits()
+	for _, target := range targets {
+		p := rawExchange(t, e.gw.site, "GET", "GET "+target+" HTTP/1.1", []string{e.cookie, "Connection: close"}, "")
+		wantRefusal(t, target, p, http.StatusBadRequest, text)
+	}
+	if e.app.hits() != hits {
+		t.Fatalf("a refused request reached the app: %+v", e.app.last(t))
+	}
 }
 
 // methodParams are queries some framework reads as a _method override.
@@ -121,14 +128,7 @@ var methodParams = []string{
 func TestEdgeAgentMethodParamRefused(t *testing.T) {
 	t.Parallel()
 	e := newEdgeEnv(t, nil, nil)
-	hits := e.app.hits()
-	for _, target := range methodParams {
-		p := rawExchange(t, e.gw.site, "GET", "GET "+target+" HTTP/1.1", []string{e.cookie, "Connection: close"}, "")
-		wantRefusal(t, target, p, http.StatusBadRequest, "_method")
-	}
-	if e.app.hits() != hits {
-		t.Fatalf("a refused request reached the app: %+v", e.app.last(t))
-	}
+	wantAllRefused(t, e, methodParams, "_method")
 	for _, target := range []string{"/orders?method=DELETE", "/orders?x=_method", "/orders?_methods=1", "/orders?my_method=1"} {
 		if got := rawExchange(t, e.gw.site, "GET", "GET "+target+" HTTP/1.1", []string{e.cookie, "Connection: close"}, "").echo(t); got.URI != target {
 			t.Errorf("%s reached the app as %s", target, got.URI)
