@@ -52,6 +52,7 @@ func NewRedis(t testing.TB) (*redistest.Server, *redisstore.Store) {
 // quietRedis drops go-redis's own log lines.
 type quietRedis struct{}
 
+// Printf drops the line.
 func (quietRedis) Printf(context.Context, string, ...any) {}
 
 // QuietRedisLogs silences go-redis's reconnect chatter for the whole test
