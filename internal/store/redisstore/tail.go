@@ -46,7 +46,7 @@ func (ts *tails) record(tenant string, first int64, encoded [][]byte) {
 				break
 			}
 		}
-		t = &tail{start: first, compacted: compactedOf(t)}
+		t = &tail{start: first, compacted: compactedOf(t, first)}
 		ts.m[tenant] = t
 	}
 	t.lines = append(t.lines, encoded...)
@@ -76,9 +76,11 @@ func (ts *tails) take(tenant string, b int64) [][]byte {
 	return lines
 }
 
-// compactedOf is what t knows to be compacted; 0 for no tail.
-func compactedOf(t *tail) int64 {
-	if t == nil {
+// compactedOf is what t knows to be compacted, for a new run starting at
+// seq first; 0 for no tail, or when the chain started again (a tenant's
+// audit deleted), as seqs then go back.
+func compactedOf(t *tail, first int64) int64 {
+	if t == nil || first < t.start {
 		return 0
 	}
 	return t.compacted

@@ -50,6 +50,16 @@ func TestTailsKeepOnlyWhatABucketNeeds(t *testing.T) {
 		t.Fatal("bucket 1 handed out though this Store missed 71-80")
 	}
 
+	// A chain started again (its audit deleted) is compacted again.
+	ts.record("again", 1, lines(1, bucketSize))
+	if ts.take("again", 0) == nil || !ts.isDone("again", 0) {
+		t.Fatal("bucket 0 of again not handed out")
+	}
+	ts.record("again", 1, lines(1, 10))
+	if ts.isDone("again", 0) {
+		t.Fatal("bucket 0 of a chain started again counts as compacted")
+	}
+
 	// Skipped compactions leave at most two buckets of lines behind.
 	ts.record("big", 1, lines(1, 5*bucketSize))
 	if n := len(ts.m["big"].lines); n != 2*bucketSize {
