@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lockbox-gw/lockbox/internal/notify"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
@@ -25,18 +24,7 @@ const limitedCaddyfileLines = `rate_limit {
 // startLimitedSite is startAccessSite with limitedCaddyfileLines.
 func startLimitedSite(t *testing.T) accessSite {
 	t.Helper()
-	bin := lockboxBinary(t)
-	secret := notify.NewSecret()
-	s := accessSite{hooks: startHookReceiver(t, secret, 0), box: startMailbox(t), app: startEchoApp(t), g: newGatewayProc(t, bin)}
-	idp := startIdP(t, []*gatewayProc{s.g})
-	s.g.env = append(s.g.env, "LOCKBOX_API_KEY="+e2eAPIKey, "LOCKBOX_WEBHOOK_SECRET="+secret)
-	s.g.launchWith(tenantAdminCaddyfile, tenantAdminConfig{
-		Admin: s.g.admin, Port: s.g.port, IdP: idp.Issuer(), Upstream: s.app.hostport(),
-		DB: t.TempDir() + "/lockbox.db", Hook: s.hooks.srv.URL + "/hooks/lockbox", SMTP: s.box.addr,
-		Global: limitedCaddyfileLines,
-	})
-	s.api = appAPI{t: t, base: s.g.site + "/_lockbox/api/v1", key: e2eAPIKey}
-	return s
+	return startTenantAdminSite(t, tenantAdminConfig{Global: limitedCaddyfileLines})
 }
 
 // wantTooMany checks a 429 answer with a Retry-After of about want

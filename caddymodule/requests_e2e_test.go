@@ -223,17 +223,25 @@ type accessSite struct {
 
 func startAccessSite(t *testing.T) accessSite {
 	t.Helper()
+	return startTenantAdminSite(t, tenantAdminConfig{
+		Global: "approvals_needed 2", Scopes: "read write",
+		Site: "role oncall groups sec-oncall scopes read write break_glass 30m\n\t\tarea planning /planning* /calendar*",
+	})
+}
+
+// startTenantAdminSite runs a gateway with tenantAdminCaddyfile, its
+// provider, app, webhook receiver and mailbox; cfg gives the words that
+// differ (Global, Scopes, Site), the rest is filled in here.
+func startTenantAdminSite(t *testing.T, cfg tenantAdminConfig) accessSite {
+	t.Helper()
 	bin := lockboxBinary(t)
 	secret := notify.NewSecret()
 	s := accessSite{hooks: startHookReceiver(t, secret, 0), box: startMailbox(t), app: startEchoApp(t), g: newGatewayProc(t, bin)}
 	idp := startIdP(t, []*gatewayProc{s.g})
 	s.g.env = append(s.g.env, "LOCKBOX_API_KEY="+e2eAPIKey, "LOCKBOX_WEBHOOK_SECRET="+secret)
-	s.g.launchWith(tenantAdminCaddyfile, tenantAdminConfig{
-		Admin: s.g.admin, Port: s.g.port, IdP: idp.Issuer(), Upstream: s.app.hostport(),
-		DB: t.TempDir() + "/lockbox.db", Hook: s.hooks.srv.URL + "/hooks/lockbox", SMTP: s.box.addr,
-		Global: "approvals_needed 2", Scopes: "read write",
-		Site: "role oncall groups sec-oncall scopes read write break_glass 30m\n\t\tarea planning /planning* /calendar*",
-	})
+	cfg.Admin, cfg.Port, cfg.IdP, cfg.Upstream = s.g.admin, s.g.port, idp.Issuer(), s.app.hostport()
+	cfg.DB, cfg.Hook, cfg.SMTP = t.TempDir()+"/lockbox.db", s.hooks.srv.URL+"/hooks/lockbox", s.box.addr
+	s.g.launchWith(tenantAdminCaddyfile, cfg)
 	s.api = appAPI{t: t, base: s.g.site + "/_lockbox/api/v1", key: e2eAPIKey}
 	return s
 }
