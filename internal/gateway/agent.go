@@ -61,7 +61,7 @@ func (g *Gateway) serveAgent(w http.ResponseWriter, r *http.Request, next Next) 
 	if !g.sessionUsable(w, r, ags, sess.Session) || !g.rightTenant(w, r, pass, sess) {
 		return nil
 	}
-	return g.proxy(w, r, sess, lr, next)
+	return g.proxy(w, r, ags, sess, lr, next)
 }
 
 // looksOver reports whether the session the agent's login names is gone,
@@ -108,7 +108,7 @@ func (g *Gateway) sessionUsable(w http.ResponseWriter, r *http.Request, ags *log
 
 // proxy applies the deny rules and scopes, then sends the request on with
 // identity headers and records it.
-func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSession, lr *liveReq, next Next) error {
+func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, ags *login.AgentSession, sess *liveSession, lr *liveReq, next Next) error {
 	clean, err := policy.CheckPath(r.URL.EscapedPath(), r.URL.Path)
 	if err != nil {
 		var pe *policy.PathError
@@ -132,7 +132,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 	}
 	tok, _, err := g.d.Minter.Token(*sess.Session)
 	if errors.Is(err, token.ErrSessionOver) {
-		g.endOverSession(w, r, sess.Session)
+		g.endOverSession(w, r, ags, sess.Session)
 		return nil
 	}
 	if err != nil {
@@ -176,15 +176,15 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, sess *liveSessio
 var errAborted = errors.New("response aborted")
 
 // endOverSession ends a session whose time ran out between the checks and
-// minting its token, and shows the agent why.
-func (g *Gateway) endOverSession(w http.ResponseWriter, r *http.Request, sess *store.Session) {
+// minting its token, takes the agent out of the tenant, and shows why.
+// The agent's login is the one looked up before the cookies were
+// stripped: the request no longer names it.
+func (g *Gateway) endOverSession(w http.ResponseWriter, r *http.Request, ags *login.AgentSession, sess *store.Session) {
 	ended, err := g.endSession(r.Context(), sess, g.timeUp(sess))
 	if err != nil {
 		g.unavailable(w, r, err)
 		return
 	}
-	if ags, err := g.agent(r.Context(), r); err == nil {
-		g.leaveTenant(r.Context(), ags)
-	}
+	g.leaveTenant(r.Context(), ags)
 	g.sessionOver(w, r, ended)
 }

@@ -71,6 +71,9 @@ type options struct {
 	// tenantFrom, given the instance's port, says where requests name
 	// their tenant; nil: nowhere.
 	tenantFrom func(port string) *gateway.TenantFrom
+	// minterAhead runs the token minter's clock ahead of everything else,
+	// as if time ran out between a request's checks and its token.
+	minterAhead time.Duration
 }
 
 // env is a development provider, an upstream app and one or more
@@ -198,7 +201,8 @@ func (e *env) startGateway(in *instance, o options) {
 		t.Fatalf("loading keys: %v", err)
 	}
 	issuer := in.srv.URL + "/_lockbox"
-	minter, err := token.NewMinter(keys, token.MinterConfig{Issuer: issuer, Audience: audience}, e.clock.Now)
+	minterNow := func() time.Time { return e.clock.Now().Add(o.minterAhead) }
+	minter, err := token.NewMinter(keys, token.MinterConfig{Issuer: issuer, Audience: audience}, minterNow)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,3 +214,34 @@ func TestExpiredLoginIsNotSignedIn(t *testing.T) {
 		t.Fatalf("console after the login expired: %d %q", p.status, p.location())
 	}
 }
+
+// TestTimeUpAtTheTokenLeavesTheTenant: a session whose time runs out
+// between a request's checks and minting its token is ended, the request
+// refused before the app, and the agent taken out of the tenant, so the
+// next request is ordinary traffic, not refused again.
+func TestTimeUpAtTheTokenLeavesTheTenant(t *testing.T) {
+	e := newEnv(t, options{minterAhead: 2 * time.Hour, idleTimeout: 3 * time.Hour})
+	e.grant("acme", time.Hour, "read")
+	b := newBrowser(t, e.url())
+	b.loginConsole("bob")
+	b.enter("acme")
+	hits := e.upstream.hits.Load()
+	if p := b.get("/"); p.status != http.StatusForbidden || !strings.Contains(p.body, "Access expired") {
+		t.Fatalf("request whose token could not be minted: %d %.500s", p.status, p.body)
+	}
+	if e.upstream.hits.Load() != hits {
+		t.Fatal("the request with no token reached the app")
+	}
+	ended := e.waitEvents("acme", gateway.EventSessionEnded, 1)
+	if r := eventData(t, ended[0])["reason"]; r != store.SessionExpired {
+		t.Fatalf("session.ended reason %v, want %s", r, store.SessionExpired)
+	}
+	if ids := lockboxHeaders(b.get("/").echo(t).Header); len(ids) != 0 {
+		t.Fatalf("identity headers after the session ended: %v", ids)
+	}
+	// One refusal on record: the request that found the time up.
+	if denied := e.eventsOf("acme", gateway.EventAccessDenied); len(denied) != 1 {
+		t.Fatalf("%d access.denied, want 1: refused again after the session ended", len(denied))
+	}
+	e.verifyAudit("acme")
+}
