@@ -66,7 +66,7 @@ func (p *replyDropper) serve(client net.Conn) {
 			n, err := client.Read(buf)
 			if n > 0 {
 				// The append script is the only command naming the id set.
-				if bytes.Contains(buf[:n], []byte("audit:ids:cur")) && p.armed.CompareAndSwap(true, false) {
+				if bytes.Contains(buf[:n], []byte("audit:ids")) && p.armed.CompareAndSwap(true, false) {
 					swallow.Store(true)
 					p.dropped.Add(1)
 				}

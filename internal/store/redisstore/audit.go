@@ -123,7 +123,7 @@ type appendResult struct {
 // tryAppend runs the append script with args from appendArgs, and with
 // audit replicas set, waits for them on the same connection.
 func (s *Store) tryAppend(ctx context.Context, k tenantKeys, args []any) (appendResult, error) {
-	keys := []string{k.audit(), k.auditHead(), k.auditIDs(), k.auditIDsOld(), k.auditIDsLegacy()}
+	keys := []string{k.audit(), k.auditHead(), k.auditIDs()}
 	var res []string
 	var err error
 	if s.replicas.n == 0 {
@@ -163,7 +163,7 @@ func appendArgs(expected, next string, linked []store.Event, encoded [][]byte) [
 	for i := range n {
 		args = append(args, &linked[i].ID)
 	}
-	return append(args, store.DedupeWindow.Milliseconds(), store.DedupeMax)
+	return append(args, store.DedupeWindow.Microseconds(), store.DedupeMax)
 }
 
 // rawArg is a script argument go-redis writes as it is.

@@ -10,22 +10,20 @@ import (
 // of a tenant's keys share one Redis Cluster hash slot and multi-key
 // scripts work there.
 //
-//	lockbox:{t}:active          string  id of the active grant
-//	lockbox:{t}:grant:<id>      string  grant JSON
-//	lockbox:{t}:grants          zset    grant ids scored by creation (µs)
-//	lockbox:{t}:ending:<id>     string  token of the call that ended the grant (short TTL)
-//	lockbox:{t}:audit           hash    seq -> event JSON; b<n> -> bucket n of events, deflated (compact.go)
-//	lockbox:{t}:audit:time      zset    zero-padded seqs by time: written by earlier versions, emptied by trims
-//	lockbox:{t}:audit:head      string  head JSON
-//	lockbox:{t}:audit:ids:cur   hash    recent event ids being filled, to skip a retried append (append.lua)
-//	lockbox:{t}:audit:ids:old   hash    the generation of recent event ids before it
-//	lockbox:{t}:audit:ids       zset    recent event ids as earlier versions kept them, dropped with the old generation
-//	lockbox:{t}:audit:sync      string  a counter written to wait for replicas of appends already made
-//	lockbox:{t}:session:<id>    hash    session: doc, last_seen, requests, ended_at, end_reason, end_token
-//	lockbox:{t}:sessions        zset    session ids scored by start (µs)
-//	lockbox:tenants             zset    every tenant that had a grant, score 0
-//	lockbox:rec:<kind>:<id>     string  short-lived record, with a TTL unless kept until deleted
-//	lockbox:changes             channel store.Change JSON
+//	lockbox:{t}:active        string  id of the active grant
+//	lockbox:{t}:grant:<id>    string  grant JSON
+//	lockbox:{t}:grants        zset    grant ids scored by creation (µs)
+//	lockbox:{t}:ending:<id>   string  token of the call that ended the grant (short TTL)
+//	lockbox:{t}:audit         hash    seq -> event JSON; b<n> -> bucket n of events, deflated (compact.go)
+//	lockbox:{t}:audit:time    zset    zero-padded seqs by time: written by earlier versions, emptied by trims
+//	lockbox:{t}:audit:head    string  head JSON
+//	lockbox:{t}:audit:ids     zset    recent event ids scored by append time (µs), to skip a retried append
+//	lockbox:{t}:audit:sync    string  a counter written to wait for replicas of appends already made
+//	lockbox:{t}:session:<id>  hash    session: doc, last_seen, requests, ended_at, end_reason, end_token
+//	lockbox:{t}:sessions      zset    session ids scored by start (µs)
+//	lockbox:tenants           zset    every tenant that had a grant, score 0
+//	lockbox:rec:<kind>:<id>   string  short-lived record, with a TTL unless kept until deleted
+//	lockbox:changes           channel store.Change JSON
 //
 // A record is one key touched alone, so it needs no hash tag.
 const (
@@ -51,9 +49,7 @@ func (k tenantKeys) ending(id string) string  { return k.base + "ending:" + id }
 func (k tenantKeys) audit() string            { return k.base + "audit" }
 func (k tenantKeys) auditTime() string        { return k.base + "audit:time" }
 func (k tenantKeys) auditHead() string        { return k.base + "audit:head" }
-func (k tenantKeys) auditIDs() string         { return k.base + "audit:ids:cur" }
-func (k tenantKeys) auditIDsOld() string      { return k.base + "audit:ids:old" }
-func (k tenantKeys) auditIDsLegacy() string   { return k.base + "audit:ids" }
+func (k tenantKeys) auditIDs() string         { return k.base + "audit:ids" }
 func (k tenantKeys) auditSync() string        { return k.base + "audit:sync" }
 func (k tenantKeys) sessionPrefix() string    { return k.base + "session:" }
 func (k tenantKeys) session(id string) string { return k.sessionPrefix() + id }
