@@ -13,6 +13,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/login"
 	"github.com/lockbox-gw/lockbox/internal/siteconfig"
 	"github.com/lockbox-gw/lockbox/internal/token"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 func init() {
@@ -108,8 +109,14 @@ func (h *Handler) build(app *App, s siteconfig.Settings, logger *zap.Logger) (*g
 }
 
 // ServeHTTP runs the request through the gateway, which hands ordinary
-// traffic and allowed agent requests on to next.
+// traffic and allowed agent requests on to next. A request that a proxy
+// in Caddy's trusted_proxies says it received over HTTPS counts as HTTPS.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
+	if r.TLS == nil && websession.ForwardedHTTPS(r.Header) {
+		if trusted, _ := caddyhttp.GetVar(r.Context(), caddyhttp.TrustedProxyVarKey).(bool); trusted {
+			r = r.WithContext(websession.WithForwardedTLS(r.Context()))
+		}
+	}
 	return h.gw.ServeHTTP(w, r, func(w http.ResponseWriter, r *http.Request) error {
 		logRequestID(r, h.gw.RequestID(r))
 		return next.ServeHTTP(w, r)

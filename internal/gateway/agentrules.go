@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/lockbox-gw/lockbox/internal/policy"
+	"github.com/lockbox-gw/lockbox/internal/websession"
 )
 
 // agentRequestRefusal returns why an agent request must not go on before
@@ -27,9 +28,5 @@ func agentRequestRefusal(r *http.Request) (int, policy.Decision) {
 // handshake, so a missing one is refused too.
 func ownOrigin(r *http.Request) bool {
 	o := r.Header["Origin"]
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return len(o) == 1 && policy.OwnOrigin(o[0], scheme, r.Host)
+	return len(o) == 1 && policy.OwnOrigin(o[0], websession.Scheme(r), r.Host)
 }

@@ -149,10 +149,7 @@ func (g *Gateway) callbackURL(r *http.Request) string {
 	if g.cfg.Issuer != "" {
 		return strings.TrimSuffix(g.cfg.Issuer, "/") + "/callback"
 	}
-	u := url.URL{Scheme: "http", Host: r.Host, Path: g.cfg.Prefix + "/callback"}
-	if r.TLS != nil {
-		u.Scheme = "https"
-	}
+	u := url.URL{Scheme: websession.Scheme(r), Host: r.Host, Path: g.cfg.Prefix + "/callback"}
 	return u.String()
 }
 

@@ -32,7 +32,7 @@ func insecure() *problem.Error {
 // decides whether the cookie names a live session.
 func HasCookie(r *http.Request) bool {
 	name := SessionCookiePlain
-	if r.TLS != nil {
+	if websession.IsTLS(r) {
 		name = SessionCookieHost
 	}
 	for _, line := range r.Header["Cookie"] {

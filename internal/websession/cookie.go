@@ -25,10 +25,10 @@ const (
 	Plain               // plain HTTP to loopback: the demo
 )
 
-// ModeOf decides the cookie mode from the request: TLS, or plain HTTP to
-// a loopback Host.
+// ModeOf decides the cookie mode from the request: HTTPS (IsTLS), or
+// plain HTTP to a loopback Host.
 func ModeOf(r *http.Request) Mode {
-	if r.TLS != nil {
+	if IsTLS(r) {
 		return Secure
 	}
 	host := r.Host

@@ -33,10 +33,7 @@ func SameOrigin(r *http.Request) bool {
 	if err != nil || u.Host == "" || u.Opaque != "" || u.User != nil {
 		return false
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
+	scheme := Scheme(r)
 	return strings.EqualFold(u.Scheme, scheme) &&
 		strings.EqualFold(withoutDefaultPort(u.Host, scheme), withoutDefaultPort(r.Host, scheme))
 }
