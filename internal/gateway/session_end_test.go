@@ -58,21 +58,7 @@ func TestSessionsEndOnTime(t *testing.T) {
 				}
 			}
 			e.clock.Add(tt.last)
-			hits := e.upstream.hits.Load()
-			p := b.get("/")
-			if p.status != http.StatusForbidden || !strings.Contains(p.body, tt.page) {
-				t.Fatalf("request past the limit: %d %.500s", p.status, p.body)
-			}
-			if e.upstream.hits.Load() != hits {
-				t.Fatal("the request past the limit reached the app")
-			}
-			ended := e.waitEvents("acme", gateway.EventSessionEnded, 1)
-			if r := eventData(t, ended[0])["reason"]; r != tt.reason {
-				t.Fatalf("session.ended reason %v, want %s", r, tt.reason)
-			}
-			if ids := lockboxHeaders(b.get("/").echo(t).Header); len(ids) != 0 {
-				t.Fatalf("identity headers after the session ended: %v", ids)
-			}
+			wantEndedAndOut(t, e, b, tt.page, tt.reason)
 			e.verifyAudit("acme")
 		})
 	}
@@ -225,23 +211,31 @@ func TestTimeUpAtTheTokenLeavesTheTenant(t *testing.T) {
 	b := newBrowser(t, e.url())
 	b.loginConsole("bob")
 	b.enter("acme")
-	hits := e.upstream.hits.Load()
-	if p := b.get("/"); p.status != http.StatusForbidden || !strings.Contains(p.body, "Access expired") {
-		t.Fatalf("request whose token could not be minted: %d %.500s", p.status, p.body)
-	}
-	if e.upstream.hits.Load() != hits {
-		t.Fatal("the request with no token reached the app")
-	}
-	ended := e.waitEvents("acme", gateway.EventSessionEnded, 1)
-	if r := eventData(t, ended[0])["reason"]; r != store.SessionExpired {
-		t.Fatalf("session.ended reason %v, want %s", r, store.SessionExpired)
-	}
-	if ids := lockboxHeaders(b.get("/").echo(t).Header); len(ids) != 0 {
-		t.Fatalf("identity headers after the session ended: %v", ids)
-	}
+	wantEndedAndOut(t, e, b, "Access expired", store.SessionExpired)
 	// One refusal on record: the request that found the time up.
 	if denied := e.eventsOf("acme", gateway.EventAccessDenied); len(denied) != 1 {
 		t.Fatalf("%d access.denied, want 1: refused again after the session ended", len(denied))
 	}
 	e.verifyAudit("acme")
+}
+
+// wantEndedAndOut expects b's next request refused with page before the
+// app, session.ended recorded with reason, and the request after that
+// passed on as ordinary traffic: the agent is out of the tenant.
+func wantEndedAndOut(t *testing.T, e *env, b *browser, page, reason string) {
+	t.Helper()
+	hits := e.upstream.hits.Load()
+	if p := b.get("/"); p.status != http.StatusForbidden || !strings.Contains(p.body, page) {
+		t.Fatalf("request once the session is over: %d %.500s", p.status, p.body)
+	}
+	if e.upstream.hits.Load() != hits {
+		t.Fatal("the request once the session is over reached the app")
+	}
+	ended := e.waitEvents("acme", gateway.EventSessionEnded, 1)
+	if r := eventData(t, ended[0])["reason"]; r != reason {
+		t.Fatalf("session.ended reason %v, want %s", r, reason)
+	}
+	if ids := lockboxHeaders(b.get("/").echo(t).Header); len(ids) != 0 {
+		t.Fatalf("identity headers after the session ended: %v", ids)
+	}
 }
