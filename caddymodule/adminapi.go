@@ -21,9 +21,7 @@ func init() {
 // tenants' admins and their links, and webhook tests, used by the CLI) on
 // Caddy's admin endpoint, which listens on loopback by default.
 type adminAPI struct {
-	ops    http.Handler // nil when the config has no working lockbox app
-	app    *App         // nil when ops is
-	down   error        // the answer while ops is nil
+	down   error // the answer while no lockbox app runs
 	logger *zap.Logger
 }
 
@@ -36,8 +34,8 @@ func (adminAPI) CaddyModule() caddy.ModuleInfo {
 }
 
 // Provision finds the lockbox app without creating one that is not in the
-// config. An app that fails to provision is not reported here: loading the
-// apps reports it, with a clearer message.
+// config and gives it its ops API. An app that fails to provision is not
+// reported here: loading the apps reports it, with a clearer message.
 func (a *adminAPI) Provision(ctx caddy.Context) error {
 	a.logger = ctx.Logger(a)
 	a.down = errNotConfigured
@@ -51,7 +49,8 @@ func (a *adminAPI) Provision(ctx caddy.Context) error {
 		a.down = errNotLoaded
 		return nil
 	}
-	a.ops, a.app = opsapi.New(app.Grants(), opsOptions(app, a.logger)...), app
+	setOps(app, opsapi.New(app.Grants(), opsOptions(app, a.logger)...))
+	a.down = errNotRunning
 	return nil
 }
 
@@ -88,14 +87,15 @@ func (a *adminAPI) Routes() []caddy.AdminRoute {
 	}}
 }
 
-// serve hands the request to the ops API, which writes its own JSON
-// errors, so nothing is returned to Caddy's error handling.
+// serve hands the request to the running app's ops API, which writes its
+// own JSON errors, so nothing is returned to Caddy's error handling.
 func (a *adminAPI) serve(w http.ResponseWriter, r *http.Request) error {
-	if a.ops == nil {
+	_, ops := runningApp()
+	if ops == nil {
 		httpjson.WriteError(w, a.down)
 		return nil
 	}
-	a.ops.ServeHTTP(w, r)
+	ops.ServeHTTP(w, r)
 	return nil
 }
 
@@ -107,6 +107,10 @@ var (
 	// a config that failed to load this answers until a good one is loaded.
 	errNotLoaded = problem.New(problem.Unavailable, "not_configured",
 		"the Lockbox configuration failed to load; see Caddy's log, fix the config and load it again")
+	// A config whose app provisioned and then failed to start, or is
+	// still starting.
+	errNotRunning = problem.New(problem.Unavailable, "not_configured",
+		"Lockbox is not running: its configuration is still loading or failed to start; see Caddy's log")
 )
 
 // Interface guards

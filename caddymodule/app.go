@@ -6,6 +6,7 @@ package caddymodule
 
 import (
 	"errors"
+	"net/http"
 
 	"github.com/caddyserver/caddy/v2"
 
@@ -94,6 +95,10 @@ type App struct {
 
 	// The running app, set by Provision; its accessors are the app's.
 	*instance.Instance
+
+	// ops is the app's ops API, set when the admin endpoint of its config
+	// is provisioned.
+	ops http.Handler
 }
 
 // CaddyModule returns the Caddy module information.
@@ -141,6 +146,7 @@ func (a *App) Validate() error {
 // loading the signing keys ahead of the first request.
 func (a *App) Start() error {
 	a.Instance.Start()
+	markRunning(a)
 	return nil
 }
 
@@ -149,6 +155,7 @@ func (a *App) Start() error {
 // config may still be using them and requests of this one may still be
 // finishing.
 func (a *App) Stop() error {
+	markStopped(a)
 	a.Instance.Stop()
 	return nil
 }

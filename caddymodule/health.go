@@ -13,7 +13,8 @@ const healthPath = "/lockbox/health"
 // serveHealth answers the health report: 200 while agents are served,
 // 503 when they would be refused.
 func (a *adminAPI) serveHealth(w http.ResponseWriter, r *http.Request) error {
-	if a.app == nil {
+	app, _ := runningApp()
+	if app == nil {
 		httpjson.WriteError(w, a.down)
 		return nil
 	}
@@ -23,7 +24,7 @@ func (a *adminAPI) serveHealth(w http.ResponseWriter, r *http.Request) error {
 			Problem: problem.New(problem.Invalid, "method_not_allowed", "the health report takes GET")})
 		return nil
 	}
-	rep := a.app.Health().Check(r.Context())
+	rep := app.Health().Check(r.Context())
 	status := http.StatusOK
 	if !rep.Ready {
 		status = http.StatusServiceUnavailable
