@@ -24,8 +24,8 @@ const recordKind = "admins"
 // event list predates it: who is notified is worth a tamper-evident trail.
 const EventUpdated = "admins.updated"
 
-// setAttempts bounds the compare-and-swap retries of Set when other
-// writers keep changing the same list.
+// setAttempts bounds the compare-and-swap retries of Set, which only a
+// writer that outlived its lease can make fail.
 const setAttempts = 5
 
 // Admin is one admin of a tenant.
@@ -93,6 +93,11 @@ func (r *Registry) Set(ctx context.Context, tenantID string, list []Admin, by st
 		return nil, err
 	}
 	list = slices.Clone(list)
+	release, err := r.lease(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	for range setAttempts {
 		done, err := r.trySet(ctx, tenantID, list, by)
 		if done || err != nil {

@@ -175,32 +175,59 @@ func TestSetRefusesBadTenantAndActor(t *testing.T) {
 	}
 }
 
-// TestConcurrentSetsAllLand runs writers of different lists at once: each
-// either wins its compare-and-swap or retries, and the audit trail ends
-// with the list that is stored.
+// TestConcurrentSetsAllLand runs writers of different lists at once,
+// through two instances sharing one Redis: every one lands, each with one
+// event, and the audit trail ends with the list that is stored.
 func TestConcurrentSetsAllLand(t *testing.T) {
-	r, s := newRegistry(t)
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for i := range 8 {
-		wg.Go(func() {
-			a := admins.Admin{ID: fmt.Sprint("u_", i), Email: "x@acme.test", Role: "owner"}
-			_, err := r.Set(ctx(t), "acme", []admins.Admin{a}, app)
-			errs <- err
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil && problem.As(err).Code != "admins_changed" {
-			t.Fatal(err)
+	srv, s := testkit.NewRedis(t)
+	regs := []*admins.Registry{admins.New(s, nil), admins.New(testkit.Redis(t, srv.URL()), nil)}
+	const writers = 16
+	for round := range 5 {
+		var wg sync.WaitGroup
+		errs := make(chan error, writers)
+		for i := range writers {
+			wg.Go(func() {
+				a := admins.Admin{ID: fmt.Sprintf("u_%d_%d", round, i), Email: "x@acme.test", Role: "owner"}
+				_, err := regs[i%2].Set(ctx(t), "acme", []admins.Admin{a}, app)
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		list, _ := regs[0].Get(ctx(t), "acme")
+		es := events(t, s, "acme")
+		if len(es) != (round+1)*writers {
+			t.Fatalf("round %d: %d events for %d changes", round, len(es), (round+1)*writers)
+		}
+		var last struct{ Admins []admins.Admin }
+		if err := json.Unmarshal(es[len(es)-1].Data, &last); err != nil || len(list) != 1 || last.Admins[0].ID != list[0].ID {
+			t.Fatalf("round %d: stored %+v, last event %s", round, list, es[len(es)-1].Data)
 		}
 	}
-	list, _ := r.Get(ctx(t), "acme")
-	es := events(t, s, "acme")
-	var last struct{ Admins []admins.Admin }
-	if err := json.Unmarshal(es[len(es)-1].Data, &last); err != nil || len(list) != 1 || last.Admins[0].ID != list[0].ID {
-		t.Fatalf("stored %+v, last event %s", list, es[len(es)-1].Data)
+}
+
+// TestLeaseOfADeadWriterRunsOut: a writer that died holding a tenant's
+// turn holds it until its lease's TTL runs out, and no longer.
+func TestLeaseOfADeadWriterRunsOut(t *testing.T) {
+	r, s := newRegistry(t)
+	const ttl = 800 * time.Millisecond
+	freed := time.Now().Add(ttl)
+	if err := s.PutRecord(ctx(t), "admins-lease", "acme", []byte("a writer that died"), ttl); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Set(ctx(t), "acme", []admins.Admin{ana()}, app); err != nil {
+		t.Fatalf("Set after a dead writer's lease: %v", err)
+	}
+	if time.Now().Before(freed) {
+		t.Fatal("Set changed the list while another writer held the lease")
+	}
+	if list, _ := r.Get(ctx(t), "acme"); len(list) != 1 || len(events(t, s, "acme")) != 1 {
+		t.Fatalf("stored %+v", list)
 	}
 }
 
