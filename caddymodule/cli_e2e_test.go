@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,6 +23,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/lockbox-gw/lockbox/internal/cli"
+	"github.com/lockbox-gw/lockbox/internal/freeport"
 	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 	"github.com/lockbox-gw/lockbox/internal/testkit/outbuf"
@@ -53,7 +53,7 @@ func TestMain(m *testing.M) {
 	// Caddy's in-process test server takes its admin port from here; a
 	// free one instead of the fixed default keeps two test runs on one
 	// machine from loading configs into each other's Caddy.
-	port, err := freeAdminPort()
+	port, err := freeport.Loopback()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "picking an admin port for the in-process Caddy:", err)
 		os.Exit(1)
@@ -62,16 +62,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// freeAdminPort returns a loopback port nothing listens on now.
-func freeAdminPort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 var (
@@ -99,15 +89,14 @@ func lockboxBinary(t *testing.T) string {
 	return bin
 }
 
-// freePort returns a loopback port that was free a moment ago.
+// freePort returns a loopback port for a server another process starts.
 func freePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freeport.Loopback()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return port
 }
 
 // isolatedEnv is the environment of every process a test runs: the

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/lockbox-gw/lockbox/internal/freeport"
 )
 
 // Bounds on child processes.
@@ -110,15 +111,8 @@ func isolatedEnv(dir string) []string {
 		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
 }
 
-// freePort returns a loopback port that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
+// freePort returns a loopback port for a server another process starts.
+func freePort() (int, error) { return freeport.Loopback() }
 
 // goBuild builds the lockbox binary from the module containing the
 // working directory into dir and returns its path.

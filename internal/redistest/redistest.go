@@ -5,7 +5,6 @@ package redistest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os/exec"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/lockbox-gw/lockbox/internal/freeport"
 	"github.com/lockbox-gw/lockbox/internal/testkit/outbuf"
 )
 
@@ -235,16 +235,5 @@ func (p *process) stop() {
 	}
 }
 
-// freePort returns a loopback port that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, errors.New("listener has no TCP address")
-	}
-	return addr.Port, nil
-}
+// freePort returns a loopback port for the server to listen on.
+func freePort() (int, error) { return freeport.Loopback() }

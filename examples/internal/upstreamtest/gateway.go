@@ -13,7 +13,6 @@ import (
 	"encoding/pem"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -29,6 +28,7 @@ import (
 	_ "github.com/lockbox-gw/lockbox/caddymodule" // the lockbox directive
 
 	"github.com/lockbox-gw/lockbox/internal/devidp"
+	"github.com/lockbox-gw/lockbox/internal/freeport"
 )
 
 // Fixed parts of the test's world.
@@ -145,15 +145,14 @@ func (g *Gateway) caddyfile(upstream string) string {
 `, g.admin, port, filepath.Join(dir, "caddy"), filepath.Join(dir, "lockbox.db"), keyFile, g.Site, g.idp.Issuer(), clientID, clientSecret, upstream)
 }
 
-// FreePort returns a loopback port that was free a moment ago.
+// FreePort returns a loopback port for a server another process starts.
 func FreePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freeport.Loopback()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return port
 }
 
 // WaitAnswer polls url until it answers 200, failing the test after
