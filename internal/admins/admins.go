@@ -15,10 +15,14 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
 	"github.com/lockbox-gw/lockbox/internal/tenant"
+	"github.com/lockbox-gw/lockbox/internal/turns"
 )
 
-// recordKind is the store record kind of the registries.
-const recordKind = "admins"
+// Store record kinds: the registries, and the turns of their writers.
+const (
+	recordKind = "admins"
+	turnKind  = "admins-turn"
+)
 
 // EventUpdated is the audit event of a changed admin list. The contract's
 // event list predates it: who is notified is worth a tamper-evident trail.
@@ -93,9 +97,13 @@ func (r *Registry) Set(ctx context.Context, tenantID string, list []Admin, by st
 		return nil, err
 	}
 	list = slices.Clone(list)
-	release, err := r.lease(ctx, tenantID)
-	if err != nil {
-		return nil, err
+	// Writers take turns, so events land in the order lists were stored.
+	release, err := turns.Take(ctx, r.store, turnKind, tenantID)
+	switch {
+	case errors.Is(err, turns.ErrBusy):
+		return nil, problem.New(problem.Conflict, "admins_changed", "the admins of tenant %s are being changed by someone else; try again", tenantID)
+	case err != nil:
+		return nil, problem.Store(err)
 	}
 	defer release()
 	for range setAttempts {

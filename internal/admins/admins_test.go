@@ -211,26 +211,6 @@ func TestConcurrentSetsAllLand(t *testing.T) {
 	}
 }
 
-// TestLeaseOfADeadWriterRunsOut: a writer that died holding a tenant's
-// turn holds it until its lease's TTL runs out, and no longer.
-func TestLeaseOfADeadWriterRunsOut(t *testing.T) {
-	r, s := newRegistry(t)
-	const ttl = 800 * time.Millisecond
-	freed := time.Now().Add(ttl)
-	if err := s.PutRecord(ctx(t), "admins-lease", "acme", []byte("a writer that died"), ttl); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.Set(ctx(t), "acme", []admins.Admin{ana()}, app); err != nil {
-		t.Fatalf("Set after a dead writer's lease: %v", err)
-	}
-	if time.Now().Before(freed) {
-		t.Fatal("Set changed the list while another writer held the lease")
-	}
-	if list, _ := r.Get(ctx(t), "acme"); len(list) != 1 || len(events(t, s, "acme")) != 1 {
-		t.Fatalf("stored %+v", list)
-	}
-}
-
 func TestStoreDownIsUnavailable(t *testing.T) {
 	r, s := newRegistry(t)
 	_ = s.Close()

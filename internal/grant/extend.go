@@ -28,6 +28,11 @@ func (s *Service) Extend(ctx context.Context, tenantID, id string, by store.Acto
 	if d < MinDuration || d > MaxDuration {
 		return store.Grant{}, problem.New(problem.Invalid, "invalid_duration", "extension %s is out of range: use 1m to 400d", FormatDuration(d))
 	}
+	release, err := s.takeTurn(ctx, tenantID)
+	if err != nil {
+		return store.Grant{}, err
+	}
+	defer release()
 	cur, err := s.Current(ctx, tenantID)
 	if err != nil && problem.As(err).Kind != problem.NotFound {
 		return store.Grant{}, err

@@ -20,6 +20,11 @@ func (s *Service) Create(ctx context.Context, r CreateRequest) (store.Grant, err
 	if err != nil {
 		return store.Grant{}, err
 	}
+	release, err := s.takeTurn(ctx, r.Tenant)
+	if err != nil {
+		return store.Grant{}, err
+	}
+	defer release()
 	// Record an expiry first, so history says "expired", not "replaced".
 	if _, err := s.Current(ctx, r.Tenant); err != nil && problem.As(err).Kind != problem.NotFound {
 		return store.Grant{}, err
