@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/redistest"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
 
@@ -136,4 +137,21 @@ func (g *gatewayProc) loginEvents() []auditEvent {
 	var page struct{ Events []auditEvent }
 	g.okJSON(&page, "audit", "--logins", "--json", "--limit", "5000")
 	return page.Events
+}
+
+// TestRateLimitsSharedByGatewaysOnRedis: two lockbox processes on one
+// Redis spend from one budget, so a client cannot multiply its sign-ins
+// by alternating between the gateways behind a load balancer.
+func TestRateLimitsSharedByGatewaysOnRedis(t *testing.T) {
+	t.Parallel()
+	rs := redistest.Start(t)
+	e := newAgentEnv(t, envOptions{storage: "redis " + rs.URL() + "\n\t\trate_limit {\n\t\t\tlogin 3/h\n\t\t}", instances: 2})
+	a, b := e.gws[0], e.gws[1]
+	for i, g := range []*gatewayProc{a, b, a} {
+		if p := rawRequest(t, g.site, http.MethodGet, "/_lockbox/login"); p.status != http.StatusFound && p.status != http.StatusSeeOther {
+			t.Fatalf("sign-in %d: %s, want a redirect to the provider", i+1, p.summary())
+		}
+	}
+	wantTooMany(t, "fourth sign-in, on B", rawRequest(t, b.site, http.MethodGet, "/_lockbox/login"), 1200)
+	wantTooMany(t, "fifth sign-in, on A", rawRequest(t, a.site, http.MethodGet, "/_lockbox/login"), 1200)
 }

@@ -21,7 +21,7 @@ import (
 // Store record kinds: the registries, and the turns of their writers.
 const (
 	recordKind = "admins"
-	turnKind  = "admins-turn"
+	turnKind   = "admins-turn"
 )
 
 // EventUpdated is the audit event of a changed admin list. The contract's

@@ -22,7 +22,7 @@ func (h *Handler) throttled(w http.ResponseWriter, r *http.Request) bool {
 	if l == nil {
 		return false
 	}
-	wait := l.APIFailures.Wait(l.ClientKey(r))
+	wait := l.APIFailures.Wait(r.Context(), l.ClientKey(r))
 	if wait == 0 {
 		return false
 	}
@@ -36,7 +36,7 @@ func (h *Handler) throttled(w http.ResponseWriter, r *http.Request) bool {
 // refused counts a failed key attempt against r's client and logs it.
 func (h *Handler) refused(r *http.Request, err error) {
 	if l := h.d.Limits; l != nil {
-		l.APIFailures.Allow(l.ClientKey(r))
+		l.APIFailures.Allow(r.Context(), l.ClientKey(r))
 	}
 	h.warnRefused(r, "app api key refused", problem.As(err).Message)
 }

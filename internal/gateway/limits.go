@@ -19,7 +19,7 @@ func (g *Gateway) loginAllowed(w http.ResponseWriter, r *http.Request) bool {
 	if l == nil {
 		return true
 	}
-	ok, wait := l.Login.Allow(l.ClientKey(r))
+	ok, wait := l.Login.Allow(r.Context(), l.ClientKey(r))
 	if ok {
 		return true
 	}
@@ -36,7 +36,7 @@ func (g *Gateway) askAllowed(w http.ResponseWriter, r *http.Request, ags *login.
 	if l == nil {
 		return true
 	}
-	wait := l.Requests.Wait(agentKey(ags))
+	wait := l.Requests.Wait(r.Context(), agentKey(ags))
 	if wait == 0 {
 		return true
 	}
@@ -46,9 +46,9 @@ func (g *Gateway) askAllowed(w http.ResponseWriter, r *http.Request, ags *login.
 }
 
 // askSent counts a sent access request against the agent.
-func (g *Gateway) askSent(ags *login.AgentSession) {
+func (g *Gateway) askSent(r *http.Request, ags *login.AgentSession) {
 	if l := g.d.Limits; l != nil {
-		l.Requests.Allow(agentKey(ags))
+		l.Requests.Allow(r.Context(), agentKey(ags))
 	}
 }
 

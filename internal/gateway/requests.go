@@ -35,7 +35,7 @@ func (g *Gateway) serveRequests(w http.ResponseWriter, r *http.Request) {
 		g.askRefused(w, r, ags, a, err)
 		return
 	}
-	g.askSent(ags)
+	g.askSent(r, ags)
 	http.Redirect(w, r, g.cfg.Prefix+"/", http.StatusSeeOther)
 }
 

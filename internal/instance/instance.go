@@ -18,6 +18,7 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/request"
 	"github.com/lockbox-gw/lockbox/internal/retention"
 	"github.com/lockbox-gw/lockbox/internal/store"
+	"github.com/lockbox-gw/lockbox/internal/store/redisstore"
 	"github.com/lockbox-gw/lockbox/internal/sweep"
 	"github.com/lockbox-gw/lockbox/internal/token"
 )
@@ -82,6 +83,17 @@ func New(cfg Config) (*Instance, error) {
 	return i, nil
 }
 
+// unwrapStore returns the backend under the store's instrumentation.
+func unwrapStore(st store.Store) store.Store {
+	for {
+		w, ok := st.(interface{ Unwrap() store.Store })
+		if !ok {
+			return st
+		}
+		st = w.Unwrap()
+	}
+}
+
 func orNop(l *zap.Logger) *zap.Logger {
 	if l == nil {
 		return zap.NewNop()
@@ -99,6 +111,9 @@ func (i *Instance) openStore() error {
 		return err
 	}
 	i.rawStore, i.held = st, true
+	if rs, ok := unwrapStore(st).(*redisstore.Store); ok {
+		i.limits.Share(ratelimit.NewShared(rs.Client()))
+	}
 	pp := acquirePublisher(key, st, i.shared.Named("notify"))
 	i.store, i.publisher = pp.store, pp.pub
 	i.grants = grant.New(i.store, nil)

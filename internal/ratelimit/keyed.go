@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"container/list"
+	"context"
 	"sync"
 	"time"
 
@@ -19,6 +20,11 @@ type Keyed struct {
 	rate Rate
 	max  int
 	now  func() time.Time
+
+	// shared, when set, holds the budgets of every gateway on the store
+	// under name; the buckets here decide only while it fails.
+	shared *Shared
+	name   string
 
 	mu  sync.Mutex
 	m   map[string]*list.Element
@@ -48,10 +54,23 @@ func NewKeyed(r Rate, max int, now func() time.Time) *Keyed {
 // Rate returns the rate of every key's bucket.
 func (k *Keyed) Rate() Rate { return k.rate }
 
+// Share makes k spend from the budgets s keeps under name, shared with
+// every gateway on the same store.
+func (k *Keyed) Share(s *Shared, name string) {
+	k.shared, k.name = s, name
+}
+
 // Allow spends one event of key's allowance. When none is left it spends
 // nothing and returns false and how long until one is.
-func (k *Keyed) Allow(key string) (bool, time.Duration) {
+func (k *Keyed) Allow(ctx context.Context, key string) (bool, time.Duration) {
+	// Spent here too, so a failing shared budget falls back on one with
+	// this process's history.
 	ok, wait, _ := k.take(key)
+	if k.shared != nil {
+		if ok, wait, err := k.shared.take(ctx, k.name, key, k.rate); err == nil {
+			return ok, wait
+		}
+	}
 	return ok, wait
 }
 
@@ -64,7 +83,12 @@ func (k *Keyed) Pass(key string) (ok bool, held int) {
 
 // Wait returns how long until key may spend an event, spending nothing:
 // zero when it may now.
-func (k *Keyed) Wait(key string) time.Duration {
+func (k *Keyed) Wait(ctx context.Context, key string) time.Duration {
+	if k.shared != nil {
+		if wait, err := k.shared.wait(ctx, k.name, key, k.rate); err == nil {
+			return wait
+		}
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	el, ok := k.m[key]

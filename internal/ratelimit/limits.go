@@ -62,6 +62,15 @@ func New(c Config) *Limits {
 	}
 }
 
+// Share makes the client and agent limits spend from budgets s keeps,
+// shared by every gateway on the same store. The warning lines stay per
+// process: each has its own log.
+func (l *Limits) Share(s *Shared) {
+	l.APIFailures.Share(s, "api_failures")
+	l.Login.Share(s, "login")
+	l.Requests.Share(s, "requests")
+}
+
 // Client returns the address of r's client, for logs.
 func (l *Limits) Client(r *http.Request) string { return l.client(r) }
 

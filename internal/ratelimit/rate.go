@@ -1,8 +1,8 @@
 // Package ratelimit keeps per-key token buckets (golang.org/x/time/rate)
 // for the limits Lockbox puts on failed API keys, logins and access
 // requests, in a bounded map, so a flood of distinct clients cannot grow
-// memory without bound. Limits are per process: each gateway instance
-// counts its own traffic.
+// memory without bound. On a Redis store the budgets are shared by every
+// gateway (Shared), and the buckets here decide only while Redis fails.
 package ratelimit
 
 import (

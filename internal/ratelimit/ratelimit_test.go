@@ -1,6 +1,7 @@
 package ratelimit_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -10,6 +11,9 @@ import (
 	"github.com/lockbox-gw/lockbox/internal/ratelimit"
 	"github.com/lockbox-gw/lockbox/internal/testkit"
 )
+
+// bg is the context of the buckets' calls.
+var bg = context.Background()
 
 // newClock is a clock the tests move by hand.
 func newClock() *testkit.Clock { return testkit.NewClock(time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)) }
@@ -58,32 +62,32 @@ func TestKeyedBurstThenRefill(t *testing.T) {
 	c := newClock()
 	k := ratelimit.NewKeyed(ratelimit.Rate{Events: 5, Per: time.Hour}, 0, c.Now)
 	for i := range 5 {
-		if ok, _ := k.Allow("bob"); !ok {
+		if ok, _ := k.Allow(bg, "bob"); !ok {
 			t.Fatalf("event %d refused", i+1)
 		}
 	}
-	ok, wait := k.Allow("bob")
+	ok, wait := k.Allow(bg, "bob")
 	if ok || wait != 12*time.Minute {
 		t.Fatalf("sixth event: %v, wait %s; want refused, 12m", ok, wait)
 	}
-	if ok, _ := k.Allow("ann"); !ok {
+	if ok, _ := k.Allow(bg, "ann"); !ok {
 		t.Fatal("another key was refused")
 	}
-	if w := k.Wait("bob"); w != 12*time.Minute {
+	if w := k.Wait(bg, "bob"); w != 12*time.Minute {
 		t.Fatalf("Wait = %s, want 12m", w)
 	}
 	c.Add(12*time.Minute - time.Second)
-	if ok, _ := k.Allow("bob"); ok {
+	if ok, _ := k.Allow(bg, "bob"); ok {
 		t.Fatal("allowed a second early")
 	}
 	c.Add(time.Second)
-	if w := k.Wait("bob"); w != 0 {
+	if w := k.Wait(bg, "bob"); w != 0 {
 		t.Fatalf("Wait = %s once refilled, want 0", w)
 	}
-	if ok, _ := k.Allow("bob"); !ok {
+	if ok, _ := k.Allow(bg, "bob"); !ok {
 		t.Fatal("refused once refilled")
 	}
-	if ok, _ := k.Allow("bob"); ok {
+	if ok, _ := k.Allow(bg, "bob"); ok {
 		t.Fatal("one token refilled, two spent")
 	}
 }
@@ -91,14 +95,14 @@ func TestKeyedBurstThenRefill(t *testing.T) {
 func TestKeyedWaitSpendsNothing(t *testing.T) {
 	k := ratelimit.NewKeyed(ratelimit.Rate{Events: 1, Per: time.Minute}, 0, newClock().Now)
 	for range 3 {
-		if w := k.Wait("x"); w != 0 {
+		if w := k.Wait(bg, "x"); w != 0 {
 			t.Fatalf("Wait = %s for a fresh key", w)
 		}
 	}
 	if k.Len() != 0 {
 		t.Fatalf("Wait made %d entries", k.Len())
 	}
-	if ok, _ := k.Allow("x"); !ok {
+	if ok, _ := k.Allow(bg, "x"); !ok {
 		t.Fatal("refused after Wait")
 	}
 }
@@ -109,13 +113,13 @@ func TestKeyedIsBounded(t *testing.T) {
 	c := newClock()
 	k := ratelimit.NewKeyed(ratelimit.Rate{Events: 1, Per: time.Minute}, 100, c.Now)
 	for i := range 10_000 {
-		k.Allow(fmt.Sprintf("10.0.%d.%d", i/256, i%256))
+		k.Allow(bg, fmt.Sprintf("10.0.%d.%d", i/256, i%256))
 		if k.Len() > 100 {
 			t.Fatalf("%d keys tracked, max 100", k.Len())
 		}
 	}
 	c.Add(time.Minute)
-	k.Allow("new")
+	k.Allow(bg, "new")
 	if k.Len() != 1 {
 		t.Fatalf("%d keys after a whole idle period, want only the new one", k.Len())
 	}
@@ -126,17 +130,17 @@ func TestKeyedIsBounded(t *testing.T) {
 func TestKeyedEvictsLeastRecentlyUsed(t *testing.T) {
 	c := newClock()
 	k := ratelimit.NewKeyed(ratelimit.Rate{Events: 1, Per: time.Hour}, 3, c.Now)
-	k.Allow("attacker") // spent
-	k.Allow("b")
-	k.Allow("c")
-	if ok, _ := k.Allow("attacker"); ok {
+	k.Allow(bg, "attacker") // spent
+	k.Allow(bg, "b")
+	k.Allow(bg, "c")
+	if ok, _ := k.Allow(bg, "attacker"); ok {
 		t.Fatal("second event allowed")
 	}
-	k.Allow("d") // evicts b
-	if ok, _ := k.Allow("attacker"); ok {
+	k.Allow(bg, "d") // evicts b
+	if ok, _ := k.Allow(bg, "attacker"); ok {
 		t.Fatal("the key in use was evicted")
 	}
-	if ok, _ := k.Allow("b"); !ok {
+	if ok, _ := k.Allow(bg, "b"); !ok {
 		t.Fatal("b was not evicted")
 	}
 }

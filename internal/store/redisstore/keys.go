@@ -24,6 +24,7 @@ import (
 //	lockbox:tenants           zset    every tenant that had a grant, score 0
 //	lockbox:rec:<kind>:<id>   string  short-lived record, with a TTL unless kept until deleted
 //	lockbox:changes           channel store.Change JSON
+//	rate:lockbox:<limit>:<h>  string  a shared rate-limit budget (ratelimit.Shared, not this package)
 //
 // A record is one key touched alone, so it needs no hash tag.
 const (

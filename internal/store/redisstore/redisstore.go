@@ -71,6 +71,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Client returns the Redis client the store uses, for what shares the
+// store's Redis without being part of the store, such as rate limits.
+func (s *Store) Client() redis.UniversalClient { return s.c }
+
 // Close ends every Watch and, if Open created the client, closes it.
 func (s *Store) Close() error {
 	s.mu.Lock()
