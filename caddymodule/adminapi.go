@@ -21,7 +21,6 @@ func init() {
 // tenants' admins and their links, and webhook tests, used by the CLI) on
 // Caddy's admin endpoint, which listens on loopback by default.
 type adminAPI struct {
-	down   error // the answer while no lockbox app runs
 	logger *zap.Logger
 }
 
@@ -38,19 +37,19 @@ func (adminAPI) CaddyModule() caddy.ModuleInfo {
 // reported here: loading the apps reports it, with a clearer message.
 func (a *adminAPI) Provision(ctx caddy.Context) error {
 	a.logger = ctx.Logger(a)
-	a.down = errNotConfigured
 	appModule, err := ctx.AppIfConfigured("lockbox")
 	if errors.Is(err, caddy.ErrNotConfigured) {
+		setDown(errNotConfigured)
 		return nil
 	}
 	app, ok := appModule.(*App)
 	if err != nil || !ok {
 		a.logger.Debug("lockbox app unavailable to the admin API", zap.Error(err))
-		a.down = errNotLoaded
+		setDown(errNotLoaded)
 		return nil
 	}
 	setOps(app, opsapi.New(app.Grants(), opsOptions(app, a.logger)...))
-	a.down = errNotRunning
+	setDown(errNotRunning)
 	return nil
 }
 
@@ -90,9 +89,9 @@ func (a *adminAPI) Routes() []caddy.AdminRoute {
 // serve hands the request to the running app's ops API, which writes its
 // own JSON errors, so nothing is returned to Caddy's error handling.
 func (a *adminAPI) serve(w http.ResponseWriter, r *http.Request) error {
-	_, ops := runningApp()
+	_, ops, down := runningApp()
 	if ops == nil {
-		httpjson.WriteError(w, a.down)
+		httpjson.WriteError(w, down)
 		return nil
 	}
 	ops.ServeHTTP(w, r)

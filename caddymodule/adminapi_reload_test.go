@@ -9,53 +9,41 @@ import (
 )
 
 // Caddy stops the previous admin server in the background after a load,
-// so for a moment it still accepts requests on the shared listener. These
-// tests call such a leftover admin server's handlers directly: they must
-// answer from the config now running, never from the one they were
-// provisioned with.
+// so for a moment it still accepts requests on the shared listener. This
+// test calls such a leftover admin server's handlers directly: they must
+// answer for the config just loaded, never for the one they came with.
+func TestLeftoverAdminServerAnswersForTheNewestConfig(t *testing.T) {
+	startCaddy(t, adminOnly())
+	leftover := &adminAPI{} // provisioned with the config without Lockbox
 
-// oldAdminAnswer returns the status and body of path on admin.
-func oldAdminAnswer(t *testing.T, admin *adminAPI, path string) (int, string) {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	var err error
-	if path == healthPath {
-		err = admin.serveHealth(rec, req)
-	} else {
-		err = admin.serve(rec, req)
-	}
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	return rec.Code, rec.Body.String()
-}
-
-func TestLeftoverAdminServerAnswersFromTheRunningConfig(t *testing.T) {
-	// Provisioned from a config without Lockbox, which the test then
-	// replaces with one that has it.
-	before := &adminAPI{down: errNotConfigured}
-	startCaddy(t, lockboxConfig("storage bolt "+filepath.Join(t.TempDir(), "lockbox.db")))
-
-	for _, path := range []string{"/lockbox/grants", healthPath} {
-		if code, body := oldAdminAnswer(t, before, path); code != http.StatusOK {
-			t.Errorf("GET %s from the previous admin server = %d %s; want 200 from the running app", path, code, body)
+	answers := func(when string, status int, contains string) {
+		t.Helper()
+		for _, path := range []string{"/lockbox/grants", healthPath} {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			var err error
+			if path == healthPath {
+				err = leftover.serveHealth(rec, req)
+			} else {
+				err = leftover.serve(rec, req)
+			}
+			if err != nil || rec.Code != status || !strings.Contains(rec.Body.String(), contains) {
+				t.Errorf("%s, GET %s from the previous admin server = %d %s, %v; want %d with %q",
+					when, path, rec.Code, rec.Body.String(), err, status, contains)
+			}
 		}
 	}
 
-	// Provisioned with Lockbox; the config without it is loaded next, and
-	// the app that admin server knew is stopped.
-	if app, _ := runningApp(); app == nil {
-		t.Fatal("no lockbox app runs after loading a config with one")
-	}
-	withLockbox := &adminAPI{down: errNotRunning}
+	startCaddy(t, lockboxConfig("storage bolt "+filepath.Join(t.TempDir(), "lockbox.db")))
+	answers("after Lockbox was added", http.StatusOK, "")
+
 	if code, body := loadCaddyfile(t, adminOnly()); code != http.StatusOK {
 		t.Fatalf("loading a config without lockbox: %d %s", code, body)
 	}
-	for _, path := range []string{"/lockbox/grants", healthPath} {
-		code, body := oldAdminAnswer(t, withLockbox, path)
-		if code != http.StatusServiceUnavailable || !strings.Contains(body, "not_configured") {
-			t.Errorf("GET %s from the previous admin server = %d %s; want 503 not_configured", path, code, body)
-		}
+	answers("after Lockbox was removed", http.StatusServiceUnavailable, "add a lockbox block")
+
+	if code, _ := loadCaddyfile(t, lockboxConfig("storage redis http://127.0.0.1:6379/0")); code == http.StatusOK {
+		t.Fatal("a config with an http:// redis url was loaded")
 	}
+	answers("after a config failed to load", http.StatusServiceUnavailable, "failed to load")
 }

@@ -13,9 +13,9 @@ const healthPath = "/lockbox/health"
 // serveHealth answers the health report: 200 while agents are served,
 // 503 when they would be refused.
 func (a *adminAPI) serveHealth(w http.ResponseWriter, r *http.Request) error {
-	app, _ := runningApp()
+	app, _, down := runningApp()
 	if app == nil {
-		httpjson.WriteError(w, a.down)
+		httpjson.WriteError(w, down)
 		return nil
 	}
 	if r.Method != http.MethodGet {

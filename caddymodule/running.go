@@ -17,6 +17,10 @@ var (
 	// While a new config starts, the old one is still running; when a new
 	// config fails to start, Caddy stops it and the old one stays.
 	runningApps []*App
+	// latestDown is the answer while no app runs, as the newest admin
+	// endpoint was provisioned to give it: the one a load just made, not
+	// the one being replaced.
+	latestDown error = errNotConfigured
 )
 
 // markRunning notes that app started.
@@ -33,16 +37,26 @@ func markStopped(app *App) {
 	runningApps = slices.DeleteFunc(runningApps, func(a *App) bool { return a == app })
 }
 
-// runningApp returns the newest running app and its ops API, or nil
-// when no app runs.
-func runningApp() (*App, http.Handler) {
+// runningApp returns the newest running app and its ops API; without
+// an ops API, what to answer instead.
+func runningApp() (*App, http.Handler, error) {
 	runningMu.Lock()
 	defer runningMu.Unlock()
 	if len(runningApps) == 0 {
-		return nil, nil
+		return nil, nil, latestDown
 	}
 	app := runningApps[len(runningApps)-1]
-	return app, app.ops
+	if app.ops == nil {
+		return app, nil, errNotRunning
+	}
+	return app, app.ops, nil
+}
+
+// setDown notes what the newest admin endpoint answers while no app runs.
+func setDown(err error) {
+	runningMu.Lock()
+	defer runningMu.Unlock()
+	latestDown = err
 }
 
 // setOps gives app, not yet running, its ops API.
