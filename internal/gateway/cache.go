@@ -105,7 +105,7 @@ func (c *cache) grant(tenant string) (grantEntry, bool) {
 func (c *cache) putGrant(gen uint64, tenant string, e grantEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen == c.gen && len(c.grants) < maxEntries {
+	if gen == c.gen && room(c.grants, tenant) {
 		c.grants[tenant] = e
 	}
 }
@@ -123,7 +123,7 @@ func (c *cache) session(id string) (*liveSession, bool) {
 func (c *cache) putSession(gen uint64, s *liveSession) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen == c.gen && len(c.sessions) < maxEntries {
+	if gen == c.gen && room(c.sessions, s.ID) {
 		c.sessions[s.ID] = s
 	}
 }
@@ -148,7 +148,7 @@ func (c *cache) agent(id string) (*login.AgentSession, bool) {
 func (c *cache) putAgent(gen uint64, id string, a *login.AgentSession) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen == c.gen && len(c.agents) < maxEntries {
+	if gen == c.gen && room(c.agents, id) {
 		c.agents[id] = a
 	}
 }
@@ -162,3 +162,10 @@ func (c *cache) dropAgent(id string) {
 
 // maxEntries bounds each map; past it, reads go to the store.
 const maxEntries = 100_000
+
+// room reports whether m may take k: it holds k already, whose value a
+// fresher read replaces, or it is not full.
+func room[K comparable, V any](m map[K]V, k K) bool {
+	_, ok := m[k]
+	return ok || len(m) < maxEntries
+}

@@ -51,6 +51,7 @@ func (g *Gateway) Sweep(ctx context.Context) error {
 func (g *Gateway) sweepTenant(ctx context.Context, tenant string) error {
 	oldest := g.now().Add(-g.cfg.SessionMax - sweepEvery)
 	p := store.Page{Limit: 100}
+	refreshed := false
 	for {
 		page, next, err := g.d.Store.Sessions(ctx, tenant, p)
 		if err != nil {
@@ -63,6 +64,15 @@ func (g *Gateway) sweepTenant(ctx context.Context, tenant string) error {
 					return nil // everything older was swept before
 				}
 				continue
+			}
+			// The cache may lag the store (its change feed is
+			// asynchronous); the sweep, which has no request waiting,
+			// judges open sessions by the store's grant.
+			if !refreshed {
+				if _, _, err := g.storedGrant(ctx, tenant); err != nil {
+					return err
+				}
+				refreshed = true
 			}
 			reason, err := g.overdue(ctx, s)
 			if err != nil {
