@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/pages"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
@@ -68,7 +69,7 @@ func (h *Handler) acknowledge(ctx context.Context, s store.Session, by store.Act
 		return nil
 	}
 	e := store.Event{Type: EventBreakGlassAcknowledged, Time: d.At, Actor: &by, Session: s.ID, Data: raw}
-	if _, err := st.AppendEvents(ctx, s.Tenant, e); err != nil {
+	if _, err := audit.AppendChange(ctx, st, s.Tenant, e); err != nil {
 		// Unaudited, the acknowledgement must not hide the notice.
 		_ = st.DeleteRecord(context.WithoutCancel(ctx), ackKind, key)
 		return problem.Store(err)

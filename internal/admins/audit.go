@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
@@ -20,8 +21,8 @@ type updatedData struct {
 	Admins []listed `json:"admins"`
 }
 
-// audit records the new list. The list has already changed, so a failure
-// here is reported, not rolled back.
+// audit records the new list, retried (audit.AppendChange). The list has
+// already changed, so a failure here is reported, not rolled back.
 func (r *Registry) audit(ctx context.Context, tenantID string, list []Admin, by store.Actor) error {
 	d := updatedData{Admins: make([]listed, 0, len(list))}
 	for _, a := range list {
@@ -29,7 +30,7 @@ func (r *Registry) audit(ctx context.Context, tenantID string, list []Admin, by 
 	}
 	data, _ := json.Marshal(d) // plain strings always encode
 	e := store.Event{Type: EventUpdated, Time: r.now(), Actor: &by, Data: data}
-	if _, err := r.store.AppendEvents(ctx, tenantID, e); err != nil {
+	if _, err := audit.AppendChange(ctx, r.store, tenantID, e); err != nil {
 		return problem.Store(err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/lockbox-gw/lockbox/internal/audit"
 	"github.com/lockbox-gw/lockbox/internal/problem"
 	"github.com/lockbox-gw/lockbox/internal/store"
 )
@@ -51,10 +52,11 @@ func expiredEvent(g store.Grant) store.Event {
 	return grantEvent(EventExpired, g, *g.EndedAt, nil, details{ExpiresAt: g.ExpiresAt})
 }
 
-// audit appends events to the tenant's chain. The grant change has already
-// happened, so a failure here is reported, not rolled back.
+// audit appends events to the tenant's chain, retried (audit.AppendChange).
+// The grant change has already happened, so a failure here is reported,
+// not rolled back.
 func (s *Service) audit(ctx context.Context, tenantID string, events ...store.Event) error {
-	if _, err := s.store.AppendEvents(ctx, tenantID, events...); err != nil {
+	if _, err := audit.AppendChange(ctx, s.store, tenantID, events...); err != nil {
 		return problem.Store(err)
 	}
 	return nil

@@ -50,7 +50,7 @@ func (s *Service) Create(ctx context.Context, a Ask) (Request, error) {
 	if err := s.insert(ctx, r); err != nil {
 		return Request{}, err
 	}
-	if err := s.audit(ctx, r, EventCreated, agentActor(r.Agent), r.CreatedAt, ""); err != nil {
+	if err := s.auditOnce(ctx, r, EventCreated, agentActor(r.Agent), r.CreatedAt); err != nil {
 		// Unaudited, nobody would be told of it, yet it would block the
 		// agent from asking again: take it back.
 		return Request{}, errors.Join(err, s.remove(ctx, r))
