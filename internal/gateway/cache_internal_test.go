@@ -13,11 +13,11 @@ import (
 // would otherwise outlive the change that made it stale.
 func TestFullCacheStillTakesFresherValues(t *testing.T) {
 	c := newCache()
-	c.lastFeed.Store(time.Now().UnixNano()) // as if the feed was just heard from
 	for i := range maxEntries {
 		c.putGrant(c.generation(), fmt.Sprint("t", i), grantEntry{grant: store.Grant{ID: "old"}})
 	}
 	c.putGrant(c.generation(), "t7", grantEntry{none: true})
+	c.lastFeed.Store(time.Now().UnixNano()) // as if the feed was just heard from
 	if e, ok := c.grant("t7"); !ok || !e.none {
 		t.Fatalf("t7 = %+v, %v; want the fresher value (no grant)", e, ok)
 	}
