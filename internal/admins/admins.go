@@ -29,7 +29,7 @@ const (
 const EventUpdated = "admins.updated"
 
 // setAttempts bounds the compare-and-swap retries of Set, which only a
-// writer that outlived its lease can make fail.
+// writer that outlived its turn can make fail.
 const setAttempts = 5
 
 // Admin is one admin of a tenant.
