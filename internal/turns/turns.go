@@ -21,8 +21,9 @@ import (
 var ErrBusy = errors.New("another change is in progress")
 
 const (
-	// TTL frees the turn of a writer that died holding it; a change takes
-	// milliseconds.
+	// TTL frees the turn of a writer that died holding it. A change takes
+	// milliseconds; the retries of its event (audit.ChangePatience, 10 s)
+	// stay within the turn.
 	TTL = 15 * time.Second
 	// Wait is how long Take waits for the turn before giving up.
 	Wait = 5 * time.Second
